@@ -1,0 +1,70 @@
+/* capture.h - reading capture inputs: files, rotated sets and bundles.
+ *
+ * An input is one named point's sequence of files (a rotated set is read in
+ * capture order). capture_next() hands out one frame at a time with its
+ * header already sanity-checked; every record that cannot be used is counted
+ * in the per-file pp_counts under a reason, never silently skipped.
+ */
+#ifndef PKTPATH_CAPTURE_H
+#define PKTPATH_CAPTURE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pktpath/reason.h"
+
+#define CAPTURE_NO_IFINDEX UINT32_MAX
+#define CAPTURE_MAX_CAPLEN (256u * 1024u) /* larger caplen values are corrupt records */
+
+/* One input after argument expansion. */
+struct capture_input {
+	char *point;  /* "node1/eth0", "node1/any"; derived from the file name if bare */
+	char *node;   /* first component of point: the clock domain */
+	char **files; /* in capture order (p.pcap, p.pcap0, p.pcap1, ...) */
+	size_t nfiles;
+	char *topology; /* snapshot JSON found next to a bundle's captures, or NULL */
+};
+
+struct capture_inputs {
+	struct capture_input *v;
+	size_t n;
+};
+
+struct capture_frame {
+	int64_t ts;          /* ns since the epoch */
+	const uint8_t *data; /* valid until the next capture_next() */
+	uint32_t caplen, len;
+	int dlt;
+	uint32_t ifindex; /* pcapng interface id, CAPTURE_NO_IFINDEX otherwise */
+	uint8_t dir;      /* enum pp_dir from pcapng epb_flags, else PP_DIR_UNKNOWN */
+	uint64_t recno;   /* 1-based record number across the input's files */
+	size_t file;      /* index into the input's files */
+};
+
+struct capture;
+
+/* Expands command-line arguments (POINT=FILE, FILE, DIR) into inputs: rotated
+ * sets are gathered and ordered, bundle directories walked. Prints one
+ * message per problem; returns 0, or -1 when an argument is unusable. */
+int capture_inputs_expand(struct capture_inputs *out, char *const *args, size_t nargs);
+void capture_inputs_free(struct capture_inputs *in);
+
+/* Opens an input; bpf (may be NULL) is compiled for each of its files.
+ * counts must have one pp_counts per file of the input. Returns NULL, with
+ * a message printed, when not even the first file can be opened. */
+struct capture *capture_open(const struct capture_input *in, const char *bpf,
+			     struct pp_counts *counts);
+
+/* 1: *f holds a frame; 0: the input is exhausted (unreadable files were
+ * reported and skipped). */
+int capture_next(struct capture *c, struct capture_frame *f);
+
+/* Name of a pcapng interface (if_name, else if_description), or NULL. */
+const char *capture_iface_name(const struct capture *c, size_t file, uint32_t ifindex);
+
+/* Link type name of a DLT, for messages ("EN10MB", "LINUX_SLL2"). */
+const char *capture_dlt_name(int dlt);
+
+void capture_close(struct capture *c);
+
+#endif

@@ -1,0 +1,27 @@
+/* msg.h - the one place that writes messages to stderr, and the exit codes. */
+#ifndef PKTPATH_MSG_H
+#define PKTPATH_MSG_H
+
+#include <stdbool.h>
+
+enum pp_exit { PP_EXIT_OK = 0, PP_EXIT_FOUND = 1, PP_EXIT_USAGE = 2 };
+
+#define PP_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+
+/* "pktpath: <what>: <why>" on stderr. */
+void msg_error(const char *what, const char *fmt, ...) PP_PRINTF(2, 3);
+/* Like msg_error(), for mistakes on the command line: adds a hint to --help. */
+void msg_usage(const char *fmt, ...) PP_PRINTF(1, 2);
+/* "pktpath: warning: <what>: <why>", for problems the run goes on past. */
+void msg_warn(const char *what, const char *fmt, ...) PP_PRINTF(2, 3);
+
+/* Progress lines go to stderr only when it is a terminal; a progress line is
+ * overwritten by the next and erased by msg_progress_done(). */
+bool msg_progress_enabled(void);
+void msg_progress(const char *fmt, ...) PP_PRINTF(1, 2);
+void msg_progress_done(void);
+
+/* Number of msg_error() calls so far: input errors make the exit status 2. */
+unsigned msg_error_count(void);
+
+#endif

@@ -1,0 +1,21 @@
+/* main.c - runs the stages in order and maps the outcome to the exit status. */
+#include <stdio.h>
+#include <string.h>
+
+#include "pktpath/msg.h"
+#include "pktpath/options.h"
+
+int main(int argc, char **argv)
+{
+	struct pp_options opt;
+	int rc;
+
+	rc = cli_parse(&opt, argc, argv);
+	if (rc != 0) {
+		cli_free(&opt);
+		return rc > 0 ? PP_EXIT_OK : PP_EXIT_USAGE;
+	}
+	msg_error("analysis", "not built yet");
+	cli_free(&opt);
+	return PP_EXIT_USAGE;
+}
