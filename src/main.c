@@ -4,12 +4,15 @@
 
 #include "pktpath/msg.h"
 #include "pktpath/options.h"
+#include "pktpath/snapshot.h"
 
 int main(int argc, char **argv)
 {
 	struct pp_options opt;
 	int rc;
 
+	if (argc > 1 && strcmp(argv[1], "snapshot") == 0)
+		return snapshot_main(argc - 1, argv + 1);
 	rc = cli_parse(&opt, argc, argv);
 	if (rc != 0) {
 		cli_free(&opt);
