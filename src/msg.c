@@ -7,7 +7,14 @@
 
 static unsigned error_count;
 static bool progress_shown;
+static bool quiet;
 
+void msg_set_quiet(bool q)
+{
+	quiet = q;
+}
+
+PP_PRINTF(3, 0)
 static void vmsg(const char *prefix, const char *what, const char *fmt, va_list ap)
 {
 	msg_progress_done();
@@ -24,6 +31,8 @@ void msg_error(const char *what, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (quiet)
+		return;
 	error_count++;
 	va_start(ap, fmt);
 	vmsg(NULL, what, fmt, ap);
@@ -34,6 +43,8 @@ void msg_usage(const char *fmt, ...)
 {
 	va_list ap;
 
+	if (quiet)
+		return;
 	error_count++;
 	va_start(ap, fmt);
 	vmsg(NULL, NULL, fmt, ap);
@@ -45,6 +56,8 @@ void msg_warn(const char *what, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (quiet)
+		return;
 	va_start(ap, fmt);
 	vmsg("warning: ", what, fmt, ap);
 	va_end(ap);
@@ -64,7 +77,7 @@ bool msg_progress_enabled(void)
 	return tty == 1;
 }
 
-void msg_progress(const char *fmt, ...)
+PP_PRINTF(1, 2) void msg_progress(const char *fmt, ...)
 {
 	va_list ap;
 

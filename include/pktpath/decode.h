@@ -68,6 +68,14 @@ enum pp_reason decode_ethertype(struct decode_ctx *dc, struct span *s, uint16_t 
 enum pp_reason decode_ipproto(struct decode_ctx *dc, struct span *s, uint8_t proto);
 /* Counts a layer and enforces the depth bound. */
 enum pp_reason decode_enter(struct decode_ctx *dc, enum pp_layer layer);
+/* Enters a tunnel layer: enforces DECODE_MAX_TUNNELS, records the outermost
+ * tunnel in obs->tun (outer addresses = the IP header that carried it) and
+ * clears the per-packet fields so that the inner headers fill them. */
+enum pp_reason decode_tunnel(struct decode_ctx *dc, enum pp_layer layer, enum pp_tunnel kind,
+			     uint32_t vni);
+/* UDP payload demultiplexer: VXLAN/Geneve by destination port (dc->cfg),
+ * else the payload digest. */
+enum pp_reason decode_udp_payload(struct decode_ctx *dc, struct span *s, uint16_t dport);
 
 /* Per-layer decoders (decode_<layer>.c). */
 enum pp_reason decode_eth(struct decode_ctx *dc, struct span *s);

@@ -21,6 +21,10 @@ bool msg_progress_enabled(void);
 void msg_progress(const char *fmt, ...) PP_PRINTF(1, 2);
 void msg_progress_done(void);
 
+/* While quiet, messages are neither printed nor counted (a second read of
+ * the same inputs must not repeat what the first one said). */
+void msg_set_quiet(bool quiet);
+
 /* Number of msg_error() calls so far: input errors make the exit status 2. */
 unsigned msg_error_count(void);
 

@@ -24,6 +24,7 @@
 	X(PP_R_LOOPBACK_TRUNCATED, "loopback.truncated")                                           \
 	X(PP_R_LOOPBACK_UNKNOWN_FAMILY, "loopback.unknown_family")                                 \
 	X(PP_R_RAW_BAD_VERSION, "raw.bad_ip_version")                                              \
+	X(PP_R_RAW_TRUNCATED, "raw.truncated")                                                     \
 	X(PP_R_IPV4_TRUNCATED, "ipv4.truncated")                                                   \
 	X(PP_R_IPV4_BAD_VERSION, "ipv4.bad_version")                                               \
 	X(PP_R_IPV4_BAD_HLEN, "ipv4.bad_header_length")                                            \
@@ -48,6 +49,7 @@
 	X(PP_R_GRE_TRUNCATED, "gre.truncated")                                                     \
 	X(PP_R_GRE_UNSUPPORTED_VERSION, "gre.unsupported_version")                                 \
 	X(PP_R_GRE_UNSUPPORTED_PROTO, "gre.unsupported_protocol")                                  \
+	X(PP_R_GRE_UNSUPPORTED_ROUTING, "gre.unsupported_routing")                                 \
 	X(PP_R_TOO_MANY_LAYERS, "decode.too_many_layers")                                          \
 	X(PP_R_MATCH_UNMATCHED, "match.unmatched")
 
