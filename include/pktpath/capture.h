@@ -35,7 +35,8 @@ struct capture_frame {
 	const uint8_t *data; /* valid until the next capture_next() */
 	uint32_t caplen, len;
 	int dlt;
-	uint32_t ifindex; /* pcapng interface id, CAPTURE_NO_IFINDEX otherwise */
+	uint32_t ifindex; /* pcapng interface id (IDBs numbered across the file's
+			   * sections), CAPTURE_NO_IFINDEX otherwise */
 	uint8_t dir;      /* enum pp_dir from pcapng epb_flags, else PP_DIR_UNKNOWN */
 	uint64_t recno;   /* 1-based record number across the input's files */
 	size_t file;      /* index into the input's files */
@@ -45,13 +46,16 @@ struct capture;
 
 /* Expands command-line arguments (POINT=FILE, FILE, DIR) into inputs: rotated
  * sets are gathered and ordered, bundle directories walked. Prints one
- * message per problem; returns 0, or -1 when an argument is unusable. */
+ * message per problem and goes on with the other arguments; returns 0, or -1
+ * when no usable input remains. */
 int capture_inputs_expand(struct capture_inputs *out, char *const *args, size_t nargs);
 void capture_inputs_free(struct capture_inputs *in);
 
 /* Opens an input; bpf (may be NULL) is compiled for each of its files.
- * counts must have one pp_counts per file of the input. Returns NULL, with
- * a message printed, when not even the first file can be opened. */
+ * counts must have one pp_counts per file of the input (zeroed by the
+ * caller; capture only adds). in and counts must outlive the capture.
+ * Returns NULL, with a message printed, when none of its files can be
+ * opened; files that cannot be opened later are reported and skipped. */
 struct capture *capture_open(const struct capture_input *in, const char *bpf,
 			     struct pp_counts *counts);
 
@@ -59,12 +63,32 @@ struct capture *capture_open(const struct capture_input *in, const char *bpf,
  * reported and skipped). */
 int capture_next(struct capture *c, struct capture_frame *f);
 
-/* Name of a pcapng interface (if_name, else if_description), or NULL. */
+/* Name of a pcapng interface (if_name, else if_description), or NULL; valid
+ * until the next capture_next() or capture_close(). */
 const char *capture_iface_name(const struct capture *c, size_t file, uint32_t ifindex);
+
+/* Number of pcapng interfaces (IDBs) of a file: those seen so far while the
+ * file is being read, all of them once it has been read; 0 for pcap files. */
+uint32_t capture_iface_count(const struct capture *c, size_t file);
 
 /* Link type name of a DLT, for messages ("EN10MB", "LINUX_SLL2"). */
 const char *capture_dlt_name(int dlt);
 
 void capture_close(struct capture *c);
+
+/* What a file holds, judged by its magic number. */
+enum capture_kind { CAPTURE_KIND_OTHER = 0, CAPTURE_KIND_PCAP = 1, CAPTURE_KIND_PCAPNG = 2 };
+
+/* Kind of a file from its first four bytes: pcap a1b2c3d4, a1b23c4d (ns),
+ * a1b2cd34 (Kuznetzov), each in either byte order; pcapng 0a0d0d0a. */
+enum capture_kind capture_magic_kind(const uint8_t head[4]);
+
+/* Opens path and reads its magic number: an enum capture_kind (OTHER also
+ * for files shorter than 4 bytes), or -1 with errno set. Prints nothing. */
+int capture_file_kind(const char *path);
+
+/* Time stamp (ns) of the first record of a capture file: 0, or -1 when the
+ * file cannot be read or holds no record. Prints nothing. */
+int capture_file_first_ts(const char *path, int64_t *ts);
 
 #endif
