@@ -1,15 +1,75 @@
 /* main.c - runs the stages in order and maps the outcome to the exit status. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "pktpath/analysis.h"
 #include "pktpath/msg.h"
 #include "pktpath/options.h"
+#include "pktpath/report.h"
 #include "pktpath/snapshot.h"
+
+static bool want_color(enum pp_color c)
+{
+	const char *no = getenv("NO_COLOR");
+
+	if (c != PP_COLOR_AUTO)
+		return c == PP_COLOR_ALWAYS;
+	return isatty(STDOUT_FILENO) && !(no && *no);
+}
+
+/* The findings --fail-on names, over the conversations reported. */
+static unsigned findings_of(const struct report_view *v)
+{
+	unsigned found = 0;
+
+	if (v->r->unmatched)
+		found |= PP_FIND_UNMATCHED;
+	for (size_t i = 0; i < v->nconv; i++) {
+		for (int k = 0; k < 2; k++) {
+			const struct chain_dir *d = &v->conv[i]->dir[k];
+
+			if (!d->present)
+				continue;
+			if (d->verdict != CHAIN_DELIVERED)
+				found |= PP_FIND_STOP;
+			if (d->nnat)
+				found |= PP_FIND_NAT;
+			for (uint32_t n = 0; n < d->nnat; n++) {
+				if (d->nat[n].kind == CHAIN_SNAT && !d->nat[n].reverse)
+					found |= PP_FIND_SNAT;
+			}
+		}
+	}
+	return found;
+}
+
+static int report(const struct pp_options *opt, const struct report_view *v,
+		  const struct report_opts *ro)
+{
+	switch (opt->format) {
+	case PP_FMT_TEXT:
+		return report_text(stdout, v, ro);
+	case PP_FMT_JSON:
+		return report_json(stdout, v, false);
+	case PP_FMT_JSONL:
+		return report_json(stdout, v, true);
+	case PP_FMT_MARKDOWN:
+		return report_markdown(stdout, v);
+	case PP_FMT_DOT:
+		return report_dot(stdout, v);
+	}
+	return -1;
+}
 
 int main(int argc, char **argv)
 {
 	struct pp_options opt;
-	int rc;
+	struct chain_result res;
+	struct report_opts ro;
+	struct report_view view;
+	int rc, status = PP_EXIT_OK;
 
 	if (argc > 1 && strcmp(argv[1], "snapshot") == 0)
 		return snapshot_main(argc - 1, argv + 1);
@@ -18,7 +78,29 @@ int main(int argc, char **argv)
 		cli_free(&opt);
 		return rc > 0 ? PP_EXIT_OK : PP_EXIT_USAGE;
 	}
-	msg_error("analysis", "not built yet");
+	ro = (struct report_opts){want_color(opt.color), opt.limit, opt.conversation};
+	/* reports write many small pieces: one large buffer keeps that cheap */
+	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	if (analysis_run(&opt, &res) < 0) {
+		cli_free(&opt);
+		return PP_EXIT_USAGE;
+	}
+	if (report_view_make(&view, &res, &ro) < 0) {
+		status = PP_EXIT_USAGE;
+	} else {
+		if (report(&opt, &view, &ro) < 0)
+			status = PP_EXIT_USAGE;
+		else if (findings_of(&view) & opt.fail_on)
+			status = PP_EXIT_FOUND;
+		report_view_free(&view);
+	}
+	chain_result_free(&res);
 	cli_free(&opt);
-	return PP_EXIT_USAGE;
+	if (msg_error_count() > 0)
+		status = PP_EXIT_USAGE;
+	if (ferror(stdout) | fclose(stdout)) {
+		msg_error("stdout", "write failed");
+		status = PP_EXIT_USAGE;
+	}
+	return status;
 }

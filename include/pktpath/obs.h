@@ -45,7 +45,7 @@ struct pp_obs {
 	uint32_t ip_len;   /* IP total length on the wire (header included) */
 	uint32_t seq, ack; /* TCP; for ICMP echo, seq holds the echo sequence */
 	uint32_t payload_len; /* transport payload bytes on the wire */
-	uint32_t digest;   /* FNV-1a over the first digest_len captured payload bytes */
+	uint32_t digest;   /* hash of the first digest_len captured payload bytes (digest.c) */
 	uint16_t sport, dport; /* for ICMP echo: sport = echo id, dport = 0 */
 	uint16_t frag_off; /* fragment offset in bytes / 8 */
 	uint16_t flags;    /* enum pp_obs_flag */

@@ -1,0 +1,174 @@
+/* chain.h - hop chains and findings per conversation: the report model.
+ *
+ * chain_add() folds each complete identity (one wire packet at every point
+ * it was seen) into its conversation: hops are ordered (TTL only decreases
+ * along a path; time orders hops of equal TTL), TCP segments split by
+ * GSO/TSO or merged by GRO between points are joined by sequence ranges, and
+ * the hop sequence is counted as one route of its direction. chain_finish()
+ * turns the aggregates into results: per direction the path (the route that
+ * went furthest), NAT rewrites, the verdict, stops and what answered them,
+ * and where the client's address was lost. Reports read only this header.
+ */
+#ifndef PKTPATH_CHAIN_H
+#define PKTPATH_CHAIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pktpath/flow.h"
+#include "pktpath/match.h"
+#include "pktpath/reason.h"
+
+enum chain_verdict { CHAIN_DELIVERED, CHAIN_STOPPED, CHAIN_PARTIAL };
+enum chain_nat_kind { CHAIN_DNAT, CHAIN_SNAT };
+enum chain_answer_kind { CHAIN_ANSWER_ICMP, CHAIN_ANSWER_TCP_RST };
+enum chain_dir_index { CHAIN_FORWARD = 0, CHAIN_REVERSE = 1 };
+
+/* A capture point as the report shows it (filled by the orchestrator). */
+struct chain_point {
+	char *name;
+	char *node;
+	uint32_t node_id;
+	char **files;
+	size_t nfiles;
+	uint64_t packets;
+	int64_t first_ts, last_ts; /* raw, the point's own clock; 0 if no packet */
+	int64_t clock_offset;      /* ns ahead of the reference node */
+	bool clock_estimated;      /* false: no evidence, assumed 0 */
+	bool clock_manual;
+	uint32_t clock_via;        /* node the estimate was chained from */
+	uint64_t clock_pairs_to, clock_pairs_from;
+	/* Where the point was not capturing although inside [first, last]
+	 * (a missing piece of a rotated set), corrected clock. */
+	int64_t (*gaps)[2];
+	size_t ngaps;
+};
+
+struct chain_node {
+	char *name;
+	int64_t clock_offset;
+	bool estimated, manual;
+	uint32_t via;
+	uint64_t pairs_to, pairs_from;
+};
+
+struct chain_hop {
+	uint32_t point;
+	uint8_t dir;        /* enum pp_dir; PP_DIR_UNKNOWN when the point is seen once */
+	uint8_t ttl;
+	uint64_t packets;   /* observations at this hop */
+	struct pp_tuple tuple;
+	bool has_latency;
+	double latency_us_p50; /* from the previous hop */
+	bool has_tunnel;
+	struct match_tunnel tunnel;
+	/* TCP segmentation seen between the previous hop and this one */
+	uint64_t split_from, split_into;   /* super-segments -> segments */
+	uint64_t merged_from, merged_into; /* segments -> merged segments */
+};
+
+struct chain_endpoint {
+	struct pp_addr addr;
+	uint16_t port;
+	bool has_port;
+};
+
+struct chain_nat {
+	enum chain_nat_kind kind; /* the field rewritten: DNAT destination, SNAT source */
+	bool reverse;             /* undoes a rewrite of the other direction */
+	struct chain_endpoint from, to;
+	uint32_t after_hop, before_hop; /* indices into hops */
+};
+
+struct chain_stop {
+	uint32_t after_hop;     /* index into hops */
+	int64_t expected_next;  /* point id, or -1 when unknown */
+	uint64_t packets;
+	/* what sets the stopped packets apart from those that arrived */
+	uint32_t len_min, len_max;           /* IP total length at the last hop */
+	bool has_delivered_len;
+	uint32_t delivered_len_min, delivered_len_max;
+	uint64_t df;                         /* stopped packets with DF */
+	uint64_t delivered_df, delivered;    /* for comparison */
+	uint8_t tcp_flags_or;
+	uint32_t tunnel_overhead;            /* outer bytes when the last hop was encapsulated */
+};
+
+struct chain_answer {
+	enum chain_answer_kind kind;
+	uint8_t type, code;  /* ICMP */
+	uint16_t mtu;        /* fragmentation needed / packet too big */
+	struct pp_addr from;
+	uint32_t point;      /* first point where the answer was seen */
+	uint64_t packets;
+};
+
+struct chain_lost {
+	struct pp_addr original, replaced_by;
+	uint32_t after_hop, before_hop;
+};
+
+struct chain_dir {
+	bool present;
+	uint64_t packets;     /* wire packets (identities; split segments count once each) */
+	uint64_t segments;    /* TCP: distinct segments, retransmissions not counted */
+	uint64_t retransmissions;
+	uint64_t unmatched;   /* seen at one point in the middle of the path only */
+	struct chain_hop *hops;
+	uint32_t nhops;
+	struct chain_nat *nat;
+	uint32_t nnat;
+	enum chain_verdict verdict;
+	bool has_stop;
+	struct chain_stop stop;
+	bool has_answer;
+	struct chain_answer answer;
+	bool has_lost;
+	struct chain_lost lost;
+};
+
+struct chain_conv {
+	uint32_t id;          /* 1.. in order of the first packet */
+	uint8_t proto, family;
+	struct pp_tuple origin;
+	int64_t first_ts, last_ts; /* corrected */
+	struct chain_dir dir[2];   /* CHAIN_FORWARD, CHAIN_REVERSE */
+};
+
+struct chain_result {
+	struct chain_point *points;
+	size_t npoints;
+	struct chain_node *nodes;
+	size_t nnodes;
+	struct chain_conv *conv;
+	size_t nconv;
+	struct pp_counts counts;     /* all inputs together */
+	uint64_t unmatched;          /* observations counted under match.unmatched */
+	int64_t window_ns;
+};
+
+struct chain;
+
+struct chain *chain_new(struct flow_table *flows, const struct match *m, int64_t window_ns);
+void chain_free(struct chain *c);
+
+/* Folds one complete identity. */
+void chain_add(struct chain *c, const struct match_ident *id);
+/* Completes pending work (segment groups) older than the window at now. */
+void chain_tick(struct chain *c, int64_t now);
+
+/* Builds the results; points (with corrected coverage) and nodes are moved
+ * into the result, which chain_result_free() releases. */
+void chain_finish(struct chain *c, struct chain_result *out);
+void chain_result_free(struct chain_result *r);
+
+/* Helpers for reports. */
+const char *chain_verdict_name(enum chain_verdict v);
+/* "ip:port", "[v6]:port", or the bare address without port. */
+void chain_format_endpoint(const struct pp_addr *a, uint16_t port, bool has_port, char *buf,
+			   size_t len);
+void chain_format_addr(const struct pp_addr *a, char *buf, size_t len);
+const char *chain_proto_name(uint8_t proto);
+
+#endif

@@ -1,0 +1,70 @@
+/* report.h - the output formats. Each reads only the report model (chain.h). */
+#ifndef PKTPATH_REPORT_H
+#define PKTPATH_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "pktpath/chain.h"
+
+struct report_opts {
+	bool color;
+	unsigned long limit;      /* 0: all */
+	const char *conversation; /* ADDR[:PORT] filter, or NULL */
+};
+
+/* Which conversations to show, in order: a filter by address, then the most
+ * interesting first (stops, partial, client IP lost, NAT) when a limit is
+ * given, otherwise in order of their first packet. */
+struct report_view {
+	const struct chain_result *r;
+	const struct chain_conv **conv;
+	size_t nconv;
+};
+
+/* Returns -1 (after a usage message) when the --conversation value is bad. */
+int report_view_make(struct report_view *v, const struct chain_result *r,
+		     const struct report_opts *o);
+void report_view_free(struct report_view *v);
+
+/* Summary counts over the whole result (not only the view). */
+struct report_findings {
+	size_t conversations;
+	size_t stopped, partial, delivered;
+	size_t client_ip_lost;
+	size_t nat, snat;
+	uint64_t unmatched;
+	uint64_t ignored;
+	uint64_t read;
+};
+void report_findings(const struct chain_result *r, struct report_findings *f);
+
+/* A point's name, "(unknown)" for an out-of-range id; a hop as its point,
+ * with "(in)"/"(out)" when the point sees the packet twice. */
+const char *report_point_name(const struct chain_result *r, int64_t point);
+void report_hop_name(const struct chain_result *r, const struct chain_hop *h, char *buf,
+		     size_t len);
+/* "a -> b" for a conversation's origin (no destination port for ICMP echo). */
+void report_tuple_text(const struct pp_tuple *t, char *buf, size_t len);
+
+/* Findings as sentences, shared by the text and Markdown reports. */
+void report_nat_sentence(const struct chain_result *r, const struct chain_dir *d,
+			 const struct chain_nat *n, char *buf, size_t len);
+void report_stop_sentence(const struct chain_result *r, const struct chain_dir *d, char *buf,
+			  size_t len);
+/* What sets the stopped packets of a partial direction apart ("" if none). */
+void report_stop_detail(const struct chain_dir *d, char *buf, size_t len);
+void report_answer_sentence(const struct chain_result *r, const struct chain_conv *c,
+			    const struct chain_dir *d, char *buf, size_t len);
+void report_lost_sentence(const struct chain_result *r, const struct chain_dir *d, char *buf,
+			  size_t len);
+
+/* "port unreachable", "fragmentation needed", ... */
+const char *report_icmp_name(uint8_t family, uint8_t type, uint8_t code);
+
+int report_text(FILE *out, const struct report_view *v, const struct report_opts *o);
+int report_json(FILE *out, const struct report_view *v, bool lines);
+int report_markdown(FILE *out, const struct report_view *v);
+int report_dot(FILE *out, const struct report_view *v);
+
+#endif

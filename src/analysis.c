@@ -1,0 +1,375 @@
+/* analysis.c - the pipeline: expand inputs, estimate clocks, then stream every
+ * input through decode and matching in corrected time order.
+ *
+ * Clocks are estimated first, from a sample of each input, so that the
+ * strict matching window can be small even when node clocks are a minute
+ * apart (design.md, "clock"). The second pass merges all inputs by corrected
+ * timestamp (a heap over one lookahead observation per input), so an
+ * identity is complete as soon as the stream is a window past it, and
+ * memory follows the window, not the length of the captures.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pktpath/analysis.h"
+#include "pktpath/capture.h"
+#include "pktpath/clock.h"
+#include "pktpath/decode.h"
+#include "pktpath/flow.h"
+#include "pktpath/match.h"
+#include "pktpath/msg.h"
+#include "pktpath/point.h"
+
+/* Packets read per input to sample clock offsets. */
+#define CLOCK_SAMPLE_PACKETS 50000
+/* How often (in observations) pending segment groups are completed. */
+#define TICK_EVERY 1024
+
+struct source {
+	uint32_t input;
+	const struct capture_input *in;
+	struct capture *cap;
+	struct pp_counts *counts; /* one per file */
+	uint32_t node;
+	int64_t offset;
+	uint32_t base_point;
+	struct pp_obs next;
+	bool has_next;
+	bool multi_copy_set;
+};
+
+struct run {
+	const struct pp_options *opt;
+	struct capture_inputs inputs;
+	struct point_reg points;
+	struct decode_cfg dcfg;
+	struct source *src;
+	size_t nsrc;
+	struct clock_est *clock;
+	struct flow_table flows;
+	struct match *match;
+	struct chain *chain;
+};
+
+static void decode_cfg_from_options(struct decode_cfg *cfg, const struct pp_options *opt)
+{
+	decode_cfg_default(cfg);
+	for (size_t i = 0; i < opt->ntunnel_ports && cfg->nports < DECODE_MAX_UDP_TUNNEL_PORTS;
+	     i++) {
+		cfg->port[cfg->nports] = opt->tunnel_ports[i];
+		cfg->kind[cfg->nports] = opt->tunnel_kinds[i];
+		cfg->nports++;
+	}
+}
+
+/* The point a decoded packet belongs to: one per interface for inputs that
+ * carry interface identities. */
+static uint32_t assign_point(struct run *r, struct source *s, const struct capture_frame *f,
+			     const struct pp_obs *o)
+{
+	uint32_t ifkey;
+	const char *ifname = NULL;
+	char name[512];
+	uint32_t p;
+
+	if (o->ifindex != UINT32_MAX) {
+		ifkey = o->ifindex & ~POINT_PCAPNG_IF;
+	} else if (f->ifindex != CAPTURE_NO_IFINDEX && capture_iface_count(s->cap, f->file) > 1) {
+		ifkey = POINT_PCAPNG_IF | f->ifindex;
+		ifname = capture_iface_name(s->cap, f->file, f->ifindex);
+	} else {
+		return s->base_point;
+	}
+	p = point_find(&r->points, s->input, ifkey);
+	if (p != UINT32_MAX)
+		return p;
+	if (ifname)
+		snprintf(name, sizeof name, "%s/%s", s->in->node, ifname);
+	else
+		snprintf(name, sizeof name, "%s/if%u", s->in->node, ifkey & ~POINT_PCAPNG_IF);
+	return point_get(&r->points, s->input, ifkey, name, s->in->node, s->in->files,
+			 s->in->nfiles);
+}
+
+static void count_layers(struct pp_counts *c, uint32_t layers)
+{
+	for (int l = 0; l < PP_L__COUNT; l++) {
+		if (layers >> l & 1)
+			c->decoded[l]++;
+	}
+}
+
+/* Reads the next usable packet of a source into s->next. */
+static bool source_read(struct run *r, struct source *s, bool assign)
+{
+	struct capture_frame f;
+	struct decode_ctx dc = {.cfg = &r->dcfg, .obs = &s->next};
+
+	s->has_next = false;
+	while (s->cap && capture_next(s->cap, &f) == 1) {
+		struct pp_counts *c = &s->counts[f.file];
+		enum pp_reason why = decode_frame(&dc, f.dlt, f.data, f.caplen, f.len);
+
+		if (why != PP_OK) {
+			c->ignored[why]++;
+			continue;
+		}
+		count_layers(c, dc.layers);
+		s->next.ts = f.ts - s->offset;
+		s->next.frame = f.recno;
+		if (s->next.dir == PP_DIR_UNKNOWN)
+			s->next.dir = f.dir;
+		if (assign) {
+			struct chain_point *pt;
+
+			s->next.point = assign_point(r, s, &f, &s->next);
+			if (!s->multi_copy_set && f.dlt == DECODE_DLT_LINUX_SLL) {
+				/* LINUX_SLL "any": one packet shows once per
+				 * interface it crossed, all in one point */
+				match_set_multi_copy(r->match, s->base_point, true);
+				s->multi_copy_set = true;
+			}
+			pt = &r->points.v[s->next.point];
+			if (pt->packets++ == 0 || f.ts < pt->first_ts)
+				pt->first_ts = f.ts;
+			if (f.ts > pt->last_ts)
+				pt->last_ts = f.ts;
+		}
+		s->has_next = true;
+		return true;
+	}
+	return false;
+}
+
+static void source_open(struct run *r, struct source *s)
+{
+	memset(s->counts, 0, s->in->nfiles * sizeof *s->counts);
+	s->cap = capture_open(s->in, r->opt->filter, s->counts);
+}
+
+static void source_close(struct source *s)
+{
+	if (s->cap)
+		capture_close(s->cap);
+	s->cap = NULL;
+	s->has_next = false;
+}
+
+/* ---- pass 1: clock offsets -------------------------------------------- */
+
+static int apply_manual_clocks(struct run *r)
+{
+	for (size_t i = 0; i < r->opt->nclocks; i++) {
+		const struct pp_node_arg *a = &r->opt->clocks[i];
+		size_t n;
+
+		for (n = 0; n < r->points.nnodes && strcmp(r->points.nodes[n], a->node); n++)
+			;
+		if (n == r->points.nnodes) {
+			msg_usage("--clock: no input is on node '%s'", a->node);
+			return -1;
+		}
+		clock_set(r->clock, (uint32_t)n, (int64_t)(a->seconds * 1e9));
+	}
+	return 0;
+}
+
+static void sample_clocks(struct run *r)
+{
+	bool need = false;
+
+	for (uint32_t n = 1; n < r->points.nnodes; n++)
+		need |= !clock_result(r->clock, n)->manual;
+	if (need) {
+		msg_set_quiet(true); /* pass 2 reports what is wrong with the inputs */
+		for (size_t i = 0; i < r->nsrc; i++) {
+			struct source *s = &r->src[i];
+
+			source_open(r, s);
+			for (unsigned k = 0; k < CLOCK_SAMPLE_PACKETS && source_read(r, s, false);
+			     k++) {
+				if (match_key_strong(&s->next))
+					clock_add(r->clock, match_key(&s->next), s->node,
+						  s->next.ts, s->next.ttl);
+			}
+			source_close(s);
+		}
+		msg_set_quiet(false);
+	}
+	clock_estimate(r->clock, 0);
+	for (size_t i = 0; i < r->nsrc; i++)
+		r->src[i].offset = clock_result(r->clock, r->src[i].node)->offset_ns;
+}
+
+/* ---- pass 2: the merge ---------------------------------------------------- */
+
+static bool heap_less(const struct source *a, const struct source *b)
+{
+	if (a->next.ts != b->next.ts)
+		return a->next.ts < b->next.ts;
+	return a->input < b->input;
+}
+
+static void heap_down(struct source **h, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, m = i;
+
+		if (l < n && heap_less(h[l], h[m]))
+			m = l;
+		if (l + 1 < n && heap_less(h[l + 1], h[m]))
+			m = l + 1;
+		if (m == i)
+			return;
+		struct source *t = h[i];
+
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
+static void drain(struct run *r, int64_t now)
+{
+	struct match_ident *id;
+
+	while ((id = match_pop(r->match, now))) {
+		chain_add(r->chain, id);
+		match_release(r->match, id);
+	}
+}
+
+static void stream(struct run *r)
+{
+	struct source **heap = calloc(r->nsrc ? r->nsrc : 1, sizeof *heap);
+	size_t n = 0;
+	uint64_t seen = 0;
+	int64_t now = INT64_MIN;
+
+	if (!heap)
+		abort();
+	for (size_t i = 0; i < r->nsrc; i++) {
+		source_open(r, &r->src[i]);
+		if (source_read(r, &r->src[i], true))
+			heap[n++] = &r->src[i];
+	}
+	for (size_t i = n; i-- > 0;)
+		heap_down(heap, n, i);
+	while (n) {
+		struct source *s = heap[0];
+
+		if (s->next.ts > now)
+			now = s->next.ts;
+		match_add(r->match, &s->next);
+		if (++seen % TICK_EVERY == 0) {
+			drain(r, now);
+			chain_tick(r->chain, now);
+		}
+		if (!source_read(r, s, true)) {
+			source_close(s);
+			heap[0] = heap[--n];
+		}
+		heap_down(heap, n, 0);
+	}
+	drain(r, INT64_MAX);
+	free(heap);
+}
+
+/* ---- setup and results ----------------------------------------------------- */
+
+static int setup(struct run *r)
+{
+	if (capture_inputs_expand(&r->inputs, r->opt->inputs, r->opt->ninputs) < 0)
+		return -1;
+	r->src = calloc(r->inputs.n ? r->inputs.n : 1, sizeof *r->src);
+	if (!r->src)
+		abort();
+	for (size_t i = 0; i < r->inputs.n; i++) {
+		struct source *s = &r->src[r->nsrc++];
+
+		s->input = (uint32_t)i;
+		s->in = &r->inputs.v[i];
+		s->counts = calloc(s->in->nfiles ? s->in->nfiles : 1, sizeof *s->counts);
+		if (!s->counts)
+			abort();
+		s->base_point = point_get(&r->points, s->input, POINT_BASE, s->in->point,
+					  s->in->node, s->in->files, s->in->nfiles);
+		s->node = r->points.v[s->base_point].node_id;
+	}
+	r->clock = clock_new((uint32_t)r->points.nnodes);
+	return apply_manual_clocks(r);
+}
+
+static void fill_result(struct run *r, struct chain_result *out)
+{
+	for (size_t i = 0; i < r->nsrc; i++) {
+		for (size_t f = 0; f < r->src[i].in->nfiles; f++)
+			counts_add(&out->counts, &r->src[i].counts[f]);
+	}
+	out->nnodes = r->points.nnodes;
+	out->nodes = calloc(out->nnodes ? out->nnodes : 1, sizeof *out->nodes);
+	if (!out->nodes)
+		abort();
+	for (size_t n = 0; n < out->nnodes; n++) {
+		const struct clock_node_result *c = clock_result(r->clock, (uint32_t)n);
+
+		out->nodes[n] = (struct chain_node){strdup(r->points.nodes[n]), c->offset_ns,
+						    c->estimated, c->manual, c->via,
+						    c->pairs_to, c->pairs_from};
+	}
+	for (size_t p = 0; p < r->points.n; p++) {
+		const struct clock_node_result *c =
+			clock_result(r->clock, r->points.v[p].node_id);
+
+		r->points.v[p].clock_offset = c->offset_ns;
+		r->points.v[p].clock_estimated = c->estimated;
+		r->points.v[p].clock_manual = c->manual;
+		r->points.v[p].clock_via = c->via;
+		r->points.v[p].clock_pairs_to = c->pairs_to;
+		r->points.v[p].clock_pairs_from = c->pairs_from;
+	}
+	/* the points move into the result */
+	out->points = r->points.v;
+	out->npoints = r->points.n;
+	r->points.v = NULL;
+	r->points.n = 0;
+}
+
+static void teardown(struct run *r)
+{
+	for (size_t i = 0; i < r->nsrc; i++) {
+		source_close(&r->src[i]);
+		free(r->src[i].counts);
+	}
+	free(r->src);
+	chain_free(r->chain);
+	match_free(r->match);
+	flow_free(&r->flows);
+	clock_free(r->clock);
+	point_reg_free(&r->points);
+	capture_inputs_free(&r->inputs);
+}
+
+int analysis_run(const struct pp_options *opt, struct chain_result *out)
+{
+	struct run r = {.opt = opt};
+	int rc = -1;
+
+	memset(out, 0, sizeof *out);
+	point_reg_init(&r.points);
+	decode_cfg_from_options(&r.dcfg, opt);
+	if (flow_init(&r.flows) < 0)
+		abort();
+	if (setup(&r) == 0) {
+		sample_clocks(&r);
+		r.match = match_new(&r.flows, opt->window_ns);
+		r.chain = chain_new(&r.flows, r.match, opt->window_ns);
+		stream(&r);
+		fill_result(&r, out);
+		chain_finish(r.chain, out);
+		rc = 0;
+	}
+	teardown(&r);
+	return rc;
+}

@@ -1,0 +1,859 @@
+/* chain.c - folds complete identities into per-conversation aggregates.
+ *
+ * Hop order: the TTL (hop limit) of a packet only decreases along its path,
+ * so hops are ordered by falling TTL first and by corrected time among equal
+ * TTLs. Time alone is not enough: taps on one host can stamp a later point
+ * a few microseconds earlier, and clock estimates have residual error.
+ *
+ * Segmentation: a TSO/GSO super-segment seen at the pod and its veth
+ * becomes MSS-sized segments from the node's NIC on, and GRO merges them
+ * again at the receiver. Their IP IDs and lengths differ, so exact matching
+ * leaves them as separate identities covering overlapping TCP sequence
+ * ranges at disjoint sets of points. TCP data identities therefore wait one
+ * window in a buffer; overlapping ones at disjoint points are grouped, and
+ * each segment of the finest level is folded with the hops of the members
+ * that carried its bytes before and after, so the route is whole again.
+ */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chain_agg.h"
+#include "pktpath/htab.h"
+#include "pktpath/obs.h"
+
+#define SEG_SCAN 512 /* pending segments of a direction searched for overlap */
+#define SEG_SLAB 1024
+
+struct seg_entry {
+	struct seg_entry *qnext; /* global FIFO in arrival order */
+	struct seg_entry *parent; /* union-find over overlapping segments */
+	uint32_t conv;
+	uint8_t dir;
+	bool done;
+	uint32_t seq, len;
+	struct match_ident id;
+};
+
+struct seg_slab {
+	struct seg_slab *next;
+	struct seg_entry v[SEG_SLAB];
+};
+
+static void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n);
+	if (!p)
+		abort();
+	return p;
+}
+
+struct chain *chain_new(struct flow_table *flows, const struct match *m, int64_t window_ns)
+{
+	struct chain *c = calloc(1, sizeof *c);
+
+	if (!c)
+		abort();
+	c->flows = flows;
+	c->m = m;
+	c->window = window_ns;
+	return c;
+}
+
+static void dir_free(struct dir_agg *d)
+{
+	for (uint32_t i = 0; i < d->nroutes; i++)
+		free(d->routes[i]);
+	free(d->routes);
+	free(d->hs);
+	free(d->pending);
+}
+
+void chain_free(struct chain *c)
+{
+	if (!c)
+		return;
+	for (uint32_t i = 0; i < c->nconv; i++) {
+		dir_free(&c->conv[i]->d[0]);
+		dir_free(&c->conv[i]->d[1]);
+		free(c->conv[i]);
+	}
+	free(c->conv);
+	while (c->seg_slabs) {
+		struct seg_slab *next = ((struct seg_slab *)c->seg_slabs)->next;
+
+		free(c->seg_slabs);
+		c->seg_slabs = next;
+	}
+	free(c->scratch);
+	free(c->scratch_flag);
+	free(c);
+}
+
+/* ---- small helpers ---------------------------------------------------- */
+
+static bool seq_lt(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) < 0;
+}
+
+static void reservoir_add(struct reservoir *r, int64_t v)
+{
+	r->seen++;
+	if (r->n < LAT_SAMPLES) {
+		r->v[r->n++] = v;
+		return;
+	}
+	/* Algorithm R with a hash of the count as its dice: deterministic */
+	uint64_t j = htab_mix64(r->seen) % r->seen;
+
+	if (j < LAT_SAMPLES)
+		r->v[j] = v;
+}
+
+static int cmp_i64(const void *x, const void *y)
+{
+	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+
+	return (a > b) - (a < b);
+}
+
+int64_t reservoir_median(const struct reservoir *r)
+{
+	int64_t v[LAT_SAMPLES];
+
+	if (r->n == 0)
+		return 0;
+	memcpy(v, r->v, r->n * sizeof v[0]);
+	qsort(v, r->n, sizeof v[0], cmp_i64);
+	if (r->n % 2)
+		return v[r->n / 2];
+	return v[r->n / 2 - 1] + (v[r->n / 2] - v[r->n / 2 - 1]) / 2;
+}
+
+static int cmp_hop(const void *x, const void *y)
+{
+	const struct match_hop *a = x, *b = y;
+
+	if (a->ttl != b->ttl)
+		return a->ttl > b->ttl ? -1 : 1;
+	return (a->ts > b->ts) - (a->ts < b->ts);
+}
+
+/* Insertion sort: at most MATCH_MAX_HOPS hops, mostly in order already. */
+static void sort_hops(struct match_hop *h, unsigned n)
+{
+	for (unsigned i = 1; i < n; i++) {
+		struct match_hop x = h[i];
+		unsigned j = i;
+
+		for (; j > 0 && cmp_hop(&h[j - 1], &x) > 0; j--)
+			h[j] = h[j - 1];
+		h[j] = x;
+	}
+}
+
+/* Orders hops and names the two sightings of a point seen in and out. */
+static void order_hops(struct match_hop *h, unsigned n)
+{
+	sort_hops(h, n);
+	for (unsigned i = 0; i < n; i++) {
+		for (unsigned j = i + 1; j < n; j++) {
+			if (h[j].point == h[i].point && h[i].dir == PP_DIR_UNKNOWN &&
+			    h[j].dir == PP_DIR_UNKNOWN) {
+				h[i].dir = PP_DIR_IN;
+				h[j].dir = PP_DIR_OUT;
+			}
+		}
+	}
+}
+
+/* ---- conversations ------------------------------------------------------ */
+
+static struct conv *conv_of_root(struct chain *c, uint32_t root)
+{
+	uint32_t ci = c->flows->v[root].conv;
+
+	return ci == FLOW_NONE ? NULL : c->conv[ci];
+}
+
+/* Direction of tuple t within conversation cv (0 or 1). */
+static int conv_dir(struct chain *c, const struct conv *cv, uint32_t t)
+{
+	int pt, pa;
+
+	flow_find(c->flows, t, &pt);
+	flow_find(c->flows, cv->anchor, &pa);
+	return pt ^ pa;
+}
+
+static struct conv *conv_new(struct chain *c, uint32_t root, uint32_t anchor,
+			     const struct match_ident *id)
+{
+	struct conv *cv = calloc(1, sizeof *cv);
+
+	if (!cv)
+		abort();
+	cv->anchor = anchor;
+	cv->proto = id->proto;
+	cv->family = id->family;
+	cv->first_ts = id->first_ts;
+	cv->last_ts = id->last_ts;
+	if (c->nconv == c->capconv) {
+		c->capconv = c->capconv ? c->capconv * 2 : 256;
+		c->conv = xrealloc(c->conv, c->capconv * sizeof *c->conv);
+	}
+	c->flows->v[root].conv = c->nconv;
+	c->conv[c->nconv++] = cv;
+	return cv;
+}
+
+static struct hopstat *hopstat_get(struct dir_agg *d, uint32_t point, uint8_t dir)
+{
+	for (uint32_t i = 0; i < d->nhs; i++) {
+		if (d->hs[i].point == point && d->hs[i].dir == dir)
+			return &d->hs[i];
+	}
+	if (d->nhs == d->caphs) {
+		d->caphs = d->caphs ? d->caphs * 2 : 8;
+		d->hs = xrealloc(d->hs, d->caphs * sizeof *d->hs);
+	}
+	d->hs[d->nhs] = (struct hopstat){.point = point, .dir = dir};
+	return &d->hs[d->nhs++];
+}
+
+static void route_merge(struct route *into, const struct route *r)
+{
+	into->count += r->count;
+	if (r->first_ts < into->first_ts)
+		into->first_ts = r->first_ts;
+	if (r->last_ts > into->last_ts)
+		into->last_ts = r->last_ts;
+	if (r->len_min < into->len_min)
+		into->len_min = r->len_min;
+	if (r->len_max > into->len_max)
+		into->len_max = r->len_max;
+	into->df += r->df;
+	into->tcp_flags_or |= r->tcp_flags_or;
+	for (unsigned i = 0; i < r->n; i++) {
+		for (uint32_t k = 0; k < r->lat[i].n; k++)
+			reservoir_add(&into->lat[i], r->lat[i].v[k]);
+	}
+	for (uint32_t k = 0; k < r->nts && into->nts < TS_SAMPLES; k++)
+		into->ts[into->nts++] = r->ts[k];
+}
+
+static bool route_same_key(const struct route *r, const struct route_hop *h, unsigned n)
+{
+	if (r->n != n)
+		return false;
+	for (unsigned i = 0; i < n; i++) {
+		if (r->hop[i].point != h[i].point || r->hop[i].dir != h[i].dir)
+			return false;
+	}
+	return true;
+}
+
+static struct route *route_get(struct dir_agg *d, const struct route_hop *h, unsigned n)
+{
+	struct route *r;
+
+	for (uint32_t i = 0; i < d->nroutes; i++) {
+		if (route_same_key(d->routes[i], h, n))
+			return d->routes[i];
+	}
+	if (d->nroutes == d->caproutes) {
+		d->caproutes = d->caproutes ? d->caproutes * 2 : 4;
+		d->routes = xrealloc(d->routes, d->caproutes * sizeof *d->routes);
+	}
+	r = calloc(1, sizeof *r);
+	if (!r)
+		abort();
+	r->n = (uint8_t)n;
+	memcpy(r->hop, h, n * sizeof *h);
+	r->first_ts = INT64_MAX;
+	r->last_ts = INT64_MIN;
+	r->len_min = UINT32_MAX;
+	d->routes[d->nroutes++] = r;
+	return r;
+}
+
+static void dir_merge(struct dir_agg *into, struct dir_agg *d)
+{
+	into->idents += d->idents;
+	into->pieces += d->pieces;
+	for (uint32_t i = 0; i < d->nroutes; i++) {
+		struct route *r = d->routes[i];
+		struct route *t = route_get(into, r->hop, r->n);
+
+		if (t->count == 0 && t->nts == 0)
+			memcpy(t, r, sizeof *t);
+		else
+			route_merge(t, r);
+		free(r);
+	}
+	d->nroutes = 0;
+	for (uint32_t i = 0; i < d->nhs; i++) {
+		struct hopstat *s = hopstat_get(into, d->hs[i].point, d->hs[i].dir);
+
+		s->obs += d->hs[i].obs;
+		s->split_from += d->hs[i].split_from;
+		s->split_into += d->hs[i].split_into;
+		s->merged_from += d->hs[i].merged_from;
+		s->merged_into += d->hs[i].merged_into;
+	}
+	if (d->has_first && (!into->has_first || d->first_ts < into->first_ts)) {
+		into->has_first = true;
+		into->first_ts = d->first_ts;
+		into->first_tuple = d->first_tuple;
+		into->first_seq = d->first_seq;
+	}
+	into->pure_syn |= d->pure_syn;
+	into->echo_request |= d->echo_request;
+	if (d->has_ack && (!into->has_ack || seq_lt(into->max_ack, d->max_ack))) {
+		into->has_ack = true;
+		into->max_ack = d->max_ack;
+	}
+	if (d->has_seq_end && (!into->has_seq_end || seq_lt(into->seq_end_max, d->seq_end_max))) {
+		into->has_seq_end = true;
+		into->seq_end_max = d->seq_end_max;
+	}
+	into->segments += d->segments;
+	into->retrans += d->retrans;
+	into->n_rst += d->n_rst;
+	into->n_other += d->n_other;
+	if (d->has_rst && !into->has_rst) {
+		into->has_rst = true;
+		into->rst_from = d->rst_from;
+		into->rst_point = d->rst_point;
+	}
+	for (uint32_t i = 0; i < d->nans && into->nans < MAX_ANSWERS; i++)
+		into->ans[into->nans++] = d->ans[i];
+	for (uint32_t i = 0; i < d->npending; i++) {
+		if (into->npending == into->cappending) {
+			into->cappending = into->cappending ? into->cappending * 2 : 16;
+			into->pending =
+				xrealloc(into->pending, into->cappending * sizeof *into->pending);
+		}
+		into->pending[into->npending++] = d->pending[i];
+	}
+	d->npending = 0;
+}
+
+/* Conversation b joins a; b's direction 0 is a's direction `flip`. */
+static void conv_merge(struct chain *c, uint32_t ai, uint32_t bi)
+{
+	struct conv *a = c->conv[ai], *b = c->conv[bi];
+	int flip = conv_dir(c, a, b->anchor);
+
+	for (int k = 0; k < 2; k++) {
+		struct dir_agg *d = &b->d[k];
+
+		for (uint32_t i = 0; i < d->npending; i++) {
+			d->pending[i]->conv = ai;
+			d->pending[i]->dir = (uint8_t)(k ^ flip);
+		}
+		dir_merge(&a->d[k ^ flip], d);
+		dir_free(d);
+		memset(d, 0, sizeof *d);
+	}
+	if (b->first_ts < a->first_ts)
+		a->first_ts = b->first_ts;
+	if (b->last_ts > a->last_ts)
+		a->last_ts = b->last_ts;
+	b->dead = true;
+}
+
+/* Links t into the set of `with`, keeping one conversation per set. */
+static void link_tuples(struct chain *c, uint32_t with, uint32_t t, int parity)
+{
+	uint32_t absorbed, root, ca, cb;
+
+	root = flow_union(c->flows, with, t, parity, &absorbed);
+	if (absorbed == FLOW_NONE)
+		return;
+	ca = c->flows->v[root].conv;
+	cb = c->flows->v[absorbed].conv;
+	c->flows->v[absorbed].conv = FLOW_NONE;
+	if (ca == FLOW_NONE)
+		c->flows->v[root].conv = cb;
+	else if (cb != FLOW_NONE)
+		conv_merge(c, ca, cb);
+}
+
+/* ---- folding ------------------------------------------------------------ */
+
+static void fold_route(struct chain *c, struct dir_agg *d, const struct match_hop *h, unsigned n,
+		       uint8_t tcp_flags)
+{
+	struct route_hop rh[MATCH_MAX_HOPS];
+	const struct match_hop *last = &h[n - 1];
+	struct route *r;
+
+	for (unsigned i = 0; i < n; i++) {
+		rh[i] = (struct route_hop){h[i].point, h[i].dir, h[i].ttl, h[i].tuple,
+					   h[i].tunnel};
+	}
+	r = route_get(d, rh, n);
+	r->count++;
+	d->pieces++;
+	if (last->ts < r->first_ts)
+		r->first_ts = last->ts;
+	if (last->ts > r->last_ts)
+		r->last_ts = last->ts;
+	if (last->ip_len < r->len_min)
+		r->len_min = last->ip_len;
+	if (last->ip_len > r->len_max)
+		r->len_max = last->ip_len;
+	if (last->flags & PP_OBS_DF)
+		r->df++;
+	r->tcp_flags_or |= tcp_flags;
+	for (unsigned i = 1; i < n; i++)
+		reservoir_add(&r->lat[i], h[i].ts - h[i - 1].ts);
+	r->ts_seen++;
+	if (r->nts < TS_SAMPLES) {
+		r->ts[r->nts++] = last->ts;
+	} else {
+		uint64_t j = htab_mix64(r->ts_seen) % r->ts_seen;
+
+		if (j < TS_SAMPLES)
+			r->ts[j] = last->ts;
+	}
+	(void)c;
+}
+
+static void count_hops(struct dir_agg *d, const struct match_ident *id)
+{
+	for (unsigned i = 0; i < id->nhops; i++)
+		hopstat_get(d, id->hops[i].point, id->hops[i].dir)->obs++;
+}
+
+/* TCP evidence used for verdicts: who opened, what the other side acked. */
+static void note_transport(struct chain *c, struct dir_agg *d, const struct match_ident *id)
+{
+	const uint8_t syn = 0x02, rst = 0x04, ackf = 0x10;
+
+	if (!d->has_first || id->first_ts < d->first_ts) {
+		d->has_first = true;
+		d->first_ts = id->first_ts;
+		d->first_tuple = id->hops[0].tuple;
+		d->first_seq = id->seq;
+	}
+	if (id->proto != 6 || (id->flags & PP_OBS_FRAG_LATER)) {
+		d->echo_request |= (id->proto == 1 && id->icmp_type == 8) ||
+				   (id->proto == 58 && id->icmp_type == 128);
+		d->n_other++;
+		return;
+	}
+	if ((id->tcp_flags & (syn | ackf)) == syn)
+		d->pure_syn = true;
+	if ((id->tcp_flags & ackf) && (!d->has_ack || seq_lt(d->max_ack, id->ack))) {
+		d->has_ack = true;
+		d->max_ack = id->ack;
+	}
+	if (id->tcp_flags & rst) {
+		if (d->n_rst++ == 0) {
+			d->has_rst = true;
+			d->rst_from = flow_tuple(c->flows, id->hops[0].tuple)->src;
+			d->rst_point = id->hops[0].point;
+		}
+	} else {
+		d->n_other++;
+	}
+}
+
+/* Counts a wire-level segment once, and retransmissions as attempts. */
+static void note_segment(struct dir_agg *d, uint32_t seq, uint32_t len, uint8_t flags)
+{
+	const uint8_t syn = 0x02, fin = 0x01;
+
+	if (len == 0) {
+		if (flags & syn) {
+			if (d->has_syn_seq && d->syn_seq == seq) {
+				d->retrans++;
+				return;
+			}
+			d->has_syn_seq = true;
+			d->syn_seq = seq;
+			d->segments++;
+		} else if (flags & fin) {
+			if (d->has_fin_seq && d->fin_seq == seq) {
+				d->retrans++;
+				return;
+			}
+			d->has_fin_seq = true;
+			d->fin_seq = seq;
+			d->segments++;
+		}
+		return;
+	}
+	if (d->has_seq_end && !seq_lt(d->seq_end_max, seq + len)) {
+		d->retrans++;
+		return;
+	}
+	d->segments++;
+	if (!d->has_seq_end || seq_lt(d->seq_end_max, seq + len)) {
+		d->has_seq_end = true;
+		d->seq_end_max = seq + len;
+	}
+}
+
+static void fold_whole(struct chain *c, struct dir_agg *d, const struct match_ident *id)
+{
+	if (id->proto == 6)
+		note_segment(d, id->seq, id->payload_len, id->tcp_flags);
+	fold_route(c, d, id->hops, id->nhops, id->tcp_flags);
+}
+
+/* ---- ICMP errors -------------------------------------------------------- */
+
+/* An ICMP error joins the direction of the packet it quotes. */
+static void attach_answer(struct chain *c, const struct match_ident *id)
+{
+	const struct pp_tuple *q[2] = {&id->quote_first, &id->quote_last};
+	struct answer_agg *a = NULL;
+	struct pp_addr from;
+	struct conv *cv = NULL;
+	struct dir_agg *d;
+	uint32_t t = FLOW_NONE;
+
+	for (int i = 0; i < 2 && t == FLOW_NONE; i++)
+		t = flow_lookup(c->flows, q[i]);
+	if (t != FLOW_NONE)
+		cv = conv_of_root(c, flow_find(c->flows, t, NULL));
+	if (!cv)
+		return; /* quotes nothing we saw: reported under ignored */
+	d = &cv->d[conv_dir(c, cv, t)];
+	from = flow_tuple(c->flows, id->hops[0].tuple)->src;
+	for (uint32_t i = 0; i < d->nans; i++) {
+		if (d->ans[i].type == id->icmp_type && d->ans[i].code == id->icmp_code &&
+		    addr_eq(&d->ans[i].from, &from))
+			a = &d->ans[i];
+	}
+	if (!a) {
+		if (d->nans == MAX_ANSWERS)
+			return;
+		a = &d->ans[d->nans++];
+		*a = (struct answer_agg){.type = id->icmp_type, .code = id->icmp_code,
+					 .mtu = id->mtu, .from = from,
+					 .point = id->hops[0].point};
+	}
+	a->packets++;
+}
+
+/* ---- segmentation groups ------------------------------------------------ */
+
+static struct seg_entry *seg_root(struct seg_entry *e)
+{
+	while (e->parent != e) {
+		e->parent = e->parent->parent;
+		e = e->parent;
+	}
+	return e;
+}
+
+static bool ranges_overlap(const struct seg_entry *a, const struct seg_entry *b)
+{
+	return seq_lt(a->seq, b->seq + b->len) && seq_lt(b->seq, a->seq + a->len);
+}
+
+static bool points_disjoint(const struct match_ident *a, const struct match_ident *b)
+{
+	for (unsigned i = 0; i < a->nhops; i++) {
+		for (unsigned j = 0; j < b->nhops; j++) {
+			if (a->hops[i].point == b->hops[j].point)
+				return false;
+		}
+	}
+	return true;
+}
+
+static void pending_add(struct dir_agg *d, struct seg_entry *e)
+{
+	if (d->npending == d->cappending) {
+		d->cappending = d->cappending ? d->cappending * 2 : 16;
+		d->pending = xrealloc(d->pending, d->cappending * sizeof *d->pending);
+	}
+	d->pending[d->npending++] = e;
+}
+
+static struct seg_entry *seg_alloc(struct chain *c)
+{
+	struct seg_entry *e;
+
+	if (!c->seg_free) {
+		struct seg_slab *s = malloc(sizeof *s);
+
+		if (!s)
+			abort();
+		s->next = c->seg_slabs;
+		c->seg_slabs = s;
+		for (size_t i = 0; i < SEG_SLAB; i++) {
+			s->v[i].qnext = c->seg_free;
+			c->seg_free = &s->v[i];
+		}
+	}
+	e = c->seg_free;
+	c->seg_free = e->qnext;
+	return e;
+}
+
+static void seg_release(struct chain *c, struct seg_entry *e)
+{
+	e->qnext = c->seg_free;
+	c->seg_free = e;
+}
+
+/* Room for n group members in the chain's scratch arrays. */
+static void scratch_reserve(struct chain *c, uint32_t n)
+{
+	if (n <= c->capscratch)
+		return;
+	while (c->capscratch < n)
+		c->capscratch = c->capscratch ? c->capscratch * 2 : 64;
+	c->scratch = xrealloc(c->scratch, c->capscratch * sizeof *c->scratch);
+	c->scratch_flag = xrealloc(c->scratch_flag, 2 * c->capscratch * sizeof *c->scratch_flag);
+}
+
+static void seg_add(struct chain *c, uint32_t ci, int dir, const struct match_ident *id)
+{
+	struct seg_entry *e = seg_alloc(c);
+	struct dir_agg *d = &c->conv[ci]->d[dir];
+	uint32_t from = d->npending > SEG_SCAN ? d->npending - SEG_SCAN : 0;
+
+	e->qnext = NULL;
+	e->parent = e;
+	e->conv = ci;
+	e->dir = (uint8_t)dir;
+	e->done = false;
+	e->seq = id->seq;
+	e->len = id->payload_len;
+	memcpy(&e->id, id, offsetof(struct match_ident, hops) + id->nhops * sizeof id->hops[0]);
+	for (uint32_t i = from; i < d->npending; i++) {
+		struct seg_entry *p = d->pending[i];
+
+		if (ranges_overlap(e, p) && points_disjoint(&e->id, &p->id)) {
+			struct seg_entry *ra = seg_root(p), *rb = seg_root(e);
+
+			if (ra != rb)
+				rb->parent = ra;
+		}
+	}
+	pending_add(d, e);
+	if (c->seg_tail)
+		c->seg_tail->qnext = e;
+	else
+		c->seg_head = e;
+	c->seg_tail = e;
+}
+
+/* Does a hold all of b's bytes and more? */
+static bool range_contains(const struct seg_entry *a, const struct seg_entry *b)
+{
+	return !seq_lt(b->seq, a->seq) && !seq_lt(a->seq + a->len, b->seq + b->len) &&
+	       b->len < a->len;
+}
+
+/* Where a container sits relative to the pieces: before them (a TSO/GSO
+ * super-segment that was split) or after (a GRO merge). Decided against
+ * the earliest first sighting of the pieces it holds: a merged packet can
+ * carry the arrival time of its first segment, earlier than later segments
+ * were seen upstream, so hops of different members are never interleaved. */
+static bool container_before(struct seg_entry **m, uint32_t n, const bool *container, uint32_t i)
+{
+	const struct match_hop *first = NULL;
+
+	for (uint32_t j = 0; j < n; j++) {
+		if (!container[j] && ranges_overlap(m[i], m[j]) &&
+		    (!first || cmp_hop(&m[j]->id.hops[0], first) < 0))
+			first = &m[j]->id.hops[0];
+	}
+	return first && cmp_hop(&m[i]->id.hops[0], first) < 0;
+}
+
+static int cmp_member(const void *x, const void *y)
+{
+	const struct seg_entry *a = *(struct seg_entry *const *)x;
+	const struct seg_entry *b = *(struct seg_entry *const *)y;
+
+	return cmp_hop(&a->id.hops[0], &b->id.hops[0]);
+}
+
+static void append_hops(struct match_hop *h, unsigned *nh, const struct match_ident *id)
+{
+	for (unsigned k = 0; k < id->nhops && *nh < MATCH_MAX_HOPS; k++) {
+		bool dup = false;
+
+		for (unsigned x = 0; x < *nh; x++)
+			dup |= h[x].point == id->hops[k].point && h[x].dir == id->hops[k].dir;
+		if (!dup)
+			h[(*nh)++] = id->hops[k];
+	}
+}
+
+/* The route of piece p: the containers before it that hold its bytes, its
+ * own hops, then the containers after it. m is sorted by first sighting. */
+static unsigned piece_hops(struct seg_entry **m, uint32_t n, const bool *container,
+			   const bool *before, uint32_t p, struct match_hop *h)
+{
+	unsigned nh = 0;
+
+	for (uint32_t j = 0; j < n; j++) {
+		if (container[j] && before[j] && ranges_overlap(m[p], m[j]))
+			append_hops(h, &nh, &m[j]->id);
+	}
+	append_hops(h, &nh, &m[p]->id);
+	for (uint32_t j = 0; j < n; j++) {
+		if (container[j] && !before[j] && ranges_overlap(m[p], m[j]))
+			append_hops(h, &nh, &m[j]->id);
+	}
+	return nh;
+}
+
+/* A group of identities carrying overlapping bytes at disjoint points.
+ * Pieces are the members that contain no smaller member: the segments as
+ * they were on the wire (also one that was lost on its own). Containers
+ * are super-segments before a split, or GRO merges after it. */
+static void fold_group(struct chain *c, struct seg_entry **m, uint32_t n)
+{
+	struct dir_agg *d = &c->conv[m[0]->conv]->d[m[0]->dir];
+	bool *container = c->scratch_flag, *before = c->scratch_flag + n;
+
+	qsort(m, n, sizeof *m, cmp_member);
+	memset(container, 0, 2 * n * sizeof *container);
+	for (uint32_t i = 0; i < n; i++) {
+		for (uint32_t j = 0; j < n && !container[i]; j++)
+			container[i] = j != i && range_contains(m[i], m[j]);
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		const struct match_hop *at = NULL;
+		uint64_t pieces = 0;
+		struct hopstat *s;
+
+		if (!container[i])
+			continue;
+		before[i] = container_before(m, n, container, i);
+		for (uint32_t j = 0; j < n; j++) {
+			if (container[j] || !ranges_overlap(m[i], m[j]))
+				continue;
+			pieces++;
+			if (!at || cmp_hop(&m[j]->id.hops[0], at) < 0)
+				at = &m[j]->id.hops[0];
+		}
+		if (!at)
+			continue;
+		if (before[i]) {
+			s = hopstat_get(d, at->point, at->dir);
+			s->split_from++;
+			s->split_into += pieces;
+		} else {
+			s = hopstat_get(d, m[i]->id.hops[0].point, m[i]->id.hops[0].dir);
+			s->merged_from += pieces;
+			s->merged_into++;
+		}
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		struct match_hop h[MATCH_MAX_HOPS];
+		unsigned nh;
+
+		if (container[i])
+			continue;
+		nh = piece_hops(m, n, container, before, i, h);
+		note_segment(d, m[i]->seq, m[i]->len, m[i]->id.tcp_flags);
+		fold_route(c, d, h, nh, m[i]->id.tcp_flags);
+	}
+}
+
+static void pending_remove_done(struct dir_agg *d)
+{
+	uint32_t k = 0;
+
+	for (uint32_t i = 0; i < d->npending; i++) {
+		if (!d->pending[i]->done)
+			d->pending[k++] = d->pending[i];
+	}
+	d->npending = k;
+}
+
+static void process_group(struct chain *c, struct seg_entry *head)
+{
+	struct dir_agg *d = &c->conv[head->conv]->d[head->dir];
+	struct seg_entry *root = seg_root(head);
+	struct seg_entry **m;
+	uint32_t n = 0;
+
+	scratch_reserve(c, d->npending);
+	m = c->scratch;
+	for (uint32_t i = 0; i < d->npending; i++) {
+		if (!d->pending[i]->done && seg_root(d->pending[i]) == root)
+			m[n++] = d->pending[i];
+	}
+	if (n == 1)
+		fold_whole(c, d, &m[0]->id);
+	else
+		fold_group(c, m, n);
+	for (uint32_t i = 0; i < n; i++)
+		m[i]->done = true;
+	pending_remove_done(d);
+}
+
+void chain_tick(struct chain *c, int64_t now)
+{
+	while (c->seg_head) {
+		struct seg_entry *e = c->seg_head;
+
+		if (!e->done) {
+			/* identities leave the matcher a window after their
+			 * first sighting; the pieces of a split leave a little
+			 * after their super-segment: wait one window more */
+			if (now != INT64_MAX && now - e->id.last_ts <= 2 * c->window)
+				return;
+			process_group(c, e);
+		}
+		c->seg_head = e->qnext;
+		if (!c->seg_head)
+			c->seg_tail = NULL;
+		seg_release(c, e);
+	}
+}
+
+/* ---- entry point -------------------------------------------------------- */
+
+void chain_add(struct chain *c, const struct match_ident *ident)
+{
+	struct match_ident id;
+	struct conv *cv;
+	uint32_t root, ci;
+	int dir;
+
+	if (ident->nhops == 0)
+		return;
+	if (ident->flags & PP_OBS_ICMP_ERROR) {
+		attach_answer(c, ident);
+		return;
+	}
+	memcpy(&id, ident, offsetof(struct match_ident, hops) + ident->nhops * sizeof id.hops[0]);
+	order_hops(id.hops, id.nhops);
+	for (unsigned i = 1; i < id.nhops; i++)
+		link_tuples(c, id.hops[0].tuple, id.hops[i].tuple, 0);
+	root = flow_find(c->flows, id.hops[0].tuple, NULL);
+	cv = conv_of_root(c, root);
+	if (!cv)
+		cv = conv_new(c, root, id.hops[0].tuple, &id);
+	ci = c->flows->v[root].conv;
+	dir = conv_dir(c, cv, id.hops[0].tuple);
+	if (id.first_ts < cv->first_ts)
+		cv->first_ts = id.first_ts;
+	if (id.last_ts > cv->last_ts)
+		cv->last_ts = id.last_ts;
+
+	struct dir_agg *d = &cv->d[dir];
+
+	d->idents++;
+	count_hops(d, &id);
+	note_transport(c, d, &id);
+	if (id.proto == 6 && id.payload_len > 0 && !(id.flags & PP_OBS_FRAG_LATER))
+		seg_add(c, ci, dir, &id);
+	else
+		fold_whole(c, d, &id);
+}

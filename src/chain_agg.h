@@ -1,0 +1,125 @@
+/* chain_agg.h - the live aggregates behind chain.h, shared by chain.c (which
+ * folds identities into them) and chain_result.c (which turns them into
+ * results). Not a public interface.
+ */
+#ifndef PKTPATH_CHAIN_AGG_H
+#define PKTPATH_CHAIN_AGG_H
+
+#include "pktpath/chain.h"
+
+#define LAT_SAMPLES 64
+#define TS_SAMPLES 32
+
+/* A fixed-size sample of values; deterministic (seeded by the count). */
+struct reservoir {
+	int64_t v[LAT_SAMPLES];
+	uint32_t n;
+	uint64_t seen;
+};
+
+struct route_hop {
+	uint32_t point;
+	uint8_t dir;
+	uint8_t ttl;
+	uint32_t tuple;
+	uint32_t tunnel;
+};
+
+/* One distinct hop sequence of a direction, with what its packets showed. */
+struct route {
+	uint8_t n;
+	struct route_hop hop[MATCH_MAX_HOPS];
+	uint64_t count;
+	int64_t first_ts, last_ts;  /* at the last hop, corrected */
+	uint32_t len_min, len_max;  /* IP total length at the last hop */
+	uint64_t df;
+	uint8_t tcp_flags_or;
+	struct reservoir lat[MATCH_MAX_HOPS]; /* lat[i]: hop i-1 -> hop i, ns */
+	int64_t ts[TS_SAMPLES];     /* last-hop times, for capture-edge checks */
+	uint32_t nts;
+	uint64_t ts_seen;
+};
+
+/* Observations and segmentation events per point of a direction. */
+struct hopstat {
+	uint32_t point;
+	uint8_t dir;
+	uint64_t obs;
+	uint64_t split_from, split_into, merged_from, merged_into;
+};
+
+struct answer_agg {
+	uint8_t type, code;
+	uint16_t mtu;
+	struct pp_addr from;
+	uint32_t point;
+	uint64_t packets;
+};
+
+#define MAX_ANSWERS 4
+
+struct seg_entry;
+
+struct dir_agg {
+	uint64_t idents;
+	uint64_t pieces;
+	struct route **routes;
+	uint32_t nroutes, caproutes;
+	struct hopstat *hs;
+	uint32_t nhs, caphs;
+
+	/* orientation and TCP evidence */
+	bool has_first;
+	int64_t first_ts;
+	uint32_t first_tuple; /* at the first hop of the earliest packet */
+	uint32_t first_seq;
+	bool pure_syn;        /* a SYN without ACK was seen: this is the opening side */
+	bool echo_request;    /* ICMP echo requests: an answer is expected */
+	bool has_ack;
+	uint32_t max_ack;
+	bool has_seq_end;
+	uint32_t seq_end_max;
+	bool has_syn_seq, has_fin_seq;
+	uint32_t syn_seq, fin_seq;
+	uint64_t segments, retrans;
+	uint64_t n_rst, n_other;
+	bool has_rst;
+	struct pp_addr rst_from;
+	uint32_t rst_point;
+
+	struct answer_agg ans[MAX_ANSWERS];
+	uint32_t nans;
+
+	struct seg_entry **pending;
+	uint32_t npending, cappending;
+};
+
+struct conv {
+	uint32_t anchor; /* tuple whose direction is d[0] */
+	uint8_t proto, family;
+	bool dead;       /* merged into another */
+	int64_t first_ts, last_ts;
+	struct dir_agg d[2];
+};
+
+/* Shared between chain.c and chain_result.c. */
+struct chain {
+	struct flow_table *flows;
+	const struct match *m;
+	int64_t window;
+	struct conv **conv;
+	uint32_t nconv, capconv;
+	struct seg_entry *seg_head, *seg_tail;
+	struct seg_entry *seg_free; /* recycled entries: no allocation per packet */
+	void *seg_slabs;
+	struct seg_entry **scratch; /* members of the group being folded */
+	bool *scratch_flag;
+	uint32_t capscratch;
+	uint64_t unmatched;
+};
+
+void chain_build_results(struct chain *c, struct chain_result *out);
+struct route *dir_path(const struct dir_agg *d);
+int64_t reservoir_median(const struct reservoir *r);
+
+#endif

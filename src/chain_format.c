@@ -1,0 +1,64 @@
+/* chain_format.c - names and address formatting shared by the reports. */
+#include <arpa/inet.h>
+#include <stdio.h>
+
+#include "pktpath/chain.h"
+
+const char *chain_verdict_name(enum chain_verdict v)
+{
+	switch (v) {
+	case CHAIN_DELIVERED:
+		return "delivered";
+	case CHAIN_STOPPED:
+		return "stopped";
+	case CHAIN_PARTIAL:
+		return "partial";
+	}
+	return "unknown";
+}
+
+void chain_format_addr(const struct pp_addr *a, char *buf, size_t len)
+{
+	if (addr_is_v4(a)) {
+		if (!inet_ntop(AF_INET, a->b + 12, buf, (socklen_t)len))
+			snprintf(buf, len, "?");
+	} else if (!inet_ntop(AF_INET6, a->b, buf, (socklen_t)len)) {
+		snprintf(buf, len, "?");
+	}
+}
+
+void chain_format_endpoint(const struct pp_addr *a, uint16_t port, bool has_port, char *buf,
+			   size_t len)
+{
+	char ip[INET6_ADDRSTRLEN];
+
+	chain_format_addr(a, ip, sizeof ip);
+	if (!has_port)
+		snprintf(buf, len, "%s", ip);
+	else if (addr_is_v4(a))
+		snprintf(buf, len, "%s:%u", ip, port);
+	else
+		snprintf(buf, len, "[%s]:%u", ip, port);
+}
+
+const char *chain_proto_name(uint8_t proto)
+{
+	switch (proto) {
+	case 1:
+		return "icmp";
+	case 6:
+		return "tcp";
+	case 17:
+		return "udp";
+	case 58:
+		return "icmp6";
+	case 132:
+		return "sctp";
+	case 47:
+		return "gre";
+	case 50:
+		return "esp";
+	default:
+		return "ip";
+	}
+}

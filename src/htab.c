@@ -1,0 +1,125 @@
+/* htab.c - open-addressing (linear probing) hash index, see htab.h. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "pktpath/htab.h"
+
+int htab_init(struct htab *t, size_t cap_hint)
+{
+	size_t cap = 64;
+
+	while (cap < cap_hint * 2)
+		cap <<= 1;
+	t->hash = calloc(cap, sizeof *t->hash);
+	t->val = malloc(cap * sizeof *t->val);
+	t->cap = cap;
+	t->n = 0;
+	if (!t->hash || !t->val) {
+		htab_free(t);
+		return -1;
+	}
+	return 0;
+}
+
+void htab_free(struct htab *t)
+{
+	free(t->hash);
+	free(t->val);
+	memset(t, 0, sizeof *t);
+}
+
+void htab_clear(struct htab *t)
+{
+	memset(t->hash, 0, t->cap * sizeof *t->hash);
+	t->n = 0;
+}
+
+static void insert(struct htab *t, uint64_t hash, uint32_t val)
+{
+	size_t mask = t->cap - 1;
+	size_t i = (size_t)hash & mask;
+
+	while (t->hash[i])
+		i = (i + 1) & mask;
+	t->hash[i] = hash;
+	t->val[i] = val;
+	t->n++;
+}
+
+static int grow(struct htab *t)
+{
+	struct htab bigger;
+
+	if (htab_init(&bigger, t->cap) < 0)
+		return -1;
+	for (size_t i = 0; i < t->cap; i++) {
+		if (t->hash[i])
+			insert(&bigger, t->hash[i], t->val[i]);
+	}
+	htab_free(t);
+	*t = bigger;
+	return 0;
+}
+
+int htab_put(struct htab *t, uint64_t hash, uint32_t val)
+{
+	if ((t->n + 1) * 4 > t->cap * 3 && grow(t) < 0)
+		return -1;
+	insert(t, hash | 1, val);
+	return 0;
+}
+
+int htab_first(const struct htab *t, uint64_t hash, struct htab_iter *it, uint32_t *val)
+{
+	it->hash = hash | 1;
+	it->slot = (size_t)it->hash & (t->cap - 1);
+	for (;;) {
+		uint64_t h = t->hash[it->slot];
+
+		if (h == 0)
+			return 0;
+		if (h == it->hash) {
+			*val = t->val[it->slot];
+			return 1;
+		}
+		it->slot = (it->slot + 1) & (t->cap - 1);
+	}
+}
+
+int htab_next(const struct htab *t, struct htab_iter *it, uint32_t *val)
+{
+	it->slot = (it->slot + 1) & (t->cap - 1);
+	for (;;) {
+		uint64_t h = t->hash[it->slot];
+
+		if (h == 0)
+			return 0;
+		if (h == it->hash) {
+			*val = t->val[it->slot];
+			return 1;
+		}
+		it->slot = (it->slot + 1) & (t->cap - 1);
+	}
+}
+
+uint64_t htab_hash(const void *p, size_t n, uint64_t seed)
+{
+	const uint8_t *b = p;
+	uint64_t h = seed ^ 0x9e3779b97f4a7c15ULL;
+
+	while (n >= 8) {
+		uint64_t w;
+
+		memcpy(&w, b, 8);
+		h = htab_mix64(h ^ w);
+		b += 8;
+		n -= 8;
+	}
+	if (n) {
+		uint64_t w = 0;
+
+		memcpy(&w, b, n);
+		h = htab_mix64(h ^ w ^ ((uint64_t)n << 56));
+	}
+	return htab_mix64(h);
+}

@@ -1,0 +1,97 @@
+/* point.c - the registry of capture points and nodes (see point.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "pktpath/point.h"
+
+static void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n);
+	if (!p)
+		abort();
+	return p;
+}
+
+static char *xstrdup(const char *s)
+{
+	char *d = strdup(s);
+
+	if (!d)
+		abort();
+	return d;
+}
+
+void point_reg_init(struct point_reg *r)
+{
+	memset(r, 0, sizeof *r);
+}
+
+void point_reg_free(struct point_reg *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->v[i].name);
+		free(r->v[i].node);
+		for (size_t f = 0; f < r->v[i].nfiles; f++)
+			free(r->v[i].files[f]);
+		free(r->v[i].files);
+		free(r->v[i].gaps);
+	}
+	free(r->v);
+	free(r->keys);
+	for (size_t i = 0; i < r->nnodes; i++)
+		free(r->nodes[i]);
+	free(r->nodes);
+	memset(r, 0, sizeof *r);
+}
+
+uint32_t point_node(struct point_reg *r, const char *node)
+{
+	for (size_t i = 0; i < r->nnodes; i++) {
+		if (strcmp(r->nodes[i], node) == 0)
+			return (uint32_t)i;
+	}
+	r->nodes = xrealloc(r->nodes, (r->nnodes + 1) * sizeof *r->nodes);
+	r->nodes[r->nnodes] = xstrdup(node);
+	return (uint32_t)r->nnodes++;
+}
+
+uint32_t point_find(const struct point_reg *r, uint32_t input, uint32_t ifkey)
+{
+	for (size_t i = 0; i < r->nkeys; i++) {
+		if (r->keys[i].input == input && r->keys[i].ifkey == ifkey)
+			return r->keys[i].point;
+	}
+	return UINT32_MAX;
+}
+
+uint32_t point_get(struct point_reg *r, uint32_t input, uint32_t ifkey, const char *name,
+		   const char *node, char *const *files, size_t nfiles)
+{
+	uint32_t id = point_find(r, input, ifkey);
+	struct chain_point *p;
+
+	if (id != UINT32_MAX)
+		return id;
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 16;
+		r->v = xrealloc(r->v, r->cap * sizeof *r->v);
+	}
+	id = (uint32_t)r->n++;
+	p = &r->v[id];
+	memset(p, 0, sizeof *p);
+	p->name = xstrdup(name);
+	p->node = xstrdup(node);
+	p->node_id = point_node(r, node);
+	p->files = calloc(nfiles ? nfiles : 1, sizeof *p->files);
+	if (!p->files)
+		abort();
+	for (size_t i = 0; i < nfiles; i++)
+		p->files[i] = xstrdup(files[i]);
+	p->nfiles = nfiles;
+	if (r->nkeys == r->capkeys) {
+		r->capkeys = r->capkeys ? r->capkeys * 2 : 16;
+		r->keys = xrealloc(r->keys, r->capkeys * sizeof *r->keys);
+	}
+	r->keys[r->nkeys++] = (struct point_key){input, ifkey, id};
+	return id;
+}

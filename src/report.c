@@ -1,0 +1,329 @@
+/* report.c - what every format shares: selection, ordering, summary counts. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pktpath/msg.h"
+#include "pktpath/report.h"
+
+struct addr_filter {
+	struct pp_addr addr;
+	uint16_t port;
+	bool has_port;
+};
+
+/* ADDR, ADDR:PORT, IPv6 ADDR or [ADDR]:PORT. */
+static int parse_filter(const char *s, struct addr_filter *f)
+{
+	char buf[INET6_ADDRSTRLEN + 8];
+	const char *port = NULL;
+	uint8_t raw[16];
+
+	memset(f, 0, sizeof *f);
+	if (strlen(s) >= sizeof buf)
+		return -1;
+	strcpy(buf, s);
+	if (buf[0] == '[') {
+		char *end = strchr(buf, ']');
+
+		if (!end)
+			return -1;
+		*end = '\0';
+		if (end[1] == ':')
+			port = end + 2;
+		else if (end[1] != '\0')
+			return -1;
+		memmove(buf, buf + 1, strlen(buf + 1) + 1);
+	} else if (strchr(buf, ':') == strrchr(buf, ':') && strchr(buf, ':')) {
+		char *colon = strchr(buf, ':');
+
+		*colon = '\0';
+		port = colon + 1;
+	}
+	if (inet_pton(AF_INET, buf, raw) == 1)
+		addr_set_v4(&f->addr, raw);
+	else if (inet_pton(AF_INET6, buf, raw) == 1)
+		addr_set_v6(&f->addr, raw);
+	else
+		return -1;
+	if (port) {
+		char *end;
+		unsigned long v;
+
+		errno = 0;
+		v = strtoul(port, &end, 10);
+		if (*port == '\0' || *end != '\0' || errno || v > 65535)
+			return -1;
+		f->port = (uint16_t)v;
+		f->has_port = true;
+	}
+	return 0;
+}
+
+static bool endpoint_matches(const struct addr_filter *f, const struct pp_addr *a, uint16_t port,
+			     bool has_port)
+{
+	if (!addr_eq(&f->addr, a))
+		return false;
+	return !f->has_port || (has_port && port == f->port);
+}
+
+static bool conv_matches(const struct chain_conv *c, const struct addr_filter *f)
+{
+	const struct pp_tuple *o = &c->origin;
+
+	if (endpoint_matches(f, &o->src, o->sport, o->has_ports) ||
+	    endpoint_matches(f, &o->dst, o->dport, o->has_ports))
+		return true;
+	for (int k = 0; k < 2; k++) {
+		for (uint32_t i = 0; i < c->dir[k].nhops; i++) {
+			const struct pp_tuple *t = &c->dir[k].hops[i].tuple;
+
+			if (endpoint_matches(f, &t->src, t->sport, t->has_ports) ||
+			    endpoint_matches(f, &t->dst, t->dport, t->has_ports))
+				return true;
+		}
+	}
+	return false;
+}
+
+static int interest(const struct chain_conv *c)
+{
+	int score = 0;
+
+	for (int k = 0; k < 2; k++) {
+		const struct chain_dir *d = &c->dir[k];
+		int s = 0;
+
+		if (!d->present)
+			continue;
+		if (d->verdict == CHAIN_STOPPED)
+			s = 4;
+		else if (d->verdict == CHAIN_PARTIAL)
+			s = 3;
+		else if (d->has_lost)
+			s = 2;
+		else if (d->nnat)
+			s = 1;
+		if (s > score)
+			score = s;
+	}
+	return score;
+}
+
+static int cmp_interest(const void *x, const void *y)
+{
+	const struct chain_conv *a = *(const struct chain_conv *const *)x;
+	const struct chain_conv *b = *(const struct chain_conv *const *)y;
+	int ia = interest(a), ib = interest(b);
+
+	if (ia != ib)
+		return ib - ia;
+	return (a->id > b->id) - (a->id < b->id);
+}
+
+int report_view_make(struct report_view *v, const struct chain_result *r,
+		     const struct report_opts *o)
+{
+	struct addr_filter f;
+
+	memset(v, 0, sizeof *v);
+	v->r = r;
+	if (o->conversation && parse_filter(o->conversation, &f) < 0) {
+		msg_usage("--conversation: '%s' is not ADDR, ADDR:PORT or [ADDR]:PORT",
+			  o->conversation);
+		return -1;
+	}
+	v->conv = calloc(r->nconv ? r->nconv : 1, sizeof *v->conv);
+	if (!v->conv)
+		abort();
+	for (size_t i = 0; i < r->nconv; i++) {
+		if (!o->conversation || conv_matches(&r->conv[i], &f))
+			v->conv[v->nconv++] = &r->conv[i];
+	}
+	if (o->limit) {
+		qsort(v->conv, v->nconv, sizeof *v->conv, cmp_interest);
+		if (v->nconv > o->limit)
+			v->nconv = o->limit;
+	}
+	return 0;
+}
+
+void report_view_free(struct report_view *v)
+{
+	free(v->conv);
+	memset(v, 0, sizeof *v);
+}
+
+void report_findings(const struct chain_result *r, struct report_findings *f)
+{
+	memset(f, 0, sizeof *f);
+	f->conversations = r->nconv;
+	for (size_t i = 0; i < r->nconv; i++) {
+		const struct chain_conv *c = &r->conv[i];
+		bool stopped = false, partial = false, nat = false, snat = false, lost = false;
+
+		for (int k = 0; k < 2; k++) {
+			const struct chain_dir *d = &c->dir[k];
+
+			if (!d->present)
+				continue;
+			stopped |= d->verdict == CHAIN_STOPPED;
+			partial |= d->verdict == CHAIN_PARTIAL;
+			lost |= d->has_lost;
+			nat |= d->nnat > 0;
+			for (uint32_t n = 0; n < d->nnat; n++)
+				snat |= d->nat[n].kind == CHAIN_SNAT && !d->nat[n].reverse;
+		}
+		f->stopped += stopped;
+		f->partial += partial && !stopped;
+		f->delivered += !stopped && !partial;
+		f->client_ip_lost += lost;
+		f->nat += nat;
+		f->snat += snat;
+	}
+	f->unmatched = r->unmatched;
+	f->ignored = counts_ignored_total(&r->counts);
+	f->read = r->counts.read;
+}
+
+const char *report_point_name(const struct chain_result *r, int64_t point)
+{
+	return point >= 0 && (size_t)point < r->npoints ? r->points[point].name : "(unknown)";
+}
+
+void report_hop_name(const struct chain_result *r, const struct chain_hop *h, char *buf,
+		     size_t len)
+{
+	const char *dir = h->dir == PP_DIR_IN ? "(in)" : h->dir == PP_DIR_OUT ? "(out)" : "";
+
+	snprintf(buf, len, "%s%s", report_point_name(r, h->point), dir);
+}
+
+void report_tuple_text(const struct pp_tuple *t, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN + 8], b[INET6_ADDRSTRLEN + 8];
+	bool echo = (t->proto == 1 || t->proto == 58) && t->has_ports;
+
+	chain_format_endpoint(&t->src, t->sport, t->has_ports, a, sizeof a);
+	chain_format_endpoint(&t->dst, t->dport, t->has_ports && !echo, b, sizeof b);
+	snprintf(buf, len, "%s -> %s", a, b);
+}
+
+void report_nat_sentence(const struct chain_result *r, const struct chain_dir *d,
+			 const struct chain_nat *n, char *buf, size_t len)
+{
+	char from[INET6_ADDRSTRLEN + 8], to[INET6_ADDRSTRLEN + 8], a[512], b[512];
+
+	chain_format_endpoint(&n->from.addr, n->from.port, n->from.has_port, from, sizeof from);
+	chain_format_endpoint(&n->to.addr, n->to.port, n->to.has_port, to, sizeof to);
+	report_hop_name(r, &d->hops[n->after_hop], a, sizeof a);
+	report_hop_name(r, &d->hops[n->before_hop], b, sizeof b);
+	snprintf(buf, len, "%s %s -> %s%s between %s and %s", n->kind == CHAIN_DNAT ? "DNAT" : "SNAT",
+		 from, to, n->reverse ? " (reverse)" : "", a, b);
+}
+
+void report_stop_sentence(const struct chain_result *r, const struct chain_dir *d, char *buf,
+			  size_t len)
+{
+	const struct chain_stop *s = &d->stop;
+	char after[512];
+
+	report_hop_name(r, &d->hops[s->after_hop], after, sizeof after);
+	snprintf(buf, len, "%s after %s: %llu packet%s never reached %s",
+		 d->verdict == CHAIN_PARTIAL ? "partly stopped" : "stopped", after,
+		 (unsigned long long)s->packets, s->packets == 1 ? "" : "s",
+		 s->expected_next >= 0 ? report_point_name(r, s->expected_next) : "a next point");
+}
+
+void report_stop_detail(const struct chain_dir *d, char *buf, size_t len)
+{
+	const struct chain_stop *s = &d->stop;
+	int n;
+
+	buf[0] = '\0';
+	if (d->verdict != CHAIN_PARTIAL || !s->has_delivered_len)
+		return;
+	n = snprintf(buf, len, "stopped: IP length %u..%u, %llu of %llu with DF", s->len_min,
+		     s->len_max, (unsigned long long)s->df, (unsigned long long)s->packets);
+	if (s->tunnel_overhead && n > 0 && (size_t)n < len)
+		n += snprintf(buf + n, len - (size_t)n, " (+%u bytes of encapsulation)",
+			      s->tunnel_overhead);
+	if (n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, "; arrived: %llu packets, IP length %u..%u",
+			 (unsigned long long)s->delivered, s->delivered_len_min,
+			 s->delivered_len_max);
+}
+
+void report_answer_sentence(const struct chain_result *r, const struct chain_conv *c,
+			    const struct chain_dir *d, char *buf, size_t len)
+{
+	const struct chain_answer *a = &d->answer;
+	char from[INET6_ADDRSTRLEN], mtu[32] = "";
+
+	chain_format_addr(&a->from, from, sizeof from);
+	if (a->kind == CHAIN_ANSWER_TCP_RST) {
+		snprintf(buf, len, "answered by TCP RST from %s, first seen at %s", from,
+			 report_point_name(r, a->point));
+		return;
+	}
+	if (a->mtu)
+		snprintf(mtu, sizeof mtu, " (mtu %u)", a->mtu);
+	snprintf(buf, len, "answered by ICMP %s%s from %s, first seen at %s",
+		 report_icmp_name(c->family, a->type, a->code), mtu, from,
+		 report_point_name(r, a->point));
+}
+
+void report_lost_sentence(const struct chain_result *r, const struct chain_dir *d, char *buf,
+			  size_t len)
+{
+	char o[INET6_ADDRSTRLEN], n[INET6_ADDRSTRLEN], a[512], b[512];
+
+	chain_format_addr(&d->lost.original, o, sizeof o);
+	chain_format_addr(&d->lost.replaced_by, n, sizeof n);
+	report_hop_name(r, &d->hops[d->lost.after_hop], a, sizeof a);
+	report_hop_name(r, &d->hops[d->lost.before_hop], b, sizeof b);
+	snprintf(buf, len, "client IP %s replaced by %s between %s and %s", o, n, a, b);
+}
+
+const char *report_icmp_name(uint8_t family, uint8_t type, uint8_t code)
+{
+	static const char *const unreach4[] = {
+		"net unreachable",      "host unreachable",     "protocol unreachable",
+		"port unreachable",     "fragmentation needed", "source route failed",
+		"net unknown",          "host unknown",         "source host isolated",
+		"net prohibited",       "host prohibited",      "net unreachable for TOS",
+		"host unreachable for TOS", "administratively prohibited",
+	};
+	static const char *const unreach6[] = {
+		"no route",           "administratively prohibited", "beyond scope",
+		"address unreachable", "port unreachable",            "source address failed policy",
+		"reject route",
+	};
+
+	if (family == 4) {
+		if (type == 3)
+			return code < sizeof unreach4 / sizeof *unreach4 ? unreach4[code]
+									  : "unreachable";
+		if (type == 11)
+			return code ? "fragment reassembly time exceeded" : "ttl exceeded";
+		if (type == 12)
+			return "parameter problem";
+		if (type == 5)
+			return "redirect";
+		if (type == 4)
+			return "source quench";
+		return "icmp error";
+	}
+	if (type == 1)
+		return code < sizeof unreach6 / sizeof *unreach6 ? unreach6[code] : "unreachable";
+	if (type == 2)
+		return "packet too big";
+	if (type == 3)
+		return code ? "fragment reassembly time exceeded" : "hop limit exceeded";
+	if (type == 4)
+		return "parameter problem";
+	return "icmp6 error";
+}

@@ -1,0 +1,179 @@
+/* report_markdown.c - a ticket-ready report: findings first, a table of the
+ * inputs, then each conversation's path with its NAT and stops. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "pktpath/report.h"
+
+/* Table cells and code spans must not break on | or ` in file names. */
+static void cell(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '|' || *s == '`' || *s == '\\' || *s == '*' || *s == '_')
+			fputc('\\', out);
+		fputc(*s == '\n' ? ' ' : *s, out);
+	}
+}
+
+static void utc(FILE *out, int64_t ns)
+{
+	char buf[40];
+	time_t sec = (time_t)(ns / 1000000000);
+	struct tm tm;
+
+	if (!gmtime_r(&sec, &tm)) {
+		fputs("-", out);
+		return;
+	}
+	strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+	fprintf(out, "%s.%06lld", buf, (long long)(ns % 1000000000) / 1000);
+}
+
+static void inputs_table(FILE *out, const struct chain_result *r)
+{
+	fputs("## Inputs\n\n| point | node | files | packets | first packet (UTC, own clock) | "
+	      "last packet | clock offset |\n|---|---|---|---:|---|---|---:|\n",
+	      out);
+	for (size_t i = 0; i < r->npoints; i++) {
+		const struct chain_point *p = &r->points[i];
+
+		fputs("| ", out);
+		cell(out, p->name);
+		fputs(" | ", out);
+		cell(out, p->node);
+		fputs(" | ", out);
+		for (size_t f = 0; f < p->nfiles; f++) {
+			if (f == 3) {
+				fprintf(out, " and %zu more", p->nfiles - 3);
+				break;
+			}
+			fputs(f ? ", " : "", out);
+			cell(out, p->files[f]);
+		}
+		fprintf(out, " | %" PRIu64 " | ", p->packets);
+		if (p->packets)
+			utc(out, p->first_ts);
+		fputs(" | ", out);
+		if (p->packets)
+			utc(out, p->last_ts);
+		fprintf(out, " | %+.6f s%s |\n", (double)p->clock_offset / 1e9,
+			p->clock_manual ? " (set)" : p->clock_estimated ? "" : " (assumed)");
+	}
+	fputc('\n', out);
+}
+
+static void findings(FILE *out, const struct report_view *v)
+{
+	struct report_findings f;
+	char t[128], buf[1200];
+	bool any = false;
+
+	report_findings(v->r, &f);
+	fprintf(out,
+		"**%zu conversations**: %zu delivered, %zu stopped, %zu partial; client IP lost "
+		"in %zu; %" PRIu64 " of %" PRIu64 " packets not used.\n\n",
+		f.conversations, f.delivered, f.stopped, f.partial, f.client_ip_lost, f.ignored,
+		f.read);
+	for (size_t i = 0; i < v->nconv; i++) {
+		const struct chain_conv *c = v->conv[i];
+
+		report_tuple_text(&c->origin, t, sizeof t);
+		for (int k = 0; k < 2; k++) {
+			const struct chain_dir *d = &c->dir[k];
+
+			if (!d->present || (!d->has_stop && !d->has_lost))
+				continue;
+			if (!any)
+				fputs("## Findings\n\n", out);
+			any = true;
+			if (d->has_stop) {
+				report_stop_sentence(v->r, d, buf, sizeof buf);
+				fprintf(out, "- **conv %u** %s `%s` %s: %s\n", c->id,
+					chain_proto_name(c->proto), t,
+					k == CHAIN_FORWARD ? "forward" : "reverse", buf);
+			}
+			if (d->has_lost) {
+				report_lost_sentence(v->r, d, buf, sizeof buf);
+				fprintf(out, "- **conv %u** %s `%s`: %s\n", c->id,
+					chain_proto_name(c->proto), t, buf);
+			}
+		}
+	}
+	if (any)
+		fputc('\n', out);
+}
+
+static void direction(FILE *out, const struct chain_result *r, const struct chain_conv *c, int k)
+{
+	const struct chain_dir *d = &c->dir[k];
+	char buf[1200];
+
+	if (!d->present)
+		return;
+	fprintf(out, "**%s** %s, %" PRIu64 " packets: ", k == CHAIN_FORWARD ? "forward" : "reverse",
+		chain_verdict_name(d->verdict), d->packets);
+	for (uint32_t i = 0; i < d->nhops; i++) {
+		report_hop_name(r, &d->hops[i], buf, sizeof buf);
+		fputs(i ? " → `" : "`", out);
+		cell(out, buf);
+		fputc('`', out);
+	}
+	fputs("\n\n", out);
+	if (d->has_stop) {
+		report_stop_sentence(r, d, buf, sizeof buf);
+		fprintf(out, "- %s\n", buf);
+		report_stop_detail(d, buf, sizeof buf);
+		if (buf[0])
+			fprintf(out, "- %s\n", buf);
+	}
+	if (d->has_answer) {
+		report_answer_sentence(r, c, d, buf, sizeof buf);
+		fprintf(out, "- %s\n", buf);
+	}
+	for (uint32_t i = 0; i < d->nnat; i++) {
+		report_nat_sentence(r, d, &d->nat[i], buf, sizeof buf);
+		fprintf(out, "- %s\n", buf);
+	}
+	if (d->has_lost) {
+		report_lost_sentence(r, d, buf, sizeof buf);
+		fprintf(out, "- **%s**\n", buf);
+	}
+	fputc('\n', out);
+}
+
+static void ignored(FILE *out, const struct chain_result *r)
+{
+	bool any = false;
+
+	for (int i = 1; i < PP_R__COUNT; i++) {
+		if (!r->counts.ignored[i])
+			continue;
+		if (!any)
+			fputs("## Packets not used\n\n| reason | packets |\n|---|---:|\n", out);
+		any = true;
+		fprintf(out, "| %s | %" PRIu64 " |\n", reason_name(i), r->counts.ignored[i]);
+	}
+	if (any)
+		fputc('\n', out);
+}
+
+int report_markdown(FILE *out, const struct report_view *v)
+{
+	char t[128];
+
+	fputs("# pktpath report\n\n", out);
+	findings(out, v);
+	inputs_table(out, v->r);
+	fputs("## Conversations\n\n", out);
+	for (size_t i = 0; i < v->nconv; i++) {
+		const struct chain_conv *c = v->conv[i];
+
+		report_tuple_text(&c->origin, t, sizeof t);
+		fprintf(out, "### conv %u: %s `%s`\n\n", c->id, chain_proto_name(c->proto), t);
+		direction(out, v->r, c, CHAIN_FORWARD);
+		direction(out, v->r, c, CHAIN_REVERSE);
+	}
+	ignored(out, v->r);
+	return ferror(out) ? -1 : 0;
+}

@@ -1,0 +1,275 @@
+/* report_text.c - the human report: findings first, then one block per
+ * conversation with its hop chain on one line of arrows, NAT and stops
+ * called out under it, and the packets that were not used at the end. */
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "pktpath/report.h"
+
+#define EP_LEN (INET6_ADDRSTRLEN + 8)
+
+struct ctx {
+	FILE *out;
+	const struct chain_result *r;
+	bool color;
+};
+
+static const char *col(const struct ctx *c, const char *code)
+{
+	return c->color ? code : "";
+}
+
+#define RED "\033[31m"
+#define GREEN "\033[32m"
+#define YELLOW "\033[33m"
+#define BOLD "\033[1m"
+#define RESET "\033[0m"
+
+static void hop_name(const struct ctx *c, const struct chain_hop *h, char *buf, size_t len)
+{
+	report_hop_name(c->r, h, buf, len);
+}
+
+static void format_duration(double us, char *buf, size_t len)
+{
+	double a = fabs(us);
+
+	if (a < 1000)
+		snprintf(buf, len, "%.0fus", us);
+	else if (a < 1e6)
+		snprintf(buf, len, "%.1fms", us / 1000);
+	else
+		snprintf(buf, len, "%.2fs", us / 1e6);
+}
+
+static void print_path(const struct ctx *c, const struct chain_dir *d)
+{
+	for (uint32_t i = 0; i < d->nhops; i++) {
+		char name[512];
+
+		hop_name(c, &d->hops[i], name, sizeof name);
+		fprintf(c->out, "%s%s", i ? " -> " : "", name);
+	}
+	fputc('\n', c->out);
+}
+
+static void print_nat(const struct ctx *c, const struct chain_dir *d)
+{
+	char buf[1200];
+
+	for (uint32_t i = 0; i < d->nnat; i++) {
+		report_nat_sentence(c->r, d, &d->nat[i], buf, sizeof buf);
+		fprintf(c->out, "                %s\n", buf);
+	}
+}
+
+static void print_encap_and_segments(const struct ctx *c, const struct chain_dir *d)
+{
+	for (uint32_t i = 0; i < d->nhops; i++) {
+		const struct chain_hop *h = &d->hops[i];
+		char name[512], s[INET6_ADDRSTRLEN], t[INET6_ADDRSTRLEN];
+
+		hop_name(c, h, name, sizeof name);
+		if (h->has_tunnel && (i == 0 || !d->hops[i - 1].has_tunnel)) {
+			static const char *const kinds[] = {"", "vxlan", "geneve", "gre", "ipip"};
+
+			chain_format_addr(&h->tunnel.src, s, sizeof s);
+			chain_format_addr(&h->tunnel.dst, t, sizeof t);
+			fprintf(c->out, "                encapsulated (%s vni %u, %s -> %s) at %s\n",
+				kinds[h->tunnel.kind % 5], h->tunnel.vni, s, t, name);
+		}
+		if (h->split_into)
+			fprintf(c->out,
+				"                %" PRIu64 " segments split into %" PRIu64
+				" before %s\n",
+				h->split_from, h->split_into, name);
+		if (h->merged_into)
+			fprintf(c->out,
+				"                %" PRIu64 " segments merged into %" PRIu64
+				" before %s\n",
+				h->merged_from, h->merged_into, name);
+	}
+}
+
+static void print_latency(const struct ctx *c, const struct chain_dir *d)
+{
+	bool any = false;
+
+	for (uint32_t i = 1; i < d->nhops; i++)
+		any |= d->hops[i].has_latency;
+	if (!any)
+		return;
+	fputs("                latency p50 per hop:", c->out);
+	for (uint32_t i = 1; i < d->nhops; i++) {
+		char buf[32] = "-";
+
+		if (d->hops[i].has_latency)
+			format_duration(d->hops[i].latency_us_p50, buf, sizeof buf);
+		fprintf(c->out, " %s", buf);
+	}
+	fputc('\n', c->out);
+}
+
+static void print_answer(const struct ctx *c, const struct chain_conv *cv,
+			 const struct chain_dir *d)
+{
+	char buf[1024];
+
+	if (!d->has_answer)
+		return;
+	report_answer_sentence(c->r, cv, d, buf, sizeof buf);
+	fprintf(c->out, "                %s\n", buf);
+}
+
+static void print_stop(const struct ctx *c, const struct chain_dir *d)
+{
+	char buf[1024];
+
+	report_stop_sentence(c->r, d, buf, sizeof buf);
+	fprintf(c->out, "                %s%s%s\n", col(c, RED), buf, col(c, RESET));
+	report_stop_detail(d, buf, sizeof buf);
+	if (buf[0])
+		fprintf(c->out, "                %s\n", buf);
+}
+
+static void print_dir(const struct ctx *c, const struct chain_conv *cv, int k)
+{
+	const struct chain_dir *d = &cv->dir[k];
+	const char *vcol = d->verdict == CHAIN_DELIVERED ? GREEN
+			   : d->verdict == CHAIN_STOPPED ? RED
+							 : YELLOW;
+
+	if (!d->present)
+		return;
+	fprintf(c->out, "  %-8s %s%-9s%s ", k == CHAIN_FORWARD ? "forward" : "reverse",
+		col(c, vcol), chain_verdict_name(d->verdict), col(c, RESET));
+	print_path(c, d);
+	if (d->has_stop)
+		print_stop(c, d);
+	print_answer(c, cv, d);
+	print_nat(c, d);
+	if (d->has_lost) {
+		char buf[1200];
+
+		report_lost_sentence(c->r, d, buf, sizeof buf);
+		fprintf(c->out, "                %s%s%s\n", col(c, BOLD), buf, col(c, RESET));
+	}
+	print_encap_and_segments(c, d);
+	print_latency(c, d);
+	if (d->retransmissions || d->unmatched)
+		fprintf(c->out, "                %" PRIu64 " retransmissions, %" PRIu64
+				" packets seen at one inner point only\n",
+			d->retransmissions, d->unmatched);
+}
+
+static void print_conv_head(const struct ctx *c, const struct chain_conv *cv)
+{
+	char t[2 * EP_LEN + 8];
+
+	report_tuple_text(&cv->origin, t, sizeof t);
+	fprintf(c->out, "%sconv %u%s  %s %s  (%" PRIu64 " packets forward, %" PRIu64
+			" reverse)\n",
+		col(c, BOLD), cv->id, col(c, RESET), chain_proto_name(cv->proto), t,
+		cv->dir[0].packets, cv->dir[1].packets);
+}
+
+/* One line per finding, the most important first. */
+static void print_findings(const struct ctx *c, const struct report_view *v)
+{
+	struct report_findings f;
+	bool any = false;
+
+	report_findings(c->r, &f);
+	fprintf(c->out,
+		"pktpath: %zu conversation%s across %zu point%s on %zu node%s: %zu delivered, "
+		"%zu stopped, %zu partial; client IP lost in %zu\n",
+		f.conversations, f.conversations == 1 ? "" : "s", c->r->npoints,
+		c->r->npoints == 1 ? "" : "s", c->r->nnodes, c->r->nnodes == 1 ? "" : "s",
+		f.delivered, f.stopped, f.partial, f.client_ip_lost);
+	for (size_t i = 0; i < v->nconv; i++) {
+		const struct chain_conv *cv = v->conv[i];
+		char t[2 * EP_LEN + 8], buf[1200];
+
+		report_tuple_text(&cv->origin, t, sizeof t);
+		for (int k = 0; k < 2; k++) {
+			const struct chain_dir *d = &cv->dir[k];
+			const char *dir = k == CHAIN_FORWARD ? "forward" : "reverse";
+
+			if (!d->present || (!d->has_stop && !d->has_lost))
+				continue;
+			if (!any)
+				fputs("findings:\n", c->out);
+			any = true;
+			if (d->has_stop) {
+				report_stop_sentence(c->r, d, buf, sizeof buf);
+				fprintf(c->out, "  conv %u %s %s: %s %s\n", cv->id,
+					chain_proto_name(cv->proto), t, dir, buf);
+			}
+			if (d->has_lost) {
+				report_lost_sentence(c->r, d, buf, sizeof buf);
+				fprintf(c->out, "  conv %u %s %s: %s\n", cv->id,
+					chain_proto_name(cv->proto), t, buf);
+			}
+		}
+	}
+}
+
+static void print_clocks(const struct ctx *c)
+{
+	for (size_t i = 1; i < c->r->nnodes; i++) {
+		const struct chain_node *n = &c->r->nodes[i];
+
+		if (n->manual)
+			fprintf(c->out, "clock %s %+.6f s (set by hand)\n", n->name,
+				(double)n->clock_offset / 1e9);
+		else if (n->estimated)
+			fprintf(c->out,
+				"clock %s %+.6f s relative to %s (from %" PRIu64 " packets to it, %" PRIu64
+				" from it)\n",
+				n->name, (double)n->clock_offset / 1e9, c->r->nodes[n->via].name,
+				n->pairs_to, n->pairs_from);
+		else
+			fprintf(c->out, "clock %s: no packet seen on it and another node; assumed +0\n",
+				n->name);
+	}
+}
+
+static void print_ignored(const struct ctx *c)
+{
+	const struct pp_counts *k = &c->r->counts;
+	bool any = false;
+
+	for (int i = 1; i < PP_R__COUNT; i++) {
+		if (!k->ignored[i])
+			continue;
+		fprintf(c->out, "%s %s %" PRIu64, any ? "," : "packets not used:", reason_name(i),
+			k->ignored[i]);
+		any = true;
+	}
+	if (any)
+		fputc('\n', c->out);
+	fprintf(c->out, "%" PRIu64 " packets read, %" PRIu64 " not used\n", k->read,
+		counts_ignored_total(k));
+}
+
+int report_text(FILE *out, const struct report_view *v, const struct report_opts *o)
+{
+	struct ctx c = {out, v->r, o->color};
+
+	print_findings(&c, v);
+	print_clocks(&c);
+	for (size_t i = 0; i < v->nconv; i++) {
+		const struct chain_conv *cv = v->conv[i];
+
+		fputc('\n', out);
+		print_conv_head(&c, cv);
+		print_dir(&c, cv, CHAIN_FORWARD);
+		print_dir(&c, cv, CHAIN_REVERSE);
+	}
+	fputc('\n', out);
+	print_ignored(&c);
+	return ferror(out) ? -1 : 0;
+}

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Runs pktpath on one lab scenario (a capture bundle) and compares its JSON
+# with the scenario's expected.json, written by the lab.
+# usage: run_scenario.sh PKTPATH EXPECT_CHECK SCENARIO_DIR [extra pktpath args]
+set -euo pipefail
+pktpath=$1 check=$2 dir=$3
+shift 3
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+export TZ=UTC LC_ALL=C
+"$pktpath" --format json "$@" "$dir" >"$out"
+"$check" "$dir/expected.json" "$out"

@@ -1,0 +1,518 @@
+/* test_match.c - the matcher and chain on synthetic observations.
+ *
+ * Each case builds the observations a real kernel would produce at a few
+ * points (addresses rewritten by NAT, TTLs falling per routed hop, IP IDs as
+ * Linux assigns them) and checks the findings: paths, NAT, verdicts, stops.
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pktpath/chain.h"
+#include "pktpath/clock.h"
+#include "pktpath/flow.h"
+#include "pktpath/match.h"
+
+static int failures;
+
+#define CHECK(cond)                                                                                \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "%s:%d: %s: check failed: %s\n", __FILE__, __LINE__,      \
+				__func__, #cond);                                                  \
+			failures++;                                                                \
+		}                                                                                  \
+	} while (0)
+
+enum { SYN = 0x02, RST = 0x04, PSH = 0x08, ACK = 0x10 };
+
+#define US 1000LL
+#define MS (1000 * US)
+#define SEC (1000 * MS)
+#define T0 (1700000000LL * SEC)
+
+/* A test world: points 0..n-1 and a pipeline. */
+struct world {
+	struct flow_table flows;
+	struct match *m;
+	struct chain *c;
+	struct chain_point points[8];
+	size_t npoints;
+	int64_t last;
+};
+
+static void world_init(struct world *w, size_t npoints)
+{
+	memset(w, 0, sizeof *w);
+	flow_init(&w->flows);
+	w->m = match_new(&w->flows, 500 * MS);
+	w->c = chain_new(&w->flows, w->m, 500 * MS);
+	w->npoints = npoints;
+	for (size_t i = 0; i < npoints; i++) {
+		char name[32];
+
+		snprintf(name, sizeof name, "p%u", (unsigned)i);
+		w->points[i].name = strdup(name);
+		w->points[i].node = strdup("n");
+		w->points[i].packets = 1;
+		w->points[i].first_ts = T0 - 10 * SEC;
+		w->points[i].last_ts = T0 + 100 * SEC;
+	}
+}
+
+static void drain(struct world *w, int64_t now)
+{
+	struct match_ident *id;
+
+	while ((id = match_pop(w->m, now))) {
+		chain_add(w->c, id);
+		match_release(w->m, id);
+	}
+	chain_tick(w->c, now);
+}
+
+static void finish(struct world *w, struct chain_result *r)
+{
+	drain(w, INT64_MAX);
+	memset(r, 0, sizeof *r);
+	r->points = calloc(w->npoints, sizeof *r->points);
+	memcpy(r->points, w->points, w->npoints * sizeof *r->points);
+	r->npoints = w->npoints;
+	chain_finish(w->c, r);
+	chain_free(w->c);
+	match_free(w->m);
+	flow_free(&w->flows);
+}
+
+struct pkt {
+	const char *src, *dst;
+	uint16_t sport, dport;
+	uint32_t ip_id, seq, ack;
+	uint8_t flags;
+	uint32_t len;
+};
+
+static void set_addr(struct pp_addr *a, const char *s)
+{
+	uint8_t v4[4];
+
+	if (inet_pton(AF_INET, s, v4) != 1)
+		abort();
+	addr_set_v4(a, v4);
+}
+
+/* One observation of p at point `point`, time t, ttl. */
+static void see(struct world *w, const struct pkt *p, uint32_t point, int64_t t, uint8_t ttl)
+{
+	struct pp_obs o;
+
+	memset(&o, 0, sizeof o);
+	o.ts = t;
+	o.point = point;
+	o.ifindex = UINT32_MAX;
+	o.family = 4;
+	o.proto = 6;
+	set_addr(&o.src, p->src);
+	set_addr(&o.dst, p->dst);
+	o.sport = p->sport;
+	o.dport = p->dport;
+	o.ip_id = p->ip_id;
+	o.seq = p->seq;
+	o.ack = p->ack;
+	o.tcp_flags = p->flags;
+	o.payload_len = p->len;
+	o.ip_len = 40 + p->len;
+	o.ttl = ttl;
+	o.flags = PP_OBS_PORTS | PP_OBS_IPID | PP_OBS_DF;
+	if (p->len) {
+		o.head_len = 8;
+		memcpy(o.head, &p->seq, 4);
+		o.digest = p->seq * 2654435761u;
+		o.digest_len = p->len < 64 ? (uint8_t)p->len : 64;
+	}
+	if (t > w->last)
+		w->last = t;
+	match_add(w->m, &o);
+	drain(w, w->last);
+}
+
+/* Sends p along points[0..n) with a DNAT of the destination after hop
+ * `nat_at` (the hop index where the new address is first seen). */
+static void send_path(struct world *w, struct pkt p, const uint32_t *pts, unsigned n, int64_t t,
+		      uint8_t ttl, unsigned nat_at, const char *new_dst, uint16_t new_dport)
+{
+	for (unsigned i = 0; i < n; i++) {
+		if (new_dst && i == nat_at) {
+			p.dst = new_dst;
+			p.dport = new_dport;
+		}
+		see(w, &p, pts[i], t + (int64_t)i * 20 * US, ttl);
+		if (i + 1 < n && i + 1 >= 2)
+			ttl--; /* routed after the first two (pod eth0 and veth) */
+	}
+}
+
+static const struct chain_conv *find_conv(const struct chain_result *r, uint16_t sport)
+{
+	for (size_t i = 0; i < r->nconv; i++) {
+		if (r->conv[i].origin.sport == sport)
+			return &r->conv[i];
+	}
+	return NULL;
+}
+
+/* Pod A (p0) -> veth (p1) -> node eth0 (p2) -> node2 eth0 (p3): ClusterIP
+ * DNAT between p1 and p2, SYN-ACK with IP ID 0 back, un-DNAT on the way. */
+static void handshake(struct world *w, uint16_t sport, uint32_t ipid_c, int64_t t)
+{
+	static const uint32_t fwd[] = {0, 1, 2, 3}, rev[] = {3, 2, 1, 0};
+	struct pkt syn = {"10.1.0.5", "10.96.0.10", sport, 80, ipid_c, 1000, 0, SYN, 0};
+	struct pkt synack = {"10.2.0.7", "10.1.0.5", 80, sport, 0, 5000, 1001, SYN | ACK, 0};
+	struct pkt ack = {"10.1.0.5", "10.96.0.10", sport, 80, ipid_c + 1, 1001, 5001, ACK, 0};
+	struct pkt req = {"10.1.0.5", "10.96.0.10", sport, 80, ipid_c + 2, 1001, 5001, PSH | ACK,
+			  100};
+
+	send_path(w, syn, fwd, 4, t, 64, 2, "10.2.0.7", 80);
+	/* the reply shows the pod address until node1 reverses the DNAT */
+	for (unsigned i = 0; i < 4; i++) {
+		struct pkt p = synack;
+
+		if (i >= 2)
+			p.src = "10.96.0.10";
+		see(w, &p, rev[i], t + 1 * MS + (int64_t)i * 20 * US, (uint8_t)(64 - (i ? i - 0 : 0)));
+	}
+	send_path(w, ack, fwd, 4, t + 2 * MS, 64, 2, "10.2.0.7", 80);
+	send_path(w, req, fwd, 4, t + 3 * MS, 64, 2, "10.2.0.7", 80);
+}
+
+static void test_nat_path_and_ipid_zero(void)
+{
+	struct world w;
+	struct chain_result r;
+	const struct chain_conv *c;
+
+	world_init(&w, 4);
+	handshake(&w, 40001, 100, T0);
+	/* a second flow whose SYN-ACK also has IP ID 0, at the same time */
+	handshake(&w, 40002, 200, T0 + 50 * US);
+	finish(&w, &r);
+
+	CHECK(r.nconv == 2);
+	c = find_conv(&r, 40001);
+	CHECK(c != NULL);
+	if (!c)
+		goto out;
+	CHECK(c->dir[CHAIN_FORWARD].present && c->dir[CHAIN_REVERSE].present);
+	CHECK(c->dir[CHAIN_FORWARD].nhops == 4);
+	for (uint32_t i = 0; i < c->dir[CHAIN_FORWARD].nhops; i++)
+		CHECK(c->dir[CHAIN_FORWARD].hops[i].point == i);
+	CHECK(c->dir[CHAIN_FORWARD].nnat == 1);
+	CHECK(c->dir[CHAIN_FORWARD].nat[0].kind == CHAIN_DNAT);
+	CHECK(c->dir[CHAIN_FORWARD].nat[0].after_hop == 1);
+	CHECK(c->dir[CHAIN_FORWARD].nat[0].before_hop == 2);
+	CHECK(c->dir[CHAIN_FORWARD].verdict == CHAIN_DELIVERED);
+	CHECK(c->dir[CHAIN_FORWARD].packets == 3);
+	CHECK(c->dir[CHAIN_REVERSE].nhops == 4);
+	CHECK(c->dir[CHAIN_REVERSE].hops[0].point == 3);
+	CHECK(c->dir[CHAIN_REVERSE].nnat == 1);
+	CHECK(c->dir[CHAIN_REVERSE].nat[0].kind == CHAIN_SNAT);
+	CHECK(c->dir[CHAIN_REVERSE].nat[0].reverse);
+	CHECK(c->dir[CHAIN_REVERSE].verdict == CHAIN_DELIVERED);
+	CHECK(!c->dir[CHAIN_FORWARD].has_lost);
+	c = find_conv(&r, 40002);
+	CHECK(c && c->dir[CHAIN_REVERSE].packets == 1 && c->dir[CHAIN_FORWARD].packets == 3);
+out:
+	chain_result_free(&r);
+}
+
+/* IP IDs wrap from 65535 to 0: a data packet with IP ID 0 still matches. */
+static void test_ipid_wraparound(void)
+{
+	static const uint32_t fwd[] = {0, 1, 2, 3};
+	struct world w;
+	struct chain_result r;
+
+	world_init(&w, 4);
+	handshake(&w, 40010, 65533, T0);
+	for (uint32_t k = 0; k < 4; k++) {
+		struct pkt d = {"10.1.0.5", "10.96.0.10", 40010, 80, (65536 + k) & 0xffff,
+				1101 + 100 * k, 5001, ACK, 100};
+
+		send_path(&w, d, fwd, 4, T0 + 10 * MS + (int64_t)k * MS, 64, 2, "10.2.0.7", 80);
+	}
+	finish(&w, &r);
+	CHECK(r.nconv == 1);
+	if (r.nconv == 1) {
+		CHECK(r.conv[0].dir[CHAIN_FORWARD].packets == 7);
+		CHECK(r.conv[0].dir[CHAIN_FORWARD].verdict == CHAIN_DELIVERED);
+		CHECK(r.conv[0].dir[CHAIN_FORWARD].hops[3].packets == 7);
+		CHECK(r.conv[0].dir[CHAIN_FORWARD].unmatched == 0);
+	}
+	chain_result_free(&r);
+}
+
+/* A segment dropped after node1 eth0 is retransmitted (same seq, new IP ID)
+ * and gets through: one stopped packet, one retransmission. */
+static void test_retransmission(void)
+{
+	static const uint32_t fwd[] = {0, 1, 2, 3};
+	struct world w;
+	struct chain_result r;
+	struct pkt d = {"10.1.0.5", "10.96.0.10", 40020, 80, 103, 1101, 5001, ACK, 100};
+
+	world_init(&w, 4);
+	handshake(&w, 40020, 100, T0);
+	send_path(&w, d, fwd, 3, T0 + 10 * MS, 64, 2, "10.2.0.7", 80); /* lost after p2 */
+	d.ip_id = 104;
+	send_path(&w, d, fwd, 4, T0 + 210 * MS, 64, 2, "10.2.0.7", 80);
+	finish(&w, &r);
+	CHECK(r.nconv == 1);
+	if (r.nconv == 1) {
+		const struct chain_dir *f = &r.conv[0].dir[CHAIN_FORWARD];
+
+		CHECK(f->verdict == CHAIN_PARTIAL);
+		CHECK(f->has_stop && f->stop.packets == 1);
+		CHECK(f->stop.after_hop == 2);
+		CHECK(f->stop.expected_next == 3);
+		CHECK(f->retransmissions == 1);
+		CHECK(f->nhops == 4);
+	}
+	chain_result_free(&r);
+}
+
+/* NodePort with externalTrafficPolicy=Cluster: node eth0 (p1) sees the
+ * packet in from the client and out rewritten (DNAT + SNAT to the node). */
+static void test_same_point_in_and_out(void)
+{
+	struct world w;
+	struct chain_result r;
+	struct pkt syn = {"203.0.113.7", "10.0.0.180", 50123, 30875, 7, 9000, 0, SYN, 0};
+	struct pkt out = {"10.0.0.180", "10.2.0.7", 50123, 80, 7, 9000, 0, SYN, 0};
+	struct pkt sa_in = {"10.2.0.7", "10.0.0.180", 80, 50123, 0, 7000, 9001, SYN | ACK, 0};
+	struct pkt sa_out = {"10.0.0.180", "203.0.113.7", 30875, 50123, 0, 7000, 9001, SYN | ACK,
+			     0};
+
+	world_init(&w, 3); /* p0 client, p1 node1 eth0, p2 node2 eth0 */
+	see(&w, &syn, 0, T0, 64);
+	see(&w, &syn, 1, T0 + 100 * US, 63);
+	see(&w, &out, 1, T0 + 130 * US, 62);
+	see(&w, &out, 2, T0 + 300 * US, 61);
+	see(&w, &sa_in, 2, T0 + 1 * MS, 64);
+	see(&w, &sa_in, 1, T0 + 1 * MS + 200 * US, 63);
+	see(&w, &sa_out, 1, T0 + 1 * MS + 230 * US, 62);
+	see(&w, &sa_out, 0, T0 + 1 * MS + 400 * US, 61);
+	finish(&w, &r);
+	CHECK(r.nconv == 1);
+	if (r.nconv == 1) {
+		const struct chain_dir *f = &r.conv[0].dir[CHAIN_FORWARD];
+		const struct chain_dir *b = &r.conv[0].dir[CHAIN_REVERSE];
+
+		CHECK(f->nhops == 4);
+		CHECK(f->hops[1].point == 1 && f->hops[1].dir == PP_DIR_IN);
+		CHECK(f->hops[2].point == 1 && f->hops[2].dir == PP_DIR_OUT);
+		CHECK(f->nnat == 2);
+		CHECK(f->has_lost);
+		CHECK(f->has_lost && f->lost.after_hop == 1 && f->lost.before_hop == 2);
+		CHECK(b->nhops == 4 && b->verdict == CHAIN_DELIVERED);
+		CHECK(f->verdict == CHAIN_DELIVERED);
+	}
+	chain_result_free(&r);
+}
+
+/* Two flows whose packets carry the same IP ID at the same time: seq and
+ * ports of the transport keep them apart. */
+static void test_ipid_collision(void)
+{
+	static const uint32_t fwd[] = {0, 1, 2, 3};
+	struct world w;
+	struct chain_result r;
+
+	world_init(&w, 4);
+	handshake(&w, 40031, 500, T0);
+	handshake(&w, 40032, 500, T0 + 10 * US);
+	for (int k = 0; k < 3; k++) {
+		struct pkt a = {"10.1.0.5", "10.96.0.10", 40031, 80, 600, 2000 + (uint32_t)k * 10,
+				5001, ACK, 10};
+		struct pkt b = {"10.1.0.5", "10.96.0.10", 40032, 80, 600, 3000 + (uint32_t)k * 10,
+				5001, ACK, 10};
+
+		a.ip_id = b.ip_id = 600 + (uint32_t)k;
+		send_path(&w, a, fwd, 4, T0 + 20 * MS + k * MS, 64, 2, "10.2.0.7", 80);
+		send_path(&w, b, fwd, 4, T0 + 20 * MS + k * MS + 5 * US, 64, 2, "10.2.0.8", 80);
+	}
+	finish(&w, &r);
+	CHECK(r.nconv == 2);
+	for (size_t i = 0; i < r.nconv; i++) {
+		const struct chain_dir *f = &r.conv[i].dir[CHAIN_FORWARD];
+
+		CHECK(f->packets == 6);
+		CHECK(f->verdict == CHAIN_DELIVERED);
+		CHECK(f->nhops == 4 && f->hops[3].packets == 6);
+	}
+	chain_result_free(&r);
+}
+
+/* A SYN never answered, seen up to node1 eth0, while another flow to the
+ * same backend went on to node2 eth0: stopped, expected next p3. */
+static void test_silent_drop(void)
+{
+	static const uint32_t fwd[] = {0, 1, 2, 3};
+	struct world w;
+	struct chain_result r;
+	struct pkt syn = {"10.1.0.5", "10.96.0.10", 40041, 80, 900, 77, 0, SYN, 0};
+
+	world_init(&w, 4);
+	handshake(&w, 40040, 100, T0);
+	for (int k = 0; k < 3; k++) {
+		syn.ip_id = 900 + (uint32_t)k;
+		send_path(&w, syn, fwd, 3, T0 + (1 << k) * SEC, 64, 2, "10.2.0.7", 80);
+	}
+	finish(&w, &r);
+	CHECK(r.nconv == 2);
+	{
+		const struct chain_conv *c = find_conv(&r, 40041);
+
+		CHECK(c != NULL);
+		if (c) {
+			const struct chain_dir *f = &c->dir[CHAIN_FORWARD];
+
+			CHECK(f->verdict == CHAIN_STOPPED);
+			CHECK(f->has_stop && f->stop.after_hop == 2 && f->stop.expected_next == 3);
+			CHECK(f->stop.packets == 3);
+			CHECK(f->retransmissions == 2);
+			CHECK(!c->dir[CHAIN_REVERSE].present);
+		}
+	}
+	chain_result_free(&r);
+}
+
+/* A TSO super-segment at p0/p1 leaves p2 as two MSS segments with IP IDs
+ * id and id+1: one whole route, split 1 -> 2 before p2, no stop. */
+static void test_gso_split(void)
+{
+	struct world w;
+	struct chain_result r;
+	struct pkt big = {"10.1.0.5", "10.96.0.10", 40050, 80, 300, 1001, 5001, PSH | ACK, 2896};
+	struct pkt s1 = {"10.1.0.5", "10.2.0.7", 40050, 80, 300, 1001, 5001, ACK, 1448};
+	struct pkt s2 = {"10.1.0.5", "10.2.0.7", 40050, 80, 301, 2449, 5001, PSH | ACK, 1448};
+
+	world_init(&w, 4);
+	handshake(&w, 40050, 297, T0);
+	see(&w, &big, 0, T0 + 10 * MS, 64);
+	see(&w, &big, 1, T0 + 10 * MS + 5 * US, 64);
+	see(&w, &s1, 2, T0 + 10 * MS + 30 * US, 63);
+	see(&w, &s2, 2, T0 + 10 * MS + 32 * US, 63);
+	see(&w, &s1, 3, T0 + 10 * MS + 230 * US, 62);
+	see(&w, &s2, 3, T0 + 10 * MS + 232 * US, 62);
+	finish(&w, &r);
+	CHECK(r.nconv == 1);
+	if (r.nconv == 1) {
+		const struct chain_dir *f = &r.conv[0].dir[CHAIN_FORWARD];
+
+		CHECK(f->verdict == CHAIN_DELIVERED);
+		CHECK(!f->has_stop);
+		CHECK(f->nhops == 4);
+		CHECK(f->hops[2].split_from == 1 && f->hops[2].split_into == 2);
+		CHECK(f->hops[0].packets == 4); /* SYN, ACK, request, super-segment */
+		CHECK(f->hops[2].packets == 5);
+	}
+	chain_result_free(&r);
+}
+
+/* Node2's clock runs 42.5 s ahead: the estimate finds it from packets
+ * crossing both ways (TTL tells the direction), to well under a ms. */
+static void test_clock_offset(void)
+{
+	struct clock_est *c = clock_new(2);
+	const int64_t off = 42500 * MS;
+
+	for (int k = 0; k < 50; k++) {
+		int64_t t = T0 + k * 10 * MS;
+
+		/* node0 -> node1: one way delay 150..200us */
+		clock_add(c, 1000 + (uint64_t)k, 0, t, 63);
+		clock_add(c, 1000 + (uint64_t)k, 1, t + off + 150 * US + k * US, 62);
+		/* node1 -> node0 */
+		clock_add(c, 5000 + (uint64_t)k, 1, t + off + 5 * MS, 63);
+		clock_add(c, 5000 + (uint64_t)k, 0, t + 5 * MS + 150 * US + k * US, 62);
+	}
+	/* a stray false pair far away must not matter */
+	clock_add(c, 9999, 0, T0, 64);
+	clock_add(c, 9999, 1, T0 + 3 * SEC, 63);
+	clock_estimate(c, 0);
+	{
+		const struct clock_node_result *n = clock_result(c, 1);
+		int64_t err = n->offset_ns - off;
+
+		CHECK(n->estimated);
+		CHECK(err < 1 * MS && err > -1 * MS);
+		CHECK(err < 10 * US && err > -10 * US); /* symmetric delays cancel */
+		CHECK(n->pairs_to == 50 && n->pairs_from == 50);
+	}
+	clock_free(c);
+}
+
+/* The REJECT of a service without endpoints: an ICMP port unreachable
+ * quoting the SYN answers the stopped direction. */
+static void test_icmp_answer(void)
+{
+	struct world w;
+	struct chain_result r;
+	struct pkt syn = {"10.1.0.5", "10.96.0.99", 40060, 80, 50, 11, 0, SYN, 0};
+	struct pp_obs e;
+
+	world_init(&w, 3);
+	see(&w, &syn, 0, T0, 64);
+	see(&w, &syn, 1, T0 + 10 * US, 64);
+	memset(&e, 0, sizeof e);
+	e.family = 4;
+	e.proto = 1;
+	e.icmp_type = 3;
+	e.icmp_code = 3;
+	e.flags = PP_OBS_ICMP_ERROR | PP_OBS_QUOTE_PORTS | PP_OBS_IPID;
+	e.ip_id = 1234;
+	e.ttl = 64;
+	e.ifindex = UINT32_MAX;
+	set_addr(&e.src, "10.1.0.1");
+	set_addr(&e.dst, "10.1.0.5");
+	set_addr(&e.quote.src, "10.1.0.5");
+	set_addr(&e.quote.dst, "10.96.0.99");
+	e.quote.sport = 40060;
+	e.quote.dport = 80;
+	e.quote.proto = 6;
+	e.quote.ip_id = 50;
+	e.point = 1;
+	e.ts = T0 + 40 * US;
+	match_add(w.m, &e);
+	e.point = 0;
+	e.ts = T0 + 60 * US;
+	match_add(w.m, &e);
+	finish(&w, &r);
+	CHECK(r.nconv == 1);
+	if (r.nconv == 1) {
+		const struct chain_dir *f = &r.conv[0].dir[CHAIN_FORWARD];
+
+		CHECK(f->verdict == CHAIN_STOPPED);
+		CHECK(f->has_answer && f->answer.kind == CHAIN_ANSWER_ICMP);
+		CHECK(f->answer.type == 3 && f->answer.code == 3 && f->answer.point == 1);
+		CHECK(f->has_stop && f->stop.after_hop == 1);
+	}
+	chain_result_free(&r);
+}
+
+int main(void)
+{
+	test_nat_path_and_ipid_zero();
+	test_ipid_wraparound();
+	test_retransmission();
+	test_same_point_in_and_out();
+	test_ipid_collision();
+	test_silent_drop();
+	test_gso_split();
+	test_clock_offset();
+	test_icmp_answer();
+	if (failures)
+		fprintf(stderr, "%d check(s) failed\n", failures);
+	return failures ? 1 : 0;
+}
