@@ -20,6 +20,7 @@
 #include "pktpath/match.h"
 #include "pktpath/msg.h"
 #include "pktpath/point.h"
+#include "pktpath/topo.h"
 
 /* Packets read per input to sample clock offsets. */
 #define CLOCK_SAMPLE_PACKETS 50000
@@ -39,10 +40,20 @@ struct source {
 	bool multi_copy_set;
 };
 
+/* What the topology says about a point, looked up once per point. */
+struct point_topo {
+	bool looked_up;
+	bool bridge;    /* a bridge device: it receives copies of bridged frames */
+	uint8_t mac[6];
+};
+
 struct run {
 	const struct pp_options *opt;
 	struct capture_inputs inputs;
 	struct point_reg points;
+	struct topo *topo;
+	struct point_topo *ptopo;
+	size_t nptopo;
 	struct decode_cfg dcfg;
 	struct source *src;
 	size_t nsrc;
@@ -84,12 +95,59 @@ static uint32_t assign_point(struct run *r, struct source *s, const struct captu
 	p = point_find(&r->points, s->input, ifkey);
 	if (p != UINT32_MAX)
 		return p;
+	if (!ifname && o->ifindex != UINT32_MAX) {
+		/* SLL2: the capturing node's snapshot names its ifindexes */
+		const struct topo_iface *i = topo_iface_by_index(r->topo, s->in->node, o->ifindex);
+
+		if (i)
+			ifname = i->name;
+	}
 	if (ifname)
 		snprintf(name, sizeof name, "%s/%s", s->in->node, ifname);
 	else
 		snprintf(name, sizeof name, "%s/if%u", s->in->node, ifkey & ~POINT_PCAPNG_IF);
 	return point_get(&r->points, s->input, ifkey, name, s->in->node, s->in->files,
 			 s->in->nfiles);
+}
+
+static const struct point_topo *point_topo(struct run *r, uint32_t p)
+{
+	struct point_topo *pt;
+
+	if (p >= r->nptopo) {
+		size_t n = (size_t)p + 16;
+
+		r->ptopo = realloc(r->ptopo, n * sizeof *r->ptopo);
+		if (!r->ptopo)
+			abort();
+		memset(r->ptopo + r->nptopo, 0, (n - r->nptopo) * sizeof *r->ptopo);
+		r->nptopo = n;
+	}
+	pt = &r->ptopo[p];
+	if (!pt->looked_up) {
+		const struct topo_iface *i = topo_iface_by_point(r->topo, r->points.v[p].name);
+
+		pt->looked_up = true;
+		if (i && i->kind && strcmp(i->kind, "bridge") == 0 && i->has_mac) {
+			pt->bridge = true;
+			memcpy(pt->mac, i->mac, 6);
+		}
+	}
+	return pt;
+}
+
+/* A promiscuous bridge device (tcpdump -i cni0 without -p) is handed a
+ * copy of every frame it bridges between two ports. Such a copy is neither
+ * to nor from the bridge's own address; on an SLL capture it is marked
+ * "otherhost". It shows where the frame went by, but is not a hop. */
+static bool is_bridge_copy(const struct point_topo *pt, const struct pp_obs *o)
+{
+	if (!pt->bridge)
+		return false;
+	if (o->flags & PP_OBS_MAC)
+		return !(o->mac_dst[0] & 1) && memcmp(o->mac_dst, pt->mac, 6) != 0 &&
+		       memcmp(o->mac_src, pt->mac, 6) != 0;
+	return o->flags & PP_OBS_OTHERHOST;
 }
 
 static void count_layers(struct pp_counts *c, uint32_t layers)
@@ -130,6 +188,8 @@ static bool source_read(struct run *r, struct source *s, bool assign)
 				match_set_multi_copy(r->match, s->base_point, true);
 				s->multi_copy_set = true;
 			}
+			if (is_bridge_copy(point_topo(r, s->next.point), &s->next))
+				s->next.flags |= PP_OBS_COPY;
 			pt = &r->points.v[s->next.point];
 			if (pt->packets++ == 0 || f.ts < pt->first_ts)
 				pt->first_ts = f.ts;
@@ -278,9 +338,34 @@ static void stream(struct run *r)
 
 /* ---- setup and results ----------------------------------------------------- */
 
+/* --topology NODE=FILE, then what bundles carry for nodes not given. A
+ * topology that cannot be read is reported (exit status 2) and the analysis
+ * goes on without it; a bad --service-cidr is a usage error. */
+static int load_topologies(struct run *r)
+{
+	r->topo = topo_new();
+	if (!r->topo)
+		abort();
+	for (size_t i = 0; i < r->opt->ntopologies; i++)
+		topo_load(r->topo, r->opt->topologies[i].node, r->opt->topologies[i].value);
+	for (size_t i = 0; i < r->inputs.n; i++) {
+		const struct capture_input *in = &r->inputs.v[i];
+
+		if (in->topology && !topo_has_node(r->topo, in->node))
+			topo_load(r->topo, in->node, in->topology);
+	}
+	for (size_t i = 0; i < r->opt->nservice_cidrs; i++) {
+		if (topo_add_service_cidr(r->topo, r->opt->service_cidrs[i]) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int setup(struct run *r)
 {
 	if (capture_inputs_expand(&r->inputs, r->opt->inputs, r->opt->ninputs) < 0)
+		return -1;
+	if (load_topologies(r) < 0)
 		return -1;
 	r->src = calloc(r->inputs.n ? r->inputs.n : 1, sizeof *r->src);
 	if (!r->src)
@@ -329,7 +414,9 @@ static void fill_result(struct run *r, struct chain_result *out)
 		r->points.v[p].clock_pairs_to = c->pairs_to;
 		r->points.v[p].clock_pairs_from = c->pairs_from;
 	}
-	/* the points move into the result */
+	/* the points and the topology move into the result */
+	out->topo = r->topo;
+	r->topo = NULL;
 	out->points = r->points.v;
 	out->npoints = r->points.n;
 	r->points.v = NULL;
@@ -347,6 +434,8 @@ static void teardown(struct run *r)
 	match_free(r->match);
 	flow_free(&r->flows);
 	clock_free(r->clock);
+	topo_free(r->topo);
+	free(r->ptopo);
 	point_reg_free(&r->points);
 	capture_inputs_free(&r->inputs);
 }

@@ -297,6 +297,7 @@ static void dir_merge(struct dir_agg *into, struct dir_agg *d)
 		struct hopstat *s = hopstat_get(into, d->hs[i].point, d->hs[i].dir);
 
 		s->obs += d->hs[i].obs;
+		s->copies += d->hs[i].copies;
 		s->split_from += d->hs[i].split_from;
 		s->split_into += d->hs[i].split_into;
 		s->merged_from += d->hs[i].merged_from;
@@ -819,9 +820,27 @@ void chain_tick(struct chain *c, int64_t now)
 
 /* ---- entry point -------------------------------------------------------- */
 
+/* Moves the promiscuous bridge copies out of an identity's hops; returns
+ * how many there were (their points are in copy[]). */
+static unsigned take_copies(struct match_ident *id, uint32_t *copy)
+{
+	unsigned n = 0, k = 0;
+
+	for (unsigned i = 0; i < id->nhops; i++) {
+		if (id->hops[i].flags & PP_OBS_COPY)
+			copy[n++] = id->hops[i].point;
+		else
+			id->hops[k++] = id->hops[i];
+	}
+	id->nhops = (uint8_t)k;
+	return n;
+}
+
 void chain_add(struct chain *c, const struct match_ident *ident)
 {
 	struct match_ident id;
+	uint32_t copy[MATCH_MAX_HOPS];
+	unsigned ncopies;
 	struct conv *cv;
 	uint32_t root, ci;
 	int dir;
@@ -833,6 +852,9 @@ void chain_add(struct chain *c, const struct match_ident *ident)
 		return;
 	}
 	memcpy(&id, ident, offsetof(struct match_ident, hops) + ident->nhops * sizeof id.hops[0]);
+	ncopies = take_copies(&id, copy);
+	if (id.nhops == 0)
+		return; /* seen only as copies: nothing crossed a capture point */
 	order_hops(id.hops, id.nhops);
 	for (unsigned i = 1; i < id.nhops; i++)
 		link_tuples(c, id.hops[0].tuple, id.hops[i].tuple, 0);
@@ -851,6 +873,8 @@ void chain_add(struct chain *c, const struct match_ident *ident)
 
 	d->idents++;
 	count_hops(d, &id);
+	for (unsigned i = 0; i < ncopies; i++)
+		hopstat_get(d, copy[i], PP_DIR_UNKNOWN)->copies++;
 	note_transport(c, d, &id);
 	if (id.proto == 6 && id.payload_len > 0 && !(id.flags & PP_OBS_FRAG_LATER))
 		seg_add(c, ci, dir, &id);

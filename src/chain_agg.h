@@ -45,6 +45,7 @@ struct hopstat {
 	uint32_t point;
 	uint8_t dir;
 	uint64_t obs;
+	uint64_t copies; /* promiscuous bridge copies seen there (not hops) */
 	uint64_t split_from, split_into, merged_from, merged_into;
 };
 

@@ -9,10 +9,12 @@
  * capture are not drops): then the verdict is partial and the stopped
  * packets are described by what sets them apart from those that arrived.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "chain_agg.h"
+#include "pktpath/topo.h"
 
 #define EDGE_MARGIN_NS (100LL * 1000 * 1000)
 
@@ -30,17 +32,50 @@ struct hints {
 	size_t n, cap;
 };
 
+/* The path: among the routes that end where the longest one ends, the one
+ * most packets took (a first packet may detour, e.g. through the bridge
+ * device while a neighbour is resolved). */
 struct route *dir_path(const struct dir_agg *d)
 {
-	struct route *best = NULL;
+	struct route *longest = NULL, *best = NULL;
 
 	for (uint32_t i = 0; i < d->nroutes; i++) {
 		struct route *r = d->routes[i];
 
-		if (!best || r->n > best->n || (r->n == best->n && r->count > best->count))
+		if (!longest || r->n > longest->n || (r->n == longest->n && r->count > longest->count))
+			longest = r;
+	}
+	for (uint32_t i = 0; longest && i < d->nroutes; i++) {
+		struct route *r = d->routes[i];
+		const struct route_hop *a = &r->hop[r->n - 1], *b = &longest->hop[longest->n - 1];
+
+		if (a->point == b->point && a->dir == b->dir && (!best || r->count > best->count))
 			best = r;
 	}
 	return best;
+}
+
+/* Where the topology of the node of `point` sends dst: the route, and the
+ * captured point of the device it leaves by (-1 if that was not captured). */
+static int64_t route_next(const struct chain_result *res, uint32_t point, const struct pp_addr *dst,
+			  struct chain_stop *stop)
+{
+	const struct chain_point *p = &res->points[point];
+	struct topo_hop hop;
+	char name[256];
+
+	if (!res->topo || topo_next_hop(res->topo, p->node, dst, &hop) < 0 || !hop.route)
+		return -1;
+	snprintf(stop->expected_route, sizeof stop->expected_route, "%s", hop.route->text);
+	if (!hop.dev)
+		return -1;
+	snprintf(stop->expected_dev, sizeof stop->expected_dev, "%s", hop.dev->name);
+	snprintf(name, sizeof name, "%s/%s", p->node, hop.dev->name);
+	for (size_t i = 0; i < res->npoints; i++) {
+		if (strcmp(res->points[i].name, name) == 0 && i != point)
+			return (int64_t)i;
+	}
+	return -1;
 }
 
 static void hint_add(struct hints *h, uint32_t point, const struct pp_addr *dst, uint32_t next,
@@ -339,6 +374,17 @@ static void build_dir(struct chain *c, const struct chain_result *res, const str
 		return;
 	out->present = true;
 	out->packets = d->pieces;
+	for (uint32_t i = 0; i < d->nhs; i++)
+		out->ncopies += d->hs[i].copies > 0;
+	out->copies = calloc(out->ncopies ? out->ncopies : 1, sizeof *out->copies);
+	if (!out->copies)
+		abort();
+	out->ncopies = 0;
+	for (uint32_t i = 0; i < d->nhs; i++) {
+		if (d->hs[i].copies)
+			out->copies[out->ncopies++] =
+				(struct chain_sighting){d->hs[i].point, d->hs[i].copies};
+	}
 	out->segments = d->segments;
 	out->retransmissions = d->retrans;
 	build_hops(c, d, path, out);
@@ -365,7 +411,13 @@ static void build_dir(struct chain *c, const struct chain_result *res, const str
 		out->verdict = CHAIN_STOPPED;
 		out->has_stop = true;
 		out->stop.after_hop = path->n - 1;
-		out->stop.expected_next = next;
+		{
+			/* the route is worth showing even when other packets
+			 * already tell the next point */
+			int64_t routed = route_next(res, last->point, dst, &out->stop);
+
+			out->stop.expected_next = next >= 0 ? next : routed;
+		}
 		for (uint32_t i = 0; i < d->nroutes; i++)
 			stop_stats_add(&out->stop, d->routes[i], d->routes[i]->count);
 		set_answer(c, d, o, out);
@@ -511,6 +563,7 @@ void chain_result_free(struct chain_result *r)
 		for (int k = 0; k < 2; k++) {
 			free(r->conv[i].dir[k].hops);
 			free(r->conv[i].dir[k].nat);
+			free(r->conv[i].dir[k].copies);
 		}
 	}
 	free(r->conv);
@@ -526,5 +579,6 @@ void chain_result_free(struct chain_result *r)
 	for (size_t i = 0; i < r->nnodes; i++)
 		free(r->nodes[i].name);
 	free(r->nodes);
+	topo_free(r->topo);
 	memset(r, 0, sizeof *r);
 }

@@ -147,6 +147,7 @@ enum pp_reason decode_tunnel(struct decode_ctx *dc, enum pp_layer layer, enum pp
 		o->tun.vni = vni;
 		o->tun.src = o->src;
 		o->tun.dst = o->dst;
+		o->tun.ttl = o->ttl;
 	}
 	/* The observation describes the innermost packet: nothing of the outer
 	 * IP/transport headers may leak into it (an outer DF or outer UDP ports
@@ -159,7 +160,10 @@ enum pp_reason decode_tunnel(struct decode_ctx *dc, enum pp_layer layer, enum pp
 	o->point = keep.point;
 	o->ifindex = keep.ifindex;
 	o->dir = keep.dir;
-	o->flags = keep.flags & PP_OBS_BIG_TCP;
+	o->flags = keep.flags & (PP_OBS_BIG_TCP | PP_OBS_MAC | PP_OBS_OTHERHOST);
+	memcpy(o->mac_src, keep.mac_src, sizeof o->mac_src);
+	memcpy(o->mac_dst, keep.mac_dst, sizeof o->mac_dst);
+	o->tun.ttl = keep.tun.ttl;
 	o->tun.kind = keep.tun.kind;
 	o->tun.vni = keep.tun.vni;
 	o->tun.src = keep.tun.src;

@@ -5,6 +5,8 @@
 #include "pktpath/decode.h"
 
 #define ETH_HLEN      14
+#define ETH_OFF_DST   0
+#define ETH_OFF_SRC   6
 #define ETH_OFF_TYPE  12
 #define VLAN_HLEN     4
 #define VLAN_OFF_TYPE 2
@@ -26,6 +28,13 @@ enum pp_reason decode_eth(struct decode_ctx *dc, struct span *s)
 	/* The tag limit is per Ethernet header: an inner frame after VXLAN may
 	 * carry its own tags. */
 	dc->vlan_tags = 0;
+	/* The outermost addresses tell a bridge's promiscuous copies from
+	 * frames it really received or sent (analysis.c). */
+	if (!(dc->obs->flags & PP_OBS_MAC)) {
+		memcpy(dc->obs->mac_dst, h + ETH_OFF_DST, 6);
+		memcpy(dc->obs->mac_src, h + ETH_OFF_SRC, 6);
+		dc->obs->flags |= PP_OBS_MAC;
+	}
 	type = rd_be16(h + ETH_OFF_TYPE);
 	if (type < ETH_MIN_ETHERTYPE)
 		return PP_R_LINK_NOT_IP;

@@ -58,6 +58,8 @@ enum pp_reason decode_sll(struct decode_ctx *dc, struct span *s)
 	if (h == NULL)
 		return PP_R_SLL_TRUNCATED;
 	dc->obs->dir = sll_dir(rd_be16(h + SLL_OFF_PKTTYPE));
+	if (rd_be16(h + SLL_OFF_PKTTYPE) == SLL_PKTTYPE_OTHERHOST)
+		dc->obs->flags |= PP_OBS_OTHERHOST;
 	return sll_proto(dc, s, rd_be16(h + SLL_OFF_HATYPE), rd_be16(h + SLL_OFF_PROTO));
 }
 
@@ -73,6 +75,8 @@ enum pp_reason decode_sll2(struct decode_ctx *dc, struct span *s)
 	if (h == NULL)
 		return PP_R_SLL2_TRUNCATED;
 	dc->obs->dir = sll_dir(rd_u8(h + SLL2_OFF_PKTTYPE));
+	if (rd_u8(h + SLL2_OFF_PKTTYPE) == SLL_PKTTYPE_OTHERHOST)
+		dc->obs->flags |= PP_OBS_OTHERHOST;
 	/* The capture point of an "-i any" file: resolved later against the
 	 * capturing host's snapshot, never against the local machine. */
 	dc->obs->ifindex = rd_be32(h + SLL2_OFF_IFINDEX);

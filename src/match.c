@@ -214,6 +214,26 @@ static bool same_invariants(const struct match_ident *id, const struct pp_obs *o
 	return true;
 }
 
+static bool is_group(const struct pp_addr *a)
+{
+	if (addr_is_v4(a))
+		return a->b[12] >= 224 || (a->b[12] == 255 && a->b[15] == 255);
+	return a->b[0] == 0xff;
+}
+
+/* NAT does not rewrite multicast or broadcast packets: identical reports
+ * from two hosts (IGMP, MLD: no IP ID, same payload) are two packets. */
+static bool group_addresses_agree(const struct match *m, const struct match_ident *id,
+				  uint32_t tuple)
+{
+	const struct pp_tuple *a = flow_tuple(m->flows, id->hops[0].tuple);
+	const struct pp_tuple *b = flow_tuple(m->flows, tuple);
+
+	if (!is_group(&a->dst) && !is_group(&b->dst))
+		return true;
+	return addr_eq(&a->src, &b->src) && addr_eq(&a->dst, &b->dst);
+}
+
 /* May o be the next hop of id? A point sees one packet at most twice, in
  * and out, and then it was routed in between (its TTL fell) or the capture
  * says which way it went; the same TTL again is a new attempt of the packet
@@ -383,7 +403,7 @@ void match_add(struct match *m, const struct pp_obs *o)
 			dt = -dt;
 		if (dt > m->window || dt >= best_dt)
 			continue;
-		if (!hop_allowed(m, id, o)) {
+		if (!hop_allowed(m, id, o) || !group_addresses_agree(m, id, tuple)) {
 			m->stats.same_point_rejects++;
 			if (id->nhops >= MATCH_MAX_HOPS)
 				m->stats.hop_overflow++;

@@ -7,6 +7,7 @@
 
 #include "pktpath/msg.h"
 #include "pktpath/report.h"
+#include "pktpath/topo.h"
 
 struct addr_filter {
 	struct pp_addr addr;
@@ -212,13 +213,51 @@ void report_tuple_text(const struct pp_tuple *t, char *buf, size_t len)
 	snprintf(buf, len, "%s -> %s", a, b);
 }
 
+void report_addr_note(const struct chain_result *r, const struct pp_addr *a, char *buf,
+		      size_t len)
+{
+	struct topo_addr_info i;
+
+	buf[0] = '\0';
+	if (!r->topo || topo_addr_classify(r->topo, a, &i) == TOPO_ADDR_UNKNOWN)
+		return;
+	switch (i.kind) {
+	case TOPO_ADDR_NODE:
+		snprintf(buf, len, "%s %s address", i.node ? i.node : "node",
+			 i.iface ? i.iface->name : "");
+		break;
+	case TOPO_ADDR_POD:
+		if (i.netns)
+			snprintf(buf, len, "pod %s on %s", i.netns, i.node ? i.node : "?");
+		else
+			snprintf(buf, len, "pod on %s", i.node ? i.node : "?");
+		break;
+	case TOPO_ADDR_SERVICE:
+		snprintf(buf, len, "service");
+		break;
+	default:
+		break;
+	}
+}
+
+/* "ip:port (what it is)" */
+static void endpoint_noted(const struct chain_result *r, const struct chain_endpoint *e, char *buf,
+			   size_t len)
+{
+	char ep[INET6_ADDRSTRLEN + 8], note[256];
+
+	chain_format_endpoint(&e->addr, e->port, e->has_port, ep, sizeof ep);
+	report_addr_note(r, &e->addr, note, sizeof note);
+	snprintf(buf, len, note[0] ? "%s (%s)" : "%s", ep, note);
+}
+
 void report_nat_sentence(const struct chain_result *r, const struct chain_dir *d,
 			 const struct chain_nat *n, char *buf, size_t len)
 {
-	char from[INET6_ADDRSTRLEN + 8], to[INET6_ADDRSTRLEN + 8], a[512], b[512];
+	char from[320], to[320], a[512], b[512];
 
-	chain_format_endpoint(&n->from.addr, n->from.port, n->from.has_port, from, sizeof from);
-	chain_format_endpoint(&n->to.addr, n->to.port, n->to.has_port, to, sizeof to);
+	endpoint_noted(r, &n->from, from, sizeof from);
+	endpoint_noted(r, &n->to, to, sizeof to);
 	report_hop_name(r, &d->hops[n->after_hop], a, sizeof a);
 	report_hop_name(r, &d->hops[n->before_hop], b, sizeof b);
 	snprintf(buf, len, "%s %s -> %s%s between %s and %s", n->kind == CHAIN_DNAT ? "DNAT" : "SNAT",
@@ -229,13 +268,19 @@ void report_stop_sentence(const struct chain_result *r, const struct chain_dir *
 			  size_t len)
 {
 	const struct chain_stop *s = &d->stop;
-	char after[512];
+	char after[512], route[256] = "";
 
 	report_hop_name(r, &d->hops[s->after_hop], after, sizeof after);
-	snprintf(buf, len, "%s after %s: %llu packet%s never reached %s",
+	if (s->expected_route[0] && s->expected_dev[0])
+		snprintf(route, sizeof route, "; expected to leave by %s (route %s)",
+			 s->expected_dev, s->expected_route);
+	else if (s->expected_route[0])
+		snprintf(route, sizeof route, "; route there: %s", s->expected_route);
+	snprintf(buf, len, "%s after %s: %llu packet%s never reached %s%s",
 		 d->verdict == CHAIN_PARTIAL ? "partly stopped" : "stopped", after,
 		 (unsigned long long)s->packets, s->packets == 1 ? "" : "s",
-		 s->expected_next >= 0 ? report_point_name(r, s->expected_next) : "a next point");
+		 s->expected_next >= 0 ? report_point_name(r, s->expected_next) : "a next point",
+		 route);
 }
 
 void report_stop_detail(const struct chain_dir *d, char *buf, size_t len)
@@ -279,13 +324,34 @@ void report_answer_sentence(const struct chain_result *r, const struct chain_con
 void report_lost_sentence(const struct chain_result *r, const struct chain_dir *d, char *buf,
 			  size_t len)
 {
-	char o[INET6_ADDRSTRLEN], n[INET6_ADDRSTRLEN], a[512], b[512];
+	char o[INET6_ADDRSTRLEN], n[INET6_ADDRSTRLEN], a[512], b[512], note[256], by[320];
 
 	chain_format_addr(&d->lost.original, o, sizeof o);
 	chain_format_addr(&d->lost.replaced_by, n, sizeof n);
+	report_addr_note(r, &d->lost.replaced_by, note, sizeof note);
+	snprintf(by, sizeof by, note[0] ? "%s (%s)" : "%s", n, note);
 	report_hop_name(r, &d->hops[d->lost.after_hop], a, sizeof a);
 	report_hop_name(r, &d->hops[d->lost.before_hop], b, sizeof b);
-	snprintf(buf, len, "client IP %s replaced by %s between %s and %s", o, n, a, b);
+	snprintf(buf, len, "client IP %s replaced by %s between %s and %s", o, by, a, b);
+}
+
+void report_copies_sentence(const struct chain_result *r, const struct chain_dir *d, char *buf,
+			    size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (uint32_t i = 0; i < d->ncopies && n < len; i++) {
+		int k = snprintf(buf + n, len - n, "%s%s (%llu)", i ? ", " : "also seen at ",
+				 report_point_name(r, d->copies[i].point),
+				 (unsigned long long)d->copies[i].packets);
+
+		if (k < 0)
+			break;
+		n += (size_t)k;
+	}
+	if (d->ncopies && n < len)
+		snprintf(buf + n, len - n, ": a promiscuous bridge's copies, not hops");
 }
 
 const char *report_icmp_name(uint8_t family, uint8_t type, uint8_t code)

@@ -139,6 +139,10 @@ static void direction(FILE *out, const struct chain_result *r, const struct chai
 		report_lost_sentence(r, d, buf, sizeof buf);
 		fprintf(out, "- **%s**\n", buf);
 	}
+	if (d->ncopies) {
+		report_copies_sentence(r, d, buf, sizeof buf);
+		fprintf(out, "- %s\n", buf);
+	}
 	fputc('\n', out);
 }
 

@@ -157,6 +157,12 @@ static void print_dir(const struct ctx *c, const struct chain_conv *cv, int k)
 		report_lost_sentence(c->r, d, buf, sizeof buf);
 		fprintf(c->out, "                %s%s%s\n", col(c, BOLD), buf, col(c, RESET));
 	}
+	if (d->ncopies) {
+		char buf[1024];
+
+		report_copies_sentence(c->r, d, buf, sizeof buf);
+		fprintf(c->out, "                %s\n", buf);
+	}
 	print_encap_and_segments(c, d);
 	print_latency(c, d);
 	if (d->retransmissions || d->unmatched)

@@ -84,6 +84,11 @@ struct chain_nat {
 struct chain_stop {
 	uint32_t after_hop;     /* index into hops */
 	int64_t expected_next;  /* point id, or -1 when unknown */
+	/* From the topology of the node where it stopped: the route a packet
+	 * to its destination takes there ("" when unknown) and the device it
+	 * should have left by. Set whether or not that device was captured. */
+	char expected_route[128];
+	char expected_dev[64];
 	uint64_t packets;
 	/* what sets the stopped packets apart from those that arrived */
 	uint32_t len_min, len_max;           /* IP total length at the last hop */
@@ -109,6 +114,13 @@ struct chain_lost {
 	uint32_t after_hop, before_hop;
 };
 
+/* A point that saw a direction's packets without being on its path: a
+ * promiscuous bridge device's copies of frames bridged port to port. */
+struct chain_sighting {
+	uint32_t point;
+	uint64_t packets;
+};
+
 struct chain_dir {
 	bool present;
 	uint64_t packets;     /* wire packets (identities; split segments count once each) */
@@ -126,6 +138,8 @@ struct chain_dir {
 	struct chain_answer answer;
 	bool has_lost;
 	struct chain_lost lost;
+	struct chain_sighting *copies;
+	uint32_t ncopies;
 };
 
 struct chain_conv {
@@ -136,7 +150,10 @@ struct chain_conv {
 	struct chain_dir dir[2];   /* CHAIN_FORWARD, CHAIN_REVERSE */
 };
 
+struct topo;
+
 struct chain_result {
+	struct topo *topo;           /* names and classifies; may hold no node */
 	struct chain_point *points;
 	size_t npoints;
 	struct chain_node *nodes;

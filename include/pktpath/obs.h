@@ -1,6 +1,6 @@
-/* obs.h - one packet as seen at one capture point: the fixed-size record that
- * every later stage works on. Its size times the number of packets in the
- * matching window is the memory bill, so fields are kept compact.
+/* obs.h - one packet as seen at one capture point: the fixed-size record the
+ * decoders fill and the matcher reduces to a hop (match.h). It is written
+ * for every packet, so fields are kept compact.
  */
 #ifndef PKTPATH_OBS_H
 #define PKTPATH_OBS_H
@@ -29,6 +29,10 @@ enum pp_obs_flag {
 	PP_OBS_PAYLOAD_CUT = 1u << 6, /* payload shorter in the capture than on the wire */
 	PP_OBS_BIG_TCP = 1u << 7,    /* IPv4 total length 0 or IPv6 jumbogram */
 	PP_OBS_IPID = 1u << 8,       /* ip_id is meaningful (IPv4, or IPv6 fragment id) */
+	PP_OBS_MAC = 1u << 9,        /* mac_src/mac_dst hold the outermost Ethernet header's */
+	PP_OBS_OTHERHOST = 1u << 10, /* LINUX_SLL(2): the frame was not for the capturing host */
+	PP_OBS_COPY = 1u << 11,      /* a promiscuous bridge device's copy of a frame it
+					bridged between two ports: seen there, not a hop */
 };
 
 #define PP_HEAD_LEN 8     /* raw payload bytes kept for exact comparison */
@@ -59,9 +63,11 @@ struct pp_obs {
 	uint8_t head_len;  /* captured payload bytes in head[] */
 	uint8_t digest_len;
 	uint8_t head[PP_HEAD_LEN];
+	uint8_t mac_src[6], mac_dst[6];
 
 	struct {
 		uint8_t kind; /* enum pp_tunnel, outermost tunnel */
+		uint8_t ttl;  /* outer TTL: routers between tunnel ends lower it */
 		uint32_t vni; /* VXLAN/Geneve VNI, GRE key */
 		struct pp_addr src, dst;
 	} tun;
@@ -75,7 +81,9 @@ struct pp_obs {
 	} quote;
 };
 
-_Static_assert(sizeof(struct pp_obs) <= 200, "pp_obs is the memory bill: keep it small");
+/* One observation per input is alive at a time (the merge's lookahead);
+ * identities keep reduced hops (match.h). Still, it is copied per packet. */
+_Static_assert(sizeof(struct pp_obs) <= 224, "pp_obs is copied per packet: keep it small");
 
 static inline bool addr_is_v4(const struct pp_addr *a)
 {

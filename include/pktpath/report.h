@@ -47,6 +47,11 @@ void report_hop_name(const struct chain_result *r, const struct chain_hop *h, ch
 /* "a -> b" for a conversation's origin (no destination port for ICMP echo). */
 void report_tuple_text(const struct pp_tuple *t, char *buf, size_t len);
 
+/* What the topology knows of an address, for people: "service",
+ * "pod pod-nginx1 on node2", "node1 eth0 address"; "" when nothing. */
+void report_addr_note(const struct chain_result *r, const struct pp_addr *a, char *buf,
+		      size_t len);
+
 /* Findings as sentences, shared by the text and Markdown reports. */
 void report_nat_sentence(const struct chain_result *r, const struct chain_dir *d,
 			 const struct chain_nat *n, char *buf, size_t len);
@@ -58,6 +63,9 @@ void report_answer_sentence(const struct chain_result *r, const struct chain_con
 			    const struct chain_dir *d, char *buf, size_t len);
 void report_lost_sentence(const struct chain_result *r, const struct chain_dir *d, char *buf,
 			  size_t len);
+/* "also seen at node1/cni0 (12): ..." for copies; "" when none. */
+void report_copies_sentence(const struct chain_result *r, const struct chain_dir *d, char *buf,
+			    size_t len);
 
 /* "port unreachable", "fragmentation needed", ... */
 const char *report_icmp_name(uint8_t family, uint8_t type, uint8_t code);

@@ -142,7 +142,12 @@ static void test_link(void)
 	CHECK_EQ(obs.ip_len, 57);
 	CHECK_EQ(obs.ttl, 64);
 	CHECK_EQ(obs.proto, 6);
-	CHECK_EQ(obs.flags, PP_OBS_DF | PP_OBS_IPID | PP_OBS_PORTS);
+	CHECK_EQ(obs.flags, PP_OBS_DF | PP_OBS_IPID | PP_OBS_PORTS | PP_OBS_MAC);
+	{
+		static const uint8_t a[6] = {MAC_A}, b[6] = {MAC_B};
+
+		CHECK(memcmp(obs.mac_dst, b, 6) == 0 && memcmp(obs.mac_src, a, 6) == 0);
+	}
 	CHECK_EQ(obs.sport, 40000);
 	CHECK_EQ(obs.dport, 80);
 	CHECK_EQ(obs.seq, 0x01020304);
@@ -160,7 +165,7 @@ static void test_link(void)
 	CHECK_EQ(obs.sport, 12345);
 	CHECK_EQ(obs.dport, 53);
 	CHECK_EQ(obs.payload_len, 4);
-	CHECK_EQ(obs.flags, PP_OBS_IPID | PP_OBS_PORTS);
+	CHECK_EQ(obs.flags, PP_OBS_IPID | PP_OBS_PORTS | PP_OBS_MAC);
 
 	CHECK_REASON(DECODE(DECODE_DLT_EN10MB, f_eth_qinq_icmp_echo), PP_OK);
 	CHECK(has(PP_L_VLAN) && has(PP_L_ICMP));
@@ -272,7 +277,7 @@ static void test_ipv4(void)
 
 	CHECK_REASON(DECODE(DECODE_DLT_EN10MB, f_ipv4_frag_first), PP_OK);
 	CHECK(has(PP_L_FRAGMENT) && has(PP_L_UDP));
-	CHECK_EQ(obs.flags, PP_OBS_IPID | PP_OBS_FRAG | PP_OBS_PORTS);
+	CHECK_EQ(obs.flags, PP_OBS_IPID | PP_OBS_FRAG | PP_OBS_PORTS | PP_OBS_MAC);
 	CHECK_EQ(obs.ip_id, 0xabcd);
 	CHECK_EQ(obs.frag_off, 0);
 	CHECK_EQ(obs.sport, 8080);
@@ -280,7 +285,7 @@ static void test_ipv4(void)
 
 	CHECK_REASON(DECODE(DECODE_DLT_EN10MB, f_ipv4_frag_later), PP_OK);
 	CHECK(has(PP_L_FRAGMENT) && !has(PP_L_UDP));
-	CHECK_EQ(obs.flags, PP_OBS_IPID | PP_OBS_FRAG | PP_OBS_FRAG_LATER);
+	CHECK_EQ(obs.flags, PP_OBS_IPID | PP_OBS_FRAG | PP_OBS_FRAG_LATER | PP_OBS_MAC);
 	CHECK_EQ(obs.proto, 17);
 	CHECK_EQ(obs.frag_off, 185);
 	CHECK_EQ(obs.sport, 0);
@@ -324,7 +329,7 @@ static void test_ipv6(void)
 
 	CHECK_REASON(DECODE(DECODE_DLT_EN10MB, f_ipv6_frag_first), PP_OK);
 	CHECK(has(PP_L_FRAGMENT) && has(PP_L_UDP));
-	CHECK_EQ(obs.flags, PP_OBS_IPID | PP_OBS_FRAG | PP_OBS_PORTS);
+	CHECK_EQ(obs.flags, PP_OBS_IPID | PP_OBS_FRAG | PP_OBS_PORTS | PP_OBS_MAC);
 	CHECK_EQ(obs.ip_id, 0x11223344);
 	CHECK_EQ(obs.proto, 17);
 	CHECK_EQ(obs.sport, 53);
@@ -332,7 +337,7 @@ static void test_ipv6(void)
 
 	CHECK_REASON(DECODE(DECODE_DLT_EN10MB, f_ipv6_frag_later), PP_OK);
 	CHECK(has(PP_L_FRAGMENT) && !has(PP_L_UDP));
-	CHECK_EQ(obs.flags, PP_OBS_IPID | PP_OBS_FRAG | PP_OBS_FRAG_LATER);
+	CHECK_EQ(obs.flags, PP_OBS_IPID | PP_OBS_FRAG | PP_OBS_FRAG_LATER | PP_OBS_MAC);
 	CHECK_EQ(obs.frag_off, 100);
 	CHECK_EQ(obs.proto, 17);
 	CHECK_EQ(obs.payload_len, 16);
@@ -343,7 +348,7 @@ static void test_icmp(void)
 	CHECK_REASON(DECODE(DECODE_DLT_EN10MB, f_icmp_unreach_udp), PP_OK);
 	CHECK_EQ(obs.icmp_type, 3);
 	CHECK_EQ(obs.icmp_code, 3);
-	CHECK_EQ(obs.flags, PP_OBS_IPID | PP_OBS_ICMP_ERROR | PP_OBS_QUOTE_PORTS);
+	CHECK_EQ(obs.flags, PP_OBS_IPID | PP_OBS_ICMP_ERROR | PP_OBS_QUOTE_PORTS | PP_OBS_MAC);
 	CHECK(is_v4(&obs.src, 10, 0, 0, 2));
 	CHECK(is_v4(&obs.quote.src, 10, 0, 0, 1) && is_v4(&obs.quote.dst, 10, 0, 0, 2));
 	CHECK_EQ(obs.quote.proto, 17);
@@ -426,7 +431,14 @@ static void test_tunnels(void)
 	CHECK_EQ(obs.tun.kind, PP_TUN_VXLAN);
 	CHECK_EQ(obs.tun.vni, 1);
 	CHECK(is_v4(&obs.tun.src, 192, 168, 0, 1) && is_v4(&obs.tun.dst, 192, 168, 0, 2));
+	CHECK_EQ(obs.tun.ttl, 64);
 	CHECK(is_v4(&obs.src, 10, 244, 1, 2) && is_v4(&obs.dst, 10, 244, 2, 3));
+	{
+		/* the outer frame's addresses, not the inner D <- C */
+		static const uint8_t a[6] = {MAC_A}, b[6] = {MAC_B};
+
+		CHECK(memcmp(obs.mac_dst, b, 6) == 0 && memcmp(obs.mac_src, a, 6) == 0);
+	}
 	CHECK_EQ(obs.ip_id, 9);
 	CHECK_EQ(obs.ttl, 63);
 	CHECK_EQ(obs.ip_len, 42);
@@ -435,9 +447,21 @@ static void test_tunnels(void)
 	CHECK_EQ(obs.dport, 54321);
 	CHECK_EQ(obs.seq, 0x1000);
 	CHECK_EQ(obs.payload_len, 2);
-	CHECK_EQ(obs.flags, PP_OBS_DF | PP_OBS_IPID | PP_OBS_PORTS);
+	CHECK_EQ(obs.flags, PP_OBS_DF | PP_OBS_IPID | PP_OBS_PORTS | PP_OBS_MAC);
 
+	{
+		/* SLL packet type 3: a frame to another host's MAC */
+		uint8_t f[sizeof f_sll_in_ipv4_tcp];
+
+		memcpy(f, f_sll_in_ipv4_tcp, sizeof f);
+		f[1] = 3;
+		cur = "f_sll_in_ipv4_tcp as otherhost";
+		CHECK_REASON(decode_copy(DECODE_DLT_LINUX_SLL, f, sizeof f, sizeof f), PP_OK);
+		CHECK(obs.flags & PP_OBS_OTHERHOST);
+		CHECK_EQ(obs.dir, PP_DIR_IN);
+	}
 	CHECK_REASON(DECODE(DECODE_DLT_EN10MB, f_vxlan_4789_ipv6), PP_OK);
+
 	CHECK_EQ(obs.tun.kind, PP_TUN_VXLAN);
 	CHECK_EQ(obs.tun.vni, 0x123456);
 	CHECK_EQ(obs.family, 6);
