@@ -49,7 +49,10 @@ struct route *dir_path(const struct dir_agg *d)
 		struct route *r = d->routes[i];
 		const struct route_hop *a = &r->hop[r->n - 1], *b = &longest->hop[longest->n - 1];
 
-		if (a->point == b->point && a->dir == b->dir && (!best || r->count > best->count))
+		if (a->point != b->point || a->dir != b->dir)
+			continue;
+		if (!best || r->count > best->count ||
+		    (r->count == best->count && r->first_ts < best->first_ts))
 			best = r;
 	}
 	return best;
