@@ -48,7 +48,7 @@
 #define RUN_NETNS        "/run/netns"
 
 static const char usage_text[] =
-    "usage: pktpath snapshot [-o FILE] [--netns NAME|PID ...] [--all-netns]\n"
+    "usage: pktpath snapshot [-o FILE] [--netns [ALIAS=]NAME|PID ...] [--all-netns]\n"
     "\n"
     "Records the links, addresses and routes of this network namespace and of\n"
     "the chosen ones as one JSON document, for pktpath --topology NODE=FILE.\n"
@@ -57,8 +57,10 @@ static const char usage_text[] =
     "Options:\n"
     "      --all-netns        also every namespace in " RUN_NETNS "\n"
     "  -h, --help             show this help and exit\n"
-    "      --netns NAME|PID   also the namespace " RUN_NETNS "/NAME, or that of\n"
-    "                         process PID (/proc/PID/ns/net); repeatable\n"
+    "      --netns [ALIAS=]NAME|PID\n"
+    "                         also the namespace " RUN_NETNS "/NAME, or that of\n"
+    "                         process PID (/proc/PID/ns/net), recorded as ALIAS\n"
+    "                         when given (a pod's name); repeatable\n"
     "  -o, --output FILE      write to FILE (replaced atomically), not stdout\n"
     "\n"
     "Exit status: 0 success, 2 usage error or failure. See pktpath(1).\n";
@@ -782,7 +784,28 @@ static void sel_add(struct snap *s, const char *name, const char *path, long pid
 	ns->fd = -1;
 }
 
+static int add_netns_target(struct snap *s, const char *alias, const char *arg);
+
+/* --netns [ALIAS=]NAME|PID: the namespace is recorded under ALIAS when one
+ * is given. CNI plugins name pod namespaces cni-1a2b..., while capture
+ * points are named after the pod (node1/pod-centos/eth0). */
 static int add_netns_arg(struct snap *s, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	char alias[NAME_MAX + 1];
+
+	if (!eq)
+		return add_netns_target(s, NULL, arg);
+	if (eq == arg || (size_t)(eq - arg) > NAME_MAX || memchr(arg, '/', (size_t)(eq - arg))) {
+		msg_usage("snapshot: --netns: '%s' is not ALIAS=NAME or ALIAS=PID", arg);
+		return -1;
+	}
+	memcpy(alias, arg, (size_t)(eq - arg));
+	alias[eq - arg] = '\0';
+	return add_netns_target(s, alias, eq + 1);
+}
+
+static int add_netns_target(struct snap *s, const char *alias, const char *arg)
 {
 	char path[PATH_MAX];
 	const char *p = arg;
@@ -800,8 +823,8 @@ static int add_netns_arg(struct snap *s, const char *arg)
 			return -1;
 		}
 		snprintf(path, sizeof path, "/proc/%ld/ns/net", pid);
-		if (!sel_has(s, arg))
-			sel_add(s, arg, path, pid, false);
+		if (!sel_has(s, alias ? alias : arg))
+			sel_add(s, alias ? alias : arg, path, pid, false);
 		return 0;
 	}
 	if (!*arg || strchr(arg, '/') || strcmp(arg, ".") == 0 || strcmp(arg, "..") == 0 ||
@@ -812,8 +835,8 @@ static int add_netns_arg(struct snap *s, const char *arg)
 		return -1;
 	}
 	snprintf(path, sizeof path, RUN_NETNS "/%s", arg);
-	if (!sel_has(s, arg))
-		sel_add(s, arg, path, 0, false);
+	if (!sel_has(s, alias ? alias : arg))
+		sel_add(s, alias ? alias : arg, path, 0, false);
 	return 0;
 }
 
