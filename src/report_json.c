@@ -13,6 +13,7 @@
 
 #include "pktpath/options.h"
 #include "pktpath/report.h"
+#include "pktpath/topo.h"
 
 #define SCHEMA_VERSION 1
 
@@ -66,6 +67,43 @@ static json_t *j_point(const struct chain_result *r, int64_t p)
 	return p >= 0 && (size_t)p < r->npoints ? json_string(r->points[p].name) : json_null();
 }
 
+static json_t *j_mac(const uint8_t m[6])
+{
+	char buf[18];
+
+	snprintf(buf, sizeof buf, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4],
+		 m[5]);
+	return json_string(buf);
+}
+
+static json_t *j_iface_point(const struct topo_iface *i)
+{
+	char buf[256];
+
+	if (!i)
+		return json_null();
+	topo_iface_point(i, buf, sizeof buf);
+	return json_string(buf);
+}
+
+/* What the node's topology says about the interface a point captured. */
+static json_t *j_iface(const struct chain_result *r, const char *point)
+{
+	const struct topo_iface *i = r->topo ? topo_iface_by_point(r->topo, point) : NULL;
+	json_t *o;
+
+	if (!i)
+		return json_null();
+	o = json_object();
+	json_object_set_new(o, "ifindex", json_integer(i->ifindex));
+	json_object_set_new(o, "kind", i->kind ? json_string(i->kind) : json_null());
+	json_object_set_new(o, "mac", i->has_mac ? j_mac(i->mac) : json_null());
+	json_object_set_new(o, "mtu", i->mtu ? json_integer(i->mtu) : json_null());
+	json_object_set_new(o, "master", i->master ? json_string(i->master->name) : json_null());
+	json_object_set_new(o, "peer", j_iface_point(i->peer));
+	return o;
+}
+
 static json_t *j_points(const struct chain_result *r)
 {
 	json_t *a = json_array();
@@ -88,9 +126,62 @@ static json_t *j_points(const struct chain_result *r)
 		json_object_set_new(o, "last_time",
 				    p->packets ? j_time_string(p->last_ts) : json_null());
 		json_object_set_new(o, "clock_offset", json_real((double)p->clock_offset / 1e9));
+		json_object_set_new(o, "iface", j_iface(r, p->name));
 		json_array_append_new(a, o);
 	}
 	return a;
+}
+
+static void j_address_add(json_t *map, const struct chain_result *r, const struct pp_addr *a)
+{
+	struct topo_addr_info i;
+	char ip[INET6_ADDRSTRLEN], buf[256];
+	json_t *o;
+
+	chain_format_addr(a, ip, sizeof ip);
+	if (json_object_get(map, ip) || topo_addr_classify(r->topo, a, &i) == TOPO_ADDR_UNKNOWN)
+		return;
+	o = json_object();
+	json_object_set_new(o, "kind", json_string(topo_addr_kind_name(i.kind)));
+	json_object_set_new(o, "node", i.node ? json_string(i.node) : json_null());
+	json_object_set_new(o, "iface", i.iface ? json_string(i.iface->name) : json_null());
+	json_object_set_new(o, "netns", i.netns ? json_string(i.netns) : json_null());
+	json_object_set_new(o, "host_veth", j_iface_point(i.host_veth));
+	json_object_set_new(o, "bridge", i.bridge ? json_string(i.bridge->name) : json_null());
+	if (i.prefix_len) {
+		chain_format_addr(&i.prefix, ip, sizeof ip);
+		snprintf(buf, sizeof buf, "%s/%u", ip, (unsigned)i.prefix_len);
+		json_object_set_new(o, "prefix", json_string(buf));
+	} else {
+		json_object_set_new(o, "prefix", json_null());
+	}
+	chain_format_addr(a, ip, sizeof ip);
+	json_object_set_new(map, ip, o);
+}
+
+/* Every address of the reported conversations the topology can place:
+ * node, pod (which node, namespace, veth), or service. */
+static json_t *j_addresses(const struct report_view *v)
+{
+	json_t *map = json_object();
+
+	if (!v->r->topo)
+		return map;
+	for (size_t c = 0; c < v->nconv; c++) {
+		const struct chain_conv *cv = v->conv[c];
+
+		j_address_add(map, v->r, &cv->origin.src);
+		j_address_add(map, v->r, &cv->origin.dst);
+		for (int k = 0; k < 2; k++) {
+			for (uint32_t h = 0; h < cv->dir[k].nhops; h++) {
+				j_address_add(map, v->r, &cv->dir[k].hops[h].tuple.src);
+				j_address_add(map, v->r, &cv->dir[k].hops[h].tuple.dst);
+			}
+			if (cv->dir[k].has_answer)
+				j_address_add(map, v->r, &cv->dir[k].answer.from);
+		}
+	}
+	return map;
 }
 
 static json_t *j_nodes(const struct chain_result *r)
@@ -182,6 +273,10 @@ static json_t *j_stop(const struct chain_result *r, const struct chain_dir *d)
 	json_object_set_new(o, "after", j_point(r, d->hops[s->after_hop].point));
 	json_object_set_new(o, "after_hop", json_integer(s->after_hop));
 	json_object_set_new(o, "expected_next", j_point(r, s->expected_next));
+	json_object_set_new(o, "expected_dev",
+			    s->expected_dev[0] ? json_string(s->expected_dev) : json_null());
+	json_object_set_new(o, "expected_route",
+			    s->expected_route[0] ? json_string(s->expected_route) : json_null());
 	json_object_set_new(o, "packets", json_integer((json_int_t)s->packets));
 	json_object_set_new(o, "ip_len", json_pack("{s:i,s:i}", "min", (int)s->len_min, "max",
 						   (int)s->len_max));
@@ -259,6 +354,16 @@ static json_t *j_dir(const struct chain_result *r, const struct chain_conv *c, i
 				    json_integer((json_int_t)d->retransmissions));
 	}
 	json_object_set_new(o, "unmatched", json_integer((json_int_t)d->unmatched));
+	{
+		json_t *copies = json_array();
+
+		for (uint32_t i = 0; i < d->ncopies; i++)
+			json_array_append_new(copies,
+					      json_pack("{s:s,s:I}", "point",
+							r->points[d->copies[i].point].name, "packets",
+							(json_int_t)d->copies[i].packets));
+		json_object_set_new(o, "copies", copies);
+	}
 	return o;
 }
 
@@ -336,6 +441,7 @@ static void header_fields(json_t *o, const struct chain_result *r)
 
 static void summary_fields(json_t *o, const struct chain_result *r)
 {
+	/* findings, then the packets that were not used */
 	json_object_set_new(o, "findings", j_findings(r));
 	json_object_set_new(o, "ignored", j_counts(r->counts.ignored + 1, PP_R__COUNT - 1,
 						   reason_name_i_shift, true));
@@ -401,6 +507,7 @@ static int report_lines(struct outbuf *b, const struct report_view *v)
 	}
 	o = json_object();
 	json_object_set_new(o, "type", json_string("summary"));
+	json_object_set_new(o, "addresses", j_addresses(v));
 	summary_fields(o, v->r);
 	return dump(b, o, flags);
 }
@@ -413,6 +520,7 @@ static int report_document(struct outbuf *b, const struct report_view *v)
 	for (size_t i = 0; i < v->nconv; i++)
 		json_array_append_new(convs, j_conv(v->r, v->conv[i]));
 	json_object_set_new(o, "conversations", convs);
+	json_object_set_new(o, "addresses", j_addresses(v));
 	summary_fields(o, v->r);
 	return dump(b, o, JSON_INDENT(2) | JSON_REAL_PRECISION(16));
 }
