@@ -7,6 +7,8 @@
 #   skew SCENARIO NODE S  NODE's files shifted by S seconds (editcap -t): offset
 #                         estimated within 1 ms, conclusions unchanged
 #   snaplen SCENARIO N    every file cut to N bytes per packet (editcap -s)
+#   iptopo SCENARIO       the nodes' `ip -j` files (--topology NODE=DIR) instead
+#                         of their snapshot.json: same names, same conclusions
 set -euo pipefail
 pktpath=$1 td=$2 kind=$3
 shift 3
@@ -56,6 +58,16 @@ snaplen)
 	rewrite "$td/$scenario" "$tmp/cut" "" -s "$len"
 	analyse "$td/$scenario" "$tmp/a.json"
 	analyse "$tmp/cut" "$tmp/b.json"
+	"$here/conclusions.py" "$tmp/a.json" "$tmp/b.json"
+	;;
+iptopo)
+	scenario=$1
+	args=()
+	for d in "$td/$scenario"/*/ip; do
+		args+=(--topology "$(basename "$(dirname "$d")")=$d")
+	done
+	analyse "$td/$scenario" "$tmp/a.json"
+	"$pktpath" --format json "${args[@]}" "$td/$scenario" >"$tmp/b.json"
 	"$here/conclusions.py" "$tmp/a.json" "$tmp/b.json"
 	;;
 *)

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # pktpath lab: records the seed scenarios on a real kernel.
 #
-# usage: tests/lab/lab.sh [--out DIR] [--no-verify] [SCENARIO ...]
+# usage: tests/lab/lab.sh [--out DIR] [--no-verify] [--pktpath BIN] [SCENARIO ...]
 #
 # Builds the two-node ACK Flannel topology in network namespaces (all named
 # pp-*), runs the chosen scenarios (default: all), captures every point with
 # tcpdump, and writes one folder per recording into DIR (default testdata/):
-# the captures, the ip state of every namespace, lab.json (topology), and
+# the captures, the ip state of every namespace (and, with --pktpath, each
+# machine's `pktpath snapshot` as snapshot.json), lab.json (topology), and
 # expected.json (the truth, written from what the lab configured). Each
 # scenario gets a fresh topology, torn down afterwards, also on error or
 # Ctrl-C. Then verify.sh checks every claim of expected.json against the
@@ -52,6 +53,11 @@ while [ $# -gt 0 ]; do
 	--no-verify)
 		VERIFY=0
 		shift
+		;;
+	--pktpath)
+		[ $# -ge 2 ] || die "--pktpath needs a path"
+		PKTPATH=$(realpath "$2")
+		shift 2
 		;;
 	-h | --help)
 		usage

@@ -17,7 +17,7 @@ fi
 out=$(mktemp -d /tmp/pp-labtest.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 rc=0
-"$here/lab.sh" --no-verify --out "$out" "$s" || rc=$?
+"$here/lab.sh" --no-verify --out "$out" ${pktpath:+--pktpath "$pktpath"} "$s" || rc=$?
 [ "$rc" -eq 0 ] || exit "$rc"
 n=0
 for d in "$out"/*/; do

@@ -120,7 +120,10 @@ cap_stop() {
 
 # snapshot_ip VARIANT: ip -j link/addr/route of every namespace of every
 # machine that has capture points: <machine>/ip/<ns>.{link,addr,route}.json,
-# <ns> = host for the machine's own namespace, the pod name for pods.
+# <ns> = host for the machine's own namespace, the pod name for pods; and,
+# when PKTPATH names a pktpath binary, <machine>/snapshot.json written by
+# `pktpath snapshot` in the machine's namespace with its pods recorded
+# under their pod names.
 snapshot_ip() {
 	local v=$1 m ns name p
 	for m in node1 node2 client slb; do
@@ -134,6 +137,11 @@ snapshot_ip() {
 		client) set -- "host:$NS_CLIENT" ;;
 		slb) set -- "host:$NS_SLB" ;;
 		esac
+		if [ -n "${PKTPATH:-}" ]; then
+			local args=()
+			for p in "${@:2}"; do args+=(--netns "${p%%:*}=${p#*:}"); done
+			ip netns exec "${1#*:}" "$PKTPATH" snapshot "${args[@]}" -o "$STAGE/$v/$m/snapshot.json"
+		fi
 		for p in "$@"; do
 			name=${p%%:*}
 			ns=${p#*:}
