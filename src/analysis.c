@@ -20,6 +20,7 @@
 #include "pktpath/match.h"
 #include "pktpath/msg.h"
 #include "pktpath/point.h"
+#include "pktpath/report_pcapng.h"
 #include "pktpath/topo.h"
 
 /* Packets read per input to sample clock offsets. */
@@ -61,6 +62,7 @@ struct run {
 	struct flow_table flows;
 	struct match *match;
 	struct chain *chain;
+	struct pcapng_notes *notes; /* --write-pcapng */
 };
 
 static void decode_cfg_from_options(struct decode_cfg *cfg, const struct pp_options *opt)
@@ -300,16 +302,29 @@ static void drain(struct run *r, int64_t now)
 	}
 }
 
+/* Progress on a terminal: bytes read of all inputs (a closed one was read whole). */
+static void progress(const struct run *r, uint64_t total)
+{
+	uint64_t done = 0;
+
+	for (size_t i = 0; i < r->nsrc; i++)
+		done += r->src[i].cap ? capture_bytes_read(r->src[i].cap)
+				      : capture_input_bytes(r->src[i].in);
+	msg_progress_bytes("reading captures", done, total);
+}
+
 static void stream(struct run *r)
 {
 	struct source **heap = calloc(r->nsrc ? r->nsrc : 1, sizeof *heap);
 	size_t n = 0;
-	uint64_t seen = 0;
+	uint64_t seen = 0, total = 0;
 	int64_t now = INT64_MIN;
 
 	if (!heap)
 		abort();
 	for (size_t i = 0; i < r->nsrc; i++) {
+		if (msg_progress_enabled())
+			total += capture_input_bytes(r->src[i].in);
 		source_open(r, &r->src[i]);
 		if (source_read(r, &r->src[i], true))
 			heap[n++] = &r->src[i];
@@ -325,6 +340,8 @@ static void stream(struct run *r)
 		if (++seen % TICK_EVERY == 0) {
 			drain(r, now);
 			chain_tick(r->chain, now);
+			if (total >= MSG_PROGRESS_MIN_BYTES && msg_progress_due())
+				progress(r, total);
 		}
 		if (!source_read(r, s, true)) {
 			source_close(s);
@@ -333,6 +350,7 @@ static void stream(struct run *r)
 		heap_down(heap, n, 0);
 	}
 	drain(r, INT64_MAX);
+	msg_progress_done();
 	free(heap);
 }
 
@@ -423,6 +441,19 @@ static void fill_result(struct run *r, struct chain_result *out)
 	r->points.n = 0;
 }
 
+/* --write-pcapng: the second read, once the results are known. */
+static void write_pcapng(struct run *r, const struct chain_result *out)
+{
+	struct pcapng_input *v = calloc(r->nsrc ? r->nsrc : 1, sizeof *v);
+
+	if (!v)
+		abort();
+	for (size_t i = 0; i < r->nsrc; i++)
+		v[i] = (struct pcapng_input){r->src[i].in, r->src[i].offset, r->src[i].base_point};
+	report_pcapng(r->notes, out, v, r->nsrc, r->opt->filter, &r->dcfg);
+	free(v);
+}
+
 static void teardown(struct run *r)
 {
 	for (size_t i = 0; i < r->nsrc; i++) {
@@ -430,6 +461,7 @@ static void teardown(struct run *r)
 		free(r->src[i].counts);
 	}
 	free(r->src);
+	pcapng_notes_free(r->notes);
 	chain_free(r->chain);
 	match_free(r->match);
 	flow_free(&r->flows);
@@ -450,13 +482,18 @@ int analysis_run(const struct pp_options *opt, struct chain_result *out)
 	decode_cfg_from_options(&r.dcfg, opt);
 	if (flow_init(&r.flows) < 0)
 		abort();
-	if (setup(&r) == 0) {
+	if (setup(&r) == 0 && (!opt->write_pcapng || (r.notes = pcapng_notes_new(
+							     opt->write_pcapng, &r.points, &r.flows)))) {
 		sample_clocks(&r);
 		r.match = match_new(&r.flows, opt->window_ns);
 		r.chain = chain_new(&r.flows, r.match, opt->window_ns);
+		if (r.notes)
+			chain_set_observer(r.chain, pcapng_notes_observe, r.notes);
 		stream(&r);
 		fill_result(&r, out);
 		chain_finish(r.chain, out);
+		if (r.notes)
+			write_pcapng(&r, out);
 		rc = 0;
 	}
 	teardown(&r);

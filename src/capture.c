@@ -80,6 +80,9 @@ struct capture {
 	int64_t last_ts;
 	bool have_ts;
 	uint64_t recno;
+	uint64_t back_first; /* packet of the current file where time first went back */
+	bool refused;        /* libpcap stopped on a record counted as too large */
+	uint64_t bytes_done; /* sizes of the files read to their end */
 	char errbuf[PCAP_ERRBUF_SIZE];
 };
 
@@ -364,6 +367,8 @@ static bool open_file(struct capture *c)
 		}
 		c->kind = (enum capture_kind)kind;
 		c->open = true;
+		c->back_first = 0;
+		c->refused = false;
 		c->tracking = c->walk_reads = c->pending = false;
 		c->last_iface = CAPTURE_NO_IFINDEX;
 		if (kind == CAPTURE_KIND_PCAPNG && regular) {
@@ -400,6 +405,35 @@ static void save_ifnames(struct capture *c)
 	}
 }
 
+static const char *plural(uint64_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/* Records that were counted, not used, said once per file so that a
+ * damaged capture is never a silent one. */
+static void warn_records(struct capture *c)
+{
+	const struct pp_counts *k = &c->counts[c->cur];
+	uint64_t n;
+
+	if ((n = k->ignored[PP_R_PCAP_CAPLEN_OVER_LEN]) > 0)
+		msg_warn(cur_path(c), "%llu record%s with more bytes captured than the packet had "
+			 "(caplen > len): counted as %s", (unsigned long long)n, plural(n),
+			 reason_name(PP_R_PCAP_CAPLEN_OVER_LEN));
+	if ((n = k->ignored[PP_R_PCAP_CAPLEN_ZERO]) > 0)
+		msg_warn(cur_path(c), "%llu record%s without a captured byte: counted as %s",
+			 (unsigned long long)n, plural(n), reason_name(PP_R_PCAP_CAPLEN_ZERO));
+	if ((n = k->ignored[PP_R_PCAP_CAPLEN_TOO_LARGE] - c->refused) > 0)
+		msg_warn(cur_path(c), "%llu record%s with more than %u bytes captured: counted as %s",
+			 (unsigned long long)n, plural(n), CAPTURE_MAX_CAPLEN,
+			 reason_name(PP_R_PCAP_CAPLEN_TOO_LARGE));
+	if ((n = k->notes[PP_N_TS_BACKWARDS]) > 0)
+		msg_warn(cur_path(c), "time stamps go backwards %llu time%s, first at packet %llu "
+			 "(the packets are used as they are)", (unsigned long long)n, plural(n),
+			 (unsigned long long)c->back_first);
+}
+
 static void close_file(struct capture *c)
 {
 	if (!c->open)
@@ -415,6 +449,13 @@ static void close_file(struct capture *c)
 			pcap_freecode(&c->li[i].prog);
 	c->nli = 0;
 	c->open = false;
+	warn_records(c);
+	{
+		struct stat st;
+
+		if (stat(cur_path(c), &st) == 0 && S_ISREG(st.st_mode))
+			c->bytes_done += (uint64_t)st.st_size;
+	}
 	c->cur++;
 }
 
@@ -487,6 +528,7 @@ static void count_refused_record(struct capture *c)
 	if (pcap_is_swapped(c->p))
 		caplen = __builtin_bswap32(caplen);
 	if (caplen > CAPTURE_MAX_CAPLEN) {
+		c->refused = true;
 		c->counts[c->cur].read++;
 		c->counts[c->cur].ignored[PP_R_PCAP_CAPLEN_TOO_LARGE]++;
 		c->recno++;
@@ -627,8 +669,8 @@ int capture_next(struct capture *c, struct capture_frame *f)
 			continue;
 		}
 		ts = c->walk_reads ? c->wp.ts : tv_ns(&h->ts);
-		if (c->have_ts && ts < c->last_ts)
-			cnt->notes[PP_N_TS_BACKWARDS]++;
+		if (c->have_ts && ts < c->last_ts && cnt->notes[PP_N_TS_BACKWARDS]++ == 0)
+			c->back_first = cnt->read;
 		c->last_ts = ts;
 		c->have_ts = true;
 
@@ -668,6 +710,37 @@ uint32_t capture_iface_count(const struct capture *c, size_t file)
 	if (file == c->cur && c->open)
 		return c->w != NULL ? pcapng_walk_niface(c->w) : 0;
 	return c->ifn[file].n;
+}
+
+uint64_t capture_bytes_read(const struct capture *c)
+{
+	uint64_t n;
+
+	if (c == NULL)
+		return 0;
+	n = c->bytes_done;
+	if (c->open && c->p != NULL) {
+		FILE *fp = pcap_file(c->p);
+		off_t pos = fp != NULL ? ftello(fp) : -1;
+
+		if (pos > 0)
+			n += (uint64_t)pos;
+	} else if (c->open && c->walk_reads) {
+		n += c->wp.offset;
+	}
+	return n;
+}
+
+uint64_t capture_input_bytes(const struct capture_input *in)
+{
+	uint64_t n = 0;
+	struct stat st;
+
+	for (size_t i = 0; i < in->nfiles; i++) {
+		if (stat(in->files[i], &st) == 0 && S_ISREG(st.st_mode))
+			n += (uint64_t)st.st_size;
+	}
+	return n;
 }
 
 void capture_close(struct capture *c)

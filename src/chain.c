@@ -99,6 +99,10 @@ static bool seq_lt(uint32_t a, uint32_t b)
 
 static void reservoir_add(struct reservoir *r, int64_t v)
 {
+	if (v > INT32_MAX)
+		v = INT32_MAX;
+	if (v < -INT32_MAX)
+		v = -INT32_MAX;
 	r->seen++;
 	if (r->n < LAT_SAMPLES) {
 		r->v[r->n++] = v;
@@ -111,24 +115,24 @@ static void reservoir_add(struct reservoir *r, int64_t v)
 		r->v[j] = v;
 }
 
-static int cmp_i64(const void *x, const void *y)
+static int cmp_i32(const void *x, const void *y)
 {
-	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+	int32_t a = *(const int32_t *)x, b = *(const int32_t *)y;
 
 	return (a > b) - (a < b);
 }
 
 int64_t reservoir_median(const struct reservoir *r)
 {
-	int64_t v[LAT_SAMPLES];
+	int32_t v[LAT_SAMPLES];
 
 	if (r->n == 0)
 		return 0;
 	memcpy(v, r->v, r->n * sizeof v[0]);
-	qsort(v, r->n, sizeof v[0], cmp_i64);
+	qsort(v, r->n, sizeof v[0], cmp_i32);
 	if (r->n % 2)
 		return v[r->n / 2];
-	return v[r->n / 2 - 1] + (v[r->n / 2] - v[r->n / 2 - 1]) / 2;
+	return ((int64_t)v[r->n / 2 - 1] + v[r->n / 2]) / 2;
 }
 
 static int cmp_hop(const void *x, const void *y)
@@ -254,6 +258,11 @@ static bool route_same_key(const struct route *r, const struct route_hop *h, uns
 	return true;
 }
 
+static size_t route_size(unsigned n)
+{
+	return sizeof(struct route) + n * sizeof(struct reservoir);
+}
+
 static struct route *route_get(struct dir_agg *d, const struct route_hop *h, unsigned n)
 {
 	struct route *r;
@@ -266,7 +275,7 @@ static struct route *route_get(struct dir_agg *d, const struct route_hop *h, uns
 		d->caproutes = d->caproutes ? d->caproutes * 2 : 4;
 		d->routes = xrealloc(d->routes, d->caproutes * sizeof *d->routes);
 	}
-	r = calloc(1, sizeof *r);
+	r = calloc(1, route_size(n));
 	if (!r)
 		abort();
 	r->n = (uint8_t)n;
@@ -287,7 +296,7 @@ static void dir_merge(struct dir_agg *into, struct dir_agg *d)
 		struct route *t = route_get(into, r->hop, r->n);
 
 		if (t->count == 0 && t->nts == 0)
-			memcpy(t, r, sizeof *t);
+			memcpy(t, r, route_size(r->n));
 		else
 			route_merge(t, r);
 		free(r);
@@ -836,6 +845,12 @@ static unsigned take_copies(struct match_ident *id, uint32_t *copy)
 	return n;
 }
 
+void chain_set_observer(struct chain *c, chain_observer_fn *fn, void *arg)
+{
+	c->observe = fn;
+	c->observe_arg = arg;
+}
+
 void chain_add(struct chain *c, const struct match_ident *ident)
 {
 	struct match_ident id;
@@ -849,13 +864,17 @@ void chain_add(struct chain *c, const struct match_ident *ident)
 		return;
 	if (ident->flags & PP_OBS_ICMP_ERROR) {
 		attach_answer(c, ident);
+		if (c->observe)
+			c->observe(c->observe_arg, ident, NULL);
 		return;
 	}
 	memcpy(&id, ident, offsetof(struct match_ident, hops) + ident->nhops * sizeof id.hops[0]);
 	ncopies = take_copies(&id, copy);
+	order_hops(id.hops, id.nhops);
+	if (c->observe)
+		c->observe(c->observe_arg, ident, &id);
 	if (id.nhops == 0)
 		return; /* seen only as copies: nothing crossed a capture point */
-	order_hops(id.hops, id.nhops);
 	for (unsigned i = 1; i < id.nhops; i++)
 		link_tuples(c, id.hops[0].tuple, id.hops[i].tuple, 0);
 	root = flow_find(c->flows, id.hops[0].tuple, NULL);

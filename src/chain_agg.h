@@ -7,14 +7,15 @@
 
 #include "pktpath/chain.h"
 
-#define LAT_SAMPLES 64
+#define LAT_SAMPLES 32
 #define TS_SAMPLES 32
 
-/* A fixed-size sample of values; deterministic (seeded by the count). */
+/* A fixed-size sample of latencies in ns (clamped to +-2 s); deterministic:
+ * the replacement is drawn from a hash of the count. */
 struct reservoir {
-	int64_t v[LAT_SAMPLES];
+	int32_t v[LAT_SAMPLES];
 	uint32_t n;
-	uint64_t seen;
+	uint32_t seen;
 };
 
 struct route_hop {
@@ -34,10 +35,10 @@ struct route {
 	uint32_t len_min, len_max;  /* IP total length at the last hop */
 	uint64_t df;
 	uint8_t tcp_flags_or;
-	struct reservoir lat[MATCH_MAX_HOPS]; /* lat[i]: hop i-1 -> hop i, ns */
 	int64_t ts[TS_SAMPLES];     /* last-hop times, for capture-edge checks */
 	uint32_t nts;
 	uint64_t ts_seen;
+	struct reservoir lat[];     /* n of them: lat[i] is hop i-1 -> hop i */
 };
 
 /* Observations and segmentation events per point of a direction. */
@@ -117,6 +118,8 @@ struct chain {
 	bool *scratch_flag;
 	uint32_t capscratch;
 	uint64_t unmatched;
+	chain_observer_fn *observe; /* see chain_set_observer() */
+	void *observe_arg;
 };
 
 void chain_build_results(struct chain *c, struct chain_result *out);

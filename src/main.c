@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "pktpath/analysis.h"
+#include "pktpath/expect.h"
 #include "pktpath/msg.h"
 #include "pktpath/options.h"
 #include "pktpath/report.h"
@@ -69,6 +70,7 @@ int main(int argc, char **argv)
 	struct chain_result res;
 	struct report_opts ro;
 	struct report_view view;
+	struct expect *expect = NULL;
 	int rc, status = PP_EXIT_OK;
 
 	if (argc > 1 && strcmp(argv[1], "snapshot") == 0)
@@ -81,7 +83,9 @@ int main(int argc, char **argv)
 	ro = (struct report_opts){want_color(opt.color), opt.limit, opt.conversation};
 	/* reports write many small pieces: one large buffer keeps that cheap */
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
-	if (analysis_run(&opt, &res) < 0) {
+	/* a saved result that cannot be used fails before a long analysis */
+	if ((opt.expect && !(expect = expect_load(opt.expect))) || analysis_run(&opt, &res) < 0) {
+		expect_free(expect);
 		cli_free(&opt);
 		return PP_EXIT_USAGE;
 	}
@@ -92,9 +96,13 @@ int main(int argc, char **argv)
 			status = PP_EXIT_USAGE;
 		else if (findings_of(&view) & opt.fail_on)
 			status = PP_EXIT_FOUND;
+		fflush(stdout); /* the report, then --expect's differences on stderr */
+		if (expect && expect_compare(expect, &view) > 0 && status == PP_EXIT_OK)
+			status = PP_EXIT_FOUND;
 		report_view_free(&view);
 	}
 	chain_result_free(&res);
+	expect_free(expect);
 	cli_free(&opt);
 	if (msg_error_count() > 0)
 		status = PP_EXIT_USAGE;

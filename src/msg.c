@@ -1,12 +1,14 @@
 /* msg.c - stderr messages in one format: "pktpath: <what>: <why>". */
 #include <stdarg.h>
 #include <stdio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "pktpath/msg.h"
 
 static unsigned error_count;
 static bool progress_shown;
+static int64_t progress_next; /* ms, CLOCK_MONOTONIC: 0 after msg_progress_done() */
 static bool quiet;
 
 void msg_set_quiet(bool q)
@@ -63,6 +65,15 @@ void msg_warn(const char *what, const char *fmt, ...)
 	va_end(ap);
 }
 
+void msg_info(const char *what, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(NULL, what, fmt, ap);
+	va_end(ap);
+}
+
 unsigned msg_error_count(void)
 {
 	return error_count;
@@ -93,8 +104,34 @@ PP_PRINTF(1, 2) void msg_progress(const char *fmt, ...)
 
 void msg_progress_done(void)
 {
+	progress_next = 0; /* the next phase shows its progress at once */
 	if (!progress_shown)
 		return;
 	fputs("\r\033[K", stderr);
 	progress_shown = false;
+}
+
+bool msg_progress_due(void)
+{
+	struct timespec t;
+	int64_t now;
+
+	if (!msg_progress_enabled() || clock_gettime(CLOCK_MONOTONIC, &t) < 0)
+		return false;
+	now = (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+	if (now < progress_next)
+		return false;
+	progress_next = now + MSG_PROGRESS_INTERVAL_MS;
+	return true;
+}
+
+void msg_progress_bytes(const char *what, uint64_t done, uint64_t total)
+{
+	const uint64_t mb = 1000 * 1000;
+
+	if (done > total)
+		done = total;
+	msg_progress("pktpath: %s: %llu of %llu MB (%u%%)", what,
+		     (unsigned long long)(done / mb), (unsigned long long)(total / mb),
+		     total ? (unsigned)(done * 100 / total) : 100u);
 }

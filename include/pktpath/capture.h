@@ -76,6 +76,12 @@ const char *capture_dlt_name(int dlt);
 
 void capture_close(struct capture *c);
 
+/* For progress: bytes of the input's files read so far (the files done, and
+ * the position in the current one), and the size of all its files. Each
+ * costs a system call or so: ask a few times a second, not per packet. */
+uint64_t capture_bytes_read(const struct capture *c);
+uint64_t capture_input_bytes(const struct capture_input *in);
+
 /* What a file holds, judged by its magic number. */
 enum capture_kind { CAPTURE_KIND_OTHER = 0, CAPTURE_KIND_PCAP = 1, CAPTURE_KIND_PCAPNG = 2 };
 

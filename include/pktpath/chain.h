@@ -172,6 +172,15 @@ void chain_free(struct chain *c);
 
 /* Folds one complete identity. */
 void chain_add(struct chain *c, const struct match_ident *id);
+
+/* Called by chain_add() for every identity (--write-pcapng notes where each
+ * observation went): raw as matched; hops with the promiscuous bridge copies
+ * taken out and the rest in path order, in/out named (nhops may be 0), or
+ * NULL for an ICMP error, which answers the conversation it quotes. */
+typedef void chain_observer_fn(void *arg, const struct match_ident *raw,
+			       const struct match_ident *hops);
+void chain_set_observer(struct chain *c, chain_observer_fn *fn, void *arg);
+
 /* Completes pending work (segment groups) older than the window at now. */
 void chain_tick(struct chain *c, int64_t now);
 

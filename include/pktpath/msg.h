@@ -3,6 +3,7 @@
 #define PKTPATH_MSG_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 enum pp_exit { PP_EXIT_OK = 0, PP_EXIT_FOUND = 1, PP_EXIT_USAGE = 2 };
 
@@ -15,11 +16,26 @@ void msg_usage(const char *fmt, ...) PP_PRINTF(1, 2);
 /* "pktpath: warning: <what>: <why>", for problems the run goes on past. */
 void msg_warn(const char *what, const char *fmt, ...) PP_PRINTF(2, 3);
 
+/* "pktpath: <what>: <text>" for information asked for (--expect's
+ * differences): not counted as an error, printed even when quiet. */
+void msg_info(const char *what, const char *fmt, ...) PP_PRINTF(2, 3);
+
 /* Progress lines go to stderr only when it is a terminal; a progress line is
  * overwritten by the next and erased by msg_progress_done(). */
 bool msg_progress_enabled(void);
 void msg_progress(const char *fmt, ...) PP_PRINTF(1, 2);
 void msg_progress_done(void);
+
+/* Progress is shown for inputs of at least this many bytes in all. */
+#define MSG_PROGRESS_MIN_BYTES (100ull * 1000 * 1000)
+
+/* True at most every MSG_PROGRESS_INTERVAL_MS (and only on a terminal),
+ * and at the first call after msg_progress_done(): cheap enough (a vDSO
+ * clock read) to ask every thousand packets. */
+#define MSG_PROGRESS_INTERVAL_MS 250
+bool msg_progress_due(void);
+/* "pktpath: <what>: 1234 of 4567 MB (27%)" as a progress line. */
+void msg_progress_bytes(const char *what, uint64_t done, uint64_t total);
 
 /* While quiet, messages are neither printed nor counted (a second read of
  * the same inputs must not repeat what the first one said). */
