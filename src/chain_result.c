@@ -302,14 +302,6 @@ static void find_client_ip_lost(struct chain_dir *out, const struct pp_tuple *or
 	}
 }
 
-/* Multicast and broadcast go wherever they go: no stop. */
-static bool is_group_addr(const struct pp_addr *a)
-{
-	if (addr_is_v4(a))
-		return a->b[12] >= 224 || (a->b[12] == 255 && a->b[15] == 255);
-	return a->b[0] == 0xff;
-}
-
 /* Evidence that a direction reached the other side. */
 static bool reached_other_side(const struct conv *cv, const struct dir_agg *d,
 			       const struct dir_agg *o, const struct route *path)
@@ -405,7 +397,7 @@ static void build_dir(struct chain *c, const struct chain_result *res, const str
 			 * packets to that address went on. */
 			bool expects = cv->proto == 6 || d->echo_request;
 
-			if (is_group_addr(dst) || (!expects && next < 0) ||
+			if (addr_is_group(dst) || /* multicast goes wherever it goes */ (!expects && next < 0) ||
 			    (next >= 0 && stopped_within_capture(res, path, (uint32_t)next) == 0)) {
 				out->verdict = CHAIN_DELIVERED;
 				return;
@@ -548,7 +540,9 @@ void chain_build_results(struct chain *c, struct chain_result *out)
 			find_client_ip_lost(&r->dir[CHAIN_FORWARD], &r->origin);
 		out->unmatched += r->dir[0].unmatched + r->dir[1].unmatched;
 	}
-	out->counts.ignored[PP_R_MATCH_UNMATCHED] += out->unmatched;
+	/* unmatched observations were decoded and are in their points'
+	 * packets: a finding (out->unmatched), not packets left unused, so
+	 * not counted under ignored (read = used + ignored) */
 	free(h.v);
 	free(live);
 }

@@ -214,13 +214,6 @@ static bool same_invariants(const struct match_ident *id, const struct pp_obs *o
 	return true;
 }
 
-static bool is_group(const struct pp_addr *a)
-{
-	if (addr_is_v4(a))
-		return a->b[12] >= 224 || (a->b[12] == 255 && a->b[15] == 255);
-	return a->b[0] == 0xff;
-}
-
 /* NAT does not rewrite multicast or broadcast packets: identical reports
  * from two hosts (IGMP, MLD: no IP ID, same payload) are two packets. */
 static bool group_addresses_agree(const struct match *m, const struct match_ident *id,
@@ -229,7 +222,7 @@ static bool group_addresses_agree(const struct match *m, const struct match_iden
 	const struct pp_tuple *a = flow_tuple(m->flows, id->hops[0].tuple);
 	const struct pp_tuple *b = flow_tuple(m->flows, tuple);
 
-	if (!is_group(&a->dst) && !is_group(&b->dst))
+	if (!addr_is_group(&a->dst) && !addr_is_group(&b->dst))
 		return true;
 	return addr_eq(&a->src, &b->src) && addr_eq(&a->dst, &b->dst);
 }

@@ -190,6 +190,12 @@ void report_findings(const struct chain_result *r, struct report_findings *f)
 	f->read = r->counts.read;
 }
 
+bool report_is_noise(const struct chain_conv *c)
+{
+	return addr_is_group(&c->origin.dst) && !c->dir[CHAIN_FORWARD].has_stop &&
+	       !c->dir[CHAIN_REVERSE].present;
+}
+
 const char *report_point_name(const struct chain_result *r, int64_t point)
 {
 	return point >= 0 && (size_t)point < r->npoints ? r->points[point].name : "(unknown)";

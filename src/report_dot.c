@@ -1,6 +1,8 @@
-/* report_dot.c - a Graphviz picture: capture points grouped by node, one
- * edge per hop with its packet count and conversations, NAT on the edge
- * where it happens, stops in red (to the point that was expected next). */
+/* report_dot.c - a Graphviz picture: the capture points that carried the
+ * reported conversations, grouped by node; one edge per pair of points with
+ * the packets each way and the conversations; the rewrites on the edge where
+ * they happen (the forward ones: a reply's reverse rewrite mirrors them);
+ * stops in red, towards the point that was expected next. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,20 +13,33 @@
 struct edge {
 	int64_t from, to; /* point ids; to = -1: a stop with no known next point */
 	bool stop;
-	uint64_t packets;
-	char label[256];  /* conversations and NAT, bounded */
+	uint64_t fwd, rev; /* packets from -> to, and to -> from */
+	char label[256];   /* conversations and NAT, bounded */
 };
 
 struct edges {
 	struct edge *v;
 	size_t n, cap;
+	bool *used; /* per point: on some edge */
 };
 
-static struct edge *edge_get(struct edges *e, int64_t from, int64_t to, bool stop)
+/* The edge between a and b whichever way it was first drawn; *back tells
+ * that it points from b to a. */
+static struct edge *edge_get(struct edges *e, int64_t a, int64_t b, bool stop, bool *back)
 {
 	for (size_t i = 0; i < e->n; i++) {
-		if (e->v[i].from == from && e->v[i].to == to && e->v[i].stop == stop)
-			return &e->v[i];
+		struct edge *x = &e->v[i];
+
+		if (x->stop != stop)
+			continue;
+		if (x->from == a && x->to == b) {
+			*back = false;
+			return x;
+		}
+		if (!stop && x->from == b && x->to == a) {
+			*back = true;
+			return x;
+		}
 	}
 	if (e->n == e->cap) {
 		e->cap = e->cap ? e->cap * 2 : 32;
@@ -32,7 +47,8 @@ static struct edge *edge_get(struct edges *e, int64_t from, int64_t to, bool sto
 		if (!e->v)
 			abort();
 	}
-	e->v[e->n] = (struct edge){.from = from, .to = to, .stop = stop};
+	*back = false;
+	e->v[e->n] = (struct edge){.from = a, .to = b, .stop = stop};
 	return &e->v[e->n++];
 }
 
@@ -57,7 +73,7 @@ static void label_add(struct edge *e, const char *text)
 
 	if (has_line(e->label, text))
 		return;
-	if (n + strlen(text) + 2 >= sizeof e->label - 4) {
+	if (n + strlen(text) + 2 >= sizeof e->label - 6) {
 		if (!strstr(e->label, "..."))
 			strcat(e->label, "\\n...");
 		return;
@@ -79,42 +95,58 @@ static void quoted(FILE *out, const char *s)
 	fputc('"', out);
 }
 
+static void mark(struct edges *e, int64_t p)
+{
+	if (p >= 0)
+		e->used[p] = true;
+}
+
 static void collect(struct edges *e, const struct chain_result *r, const struct chain_conv *c,
 		    int k)
 {
 	const struct chain_dir *d = &c->dir[k];
 	char buf[1200], tag[32];
+	bool back;
 
 	if (!d->present)
 		return;
-	snprintf(tag, sizeof tag, "conv %u %s", c->id, k == CHAIN_FORWARD ? "fwd" : "rev");
+	snprintf(tag, sizeof tag, "conv %u", c->id);
 	for (uint32_t i = 1; i < d->nhops; i++) {
 		struct edge *x;
 
 		if (d->hops[i].point == d->hops[i - 1].point)
-			continue; /* in and out of one point: the NAT shows on the next edge */
-		x = edge_get(e, d->hops[i - 1].point, d->hops[i].point, false);
-		x->packets += d->hops[i].packets;
+			continue; /* in and out of one point: shown on the next edge */
+		x = edge_get(e, d->hops[i - 1].point, d->hops[i].point, false, &back);
+		*(back ? &x->rev : &x->fwd) += d->hops[i].packets;
 		label_add(x, tag);
+		mark(e, d->hops[i - 1].point);
+		mark(e, d->hops[i].point);
 	}
+	if (d->nhops == 1)
+		mark(e, d->hops[0].point);
 	for (uint32_t n = 0; n < d->nnat; n++) {
 		uint32_t a = d->nat[n].after_hop, b = d->nat[n].before_hop;
 		struct edge *x;
 
+		if (d->nat[n].reverse)
+			continue;
 		while (b + 1 < d->nhops && d->hops[b].point == d->hops[a].point)
 			b++;
-		x = edge_get(e, d->hops[a].point, d->hops[b].point, false);
+		if (d->hops[a].point == d->hops[b].point)
+			continue; /* in and out of the path's last point: no edge */
+		x = edge_get(e, d->hops[a].point, d->hops[b].point, false, &back);
 		report_nat_sentence(r, d, &d->nat[n], buf, sizeof buf);
 		*strstr(buf, " between") = '\0';
 		label_add(x, buf);
 	}
 	if (d->has_stop) {
 		struct edge *x = edge_get(e, d->hops[d->stop.after_hop].point, d->stop.expected_next,
-					  true);
+					  true, &back);
 
-		x->packets += d->stop.packets;
-		snprintf(buf, sizeof buf, "%s stopped", tag);
+		x->fwd += d->stop.packets;
+		snprintf(buf, sizeof buf, "%s %s stopped", tag, k == CHAIN_FORWARD ? "fwd" : "rev");
 		label_add(x, buf);
+		mark(e, d->stop.expected_next);
 	}
 }
 
@@ -124,7 +156,12 @@ int report_dot(FILE *out, const struct report_view *v)
 	struct edges e = {0};
 	bool dropped = false;
 
+	e.used = calloc(r->npoints ? r->npoints : 1, sizeof *e.used);
+	if (!e.used)
+		abort();
 	for (size_t i = 0; i < v->nconv; i++) {
+		if (report_is_noise(v->conv[i]))
+			continue;
 		collect(&e, r, v->conv[i], CHAIN_FORWARD);
 		collect(&e, r, v->conv[i], CHAIN_REVERSE);
 	}
@@ -132,11 +169,17 @@ int report_dot(FILE *out, const struct report_view *v)
 	      "  edge [fontname=\"monospace\", fontsize=10];\n",
 	      out);
 	for (size_t n = 0; n < r->nnodes; n++) {
+		bool any = false;
+
+		for (size_t p = 0; p < r->npoints; p++)
+			any |= r->points[p].node_id == n && e.used[p];
+		if (!any)
+			continue;
 		fprintf(out, "  subgraph cluster_%zu {\n    label=", n);
 		quoted(out, r->nodes[n].name);
 		fputs(";\n", out);
 		for (size_t p = 0; p < r->npoints; p++) {
-			if (r->points[p].node_id != n)
+			if (r->points[p].node_id != n || !e.used[p])
 				continue;
 			fputs("    ", out);
 			quoted(out, r->points[p].name);
@@ -157,13 +200,22 @@ int report_dot(FILE *out, const struct report_view *v)
 			fputs("\"(stopped)\"", out);
 			dropped = true;
 		}
-		snprintf(head, sizeof head, "%" PRIu64 " pkts\\n", x->packets);
+		if (x->stop)
+			snprintf(head, sizeof head, "%" PRIu64 " pkts\\n", x->fwd);
+		else if (x->rev)
+			snprintf(head, sizeof head, "%" PRIu64 " pkts, %" PRIu64 " back\\n", x->fwd,
+				 x->rev);
+		else
+			snprintf(head, sizeof head, "%" PRIu64 " pkts\\n", x->fwd);
 		fprintf(out, " [label=\"%s%s\"%s];\n", head, x->label,
-			x->stop ? ", color=red, fontcolor=red, style=dashed" : "");
+			x->stop  ? ", color=red, fontcolor=red, style=dashed"
+			: x->rev ? ", dir=both"
+				 : "");
 	}
 	if (dropped)
 		fputs("  \"(stopped)\" [shape=octagon, color=red, fontcolor=red];\n", out);
 	fputs("}\n", out);
 	free(e.v);
+	free(e.used);
 	return ferror(out) ? -1 : 0;
 }

@@ -512,17 +512,69 @@ static int report_lines(struct outbuf *b, const struct report_view *v)
 	return dump(b, o, flags);
 }
 
+static int put_str(struct outbuf *b, const char *s)
+{
+	return collect(s, strlen(s), b);
+}
+
+/* Writes s[from, to) of a dump, each line break followed by `indent` more
+ * spaces: a piece dumped alone placed at its depth inside the document. */
+static int put_indented(struct outbuf *b, const char *s, size_t from, size_t to, int indent)
+{
+	static const char spaces[] = "        ";
+
+	for (size_t i = from; i < to; i++) {
+		if (collect(s + i, 1, b) < 0)
+			return -1;
+		if (s[i] == '\n' && collect(spaces, (size_t)indent, b) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The document is written piece by piece so that only one conversation's
+ * JSON tree exists at a time: a tree of all of them costs hundreds of MB on
+ * a large capture. The bytes are those of dumping the whole tree at once. */
 static int report_document(struct outbuf *b, const struct report_view *v)
 {
-	json_t *o = json_object(), *convs = json_array();
+	const size_t flags = JSON_INDENT(2) | JSON_REAL_PRECISION(16);
+	json_t *head = json_object(), *tail = json_object();
+	char *s;
+	int rc = 0;
 
-	header_fields(o, v->r);
-	for (size_t i = 0; i < v->nconv; i++)
-		json_array_append_new(convs, j_conv(v->r, v->conv[i]));
-	json_object_set_new(o, "conversations", convs);
-	json_object_set_new(o, "addresses", j_addresses(v));
-	summary_fields(o, v->r);
-	return dump(b, o, JSON_INDENT(2) | JSON_REAL_PRECISION(16));
+	header_fields(head, v->r);
+	s = json_dumps(head, flags);
+	json_decref(head);
+	if (!s)
+		return -1;
+	/* "{...\n}" without its closing line */
+	rc |= put_indented(b, s, 0, strlen(s) - 2, 0);
+	free(s);
+	rc |= put_str(b, ",\n  \"conversations\": [");
+	for (size_t i = 0; i < v->nconv && rc == 0; i++) {
+		json_t *c = j_conv(v->r, v->conv[i]);
+
+		s = json_dumps(c, flags);
+		json_decref(c);
+		if (!s)
+			return -1;
+		rc |= put_str(b, i ? ",\n    " : "\n    ");
+		rc |= put_indented(b, s, 0, strlen(s), 4);
+		free(s);
+	}
+	rc |= put_str(b, v->nconv ? "\n  ]" : "]");
+	json_object_set_new(tail, "addresses", j_addresses(v));
+	summary_fields(tail, v->r);
+	s = json_dumps(tail, flags);
+	json_decref(tail);
+	if (!s)
+		return -1;
+	/* "{\n  ..." without its opening brace: it continues the document */
+	rc |= put_str(b, ",");
+	rc |= put_indented(b, s, 1, strlen(s), 0);
+	free(s);
+	rc |= put_str(b, "\n");
+	return rc ? -1 : 0;
 }
 
 int report_json(FILE *out, const struct report_view *v, bool lines)

@@ -165,6 +165,7 @@ static void ignored(FILE *out, const struct chain_result *r)
 int report_markdown(FILE *out, const struct report_view *v)
 {
 	char t[128];
+	size_t noise = 0;
 
 	fputs("# pktpath report\n\n", out);
 	findings(out, v);
@@ -173,11 +174,18 @@ int report_markdown(FILE *out, const struct report_view *v)
 	for (size_t i = 0; i < v->nconv; i++) {
 		const struct chain_conv *c = v->conv[i];
 
+		if (report_is_noise(c)) {
+			noise++;
+			continue;
+		}
 		report_tuple_text(&c->origin, t, sizeof t);
 		fprintf(out, "### conv %u: %s `%s`\n\n", c->id, chain_proto_name(c->proto), t);
 		direction(out, v->r, c, CHAIN_FORWARD);
 		direction(out, v->r, c, CHAIN_REVERSE);
 	}
+	if (noise)
+		fprintf(out, "%zu multicast or broadcast conversation%s not shown.\n\n", noise,
+			noise == 1 ? "" : "s");
 	ignored(out, v->r);
 	return ferror(out) ? -1 : 0;
 }

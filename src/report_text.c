@@ -176,10 +176,10 @@ static void print_conv_head(const struct ctx *c, const struct chain_conv *cv)
 	char t[2 * EP_LEN + 8];
 
 	report_tuple_text(&cv->origin, t, sizeof t);
-	fprintf(c->out, "%sconv %u%s  %s %s  (%" PRIu64 " packets forward, %" PRIu64
+	fprintf(c->out, "%sconv %u%s  %s %s  (%" PRIu64 " packet%s forward, %" PRIu64
 			" reverse)\n",
 		col(c, BOLD), cv->id, col(c, RESET), chain_proto_name(cv->proto), t,
-		cv->dir[0].packets, cv->dir[1].packets);
+		cv->dir[0].packets, cv->dir[0].packets == 1 ? "" : "s", cv->dir[1].packets);
 }
 
 /* One line per finding, the most important first. */
@@ -264,18 +264,26 @@ static void print_ignored(const struct ctx *c)
 int report_text(FILE *out, const struct report_view *v, const struct report_opts *o)
 {
 	struct ctx c = {out, v->r, o->color};
+	size_t noise = 0;
 
 	print_findings(&c, v);
 	print_clocks(&c);
 	for (size_t i = 0; i < v->nconv; i++) {
 		const struct chain_conv *cv = v->conv[i];
 
+		if (report_is_noise(cv)) {
+			noise++;
+			continue;
+		}
 		fputc('\n', out);
 		print_conv_head(&c, cv);
 		print_dir(&c, cv, CHAIN_FORWARD);
 		print_dir(&c, cv, CHAIN_REVERSE);
 	}
 	fputc('\n', out);
+	if (noise)
+		fprintf(out, "%zu multicast or broadcast conversation%s not shown (--format json has them)\n",
+			noise, noise == 1 ? "" : "s");
 	print_ignored(&c);
 	return ferror(out) ? -1 : 0;
 }

@@ -105,6 +105,14 @@ static inline void addr_set_v6(struct pp_addr *a, const uint8_t v6[16])
 	memcpy(a->b, v6, 16);
 }
 
+/* Multicast or limited broadcast: never rewritten by NAT, never answered. */
+static inline bool addr_is_group(const struct pp_addr *a)
+{
+	if (addr_is_v4(a))
+		return a->b[12] >= 224 || (a->b[12] == 255 && a->b[15] == 255);
+	return a->b[0] == 0xff;
+}
+
 static inline bool addr_eq(const struct pp_addr *a, const struct pp_addr *b)
 {
 	return memcmp(a->b, b->b, sizeof a->b) == 0;

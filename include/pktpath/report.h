@@ -67,6 +67,10 @@ void report_lost_sentence(const struct chain_result *r, const struct chain_dir *
 void report_copies_sentence(const struct chain_result *r, const struct chain_dir *d, char *buf,
 			    size_t len);
 
+/* Multicast/broadcast chatter (IGMP, MLD, neighbour discovery): left out of
+ * the reports for people, summed up in one line; JSON keeps it. */
+bool report_is_noise(const struct chain_conv *c);
+
 /* "port unreachable", "fragmentation needed", ... */
 const char *report_icmp_name(uint8_t family, uint8_t type, uint8_t code);
 
