@@ -76,6 +76,21 @@ static void decode_cfg_from_options(struct decode_cfg *cfg, const struct pp_opti
 	}
 }
 
+/* A point's clock, from its node's estimate: known before the stream
+ * starts, as stops are judged while it goes on. */
+static void point_clock(struct run *r, uint32_t p)
+{
+	struct chain_point *pt = &r->points.v[p];
+	const struct clock_node_result *c = clock_result(r->clock, pt->node_id);
+
+	pt->clock_offset = c->offset_ns;
+	pt->clock_estimated = c->estimated;
+	pt->clock_manual = c->manual;
+	pt->clock_via = c->via;
+	pt->clock_pairs_to = c->pairs_to;
+	pt->clock_pairs_from = c->pairs_from;
+}
+
 /* The point a decoded packet belongs to: one per interface for inputs that
  * carry interface identities. */
 static uint32_t assign_point(struct run *r, struct source *s, const struct capture_frame *f,
@@ -108,8 +123,10 @@ static uint32_t assign_point(struct run *r, struct source *s, const struct captu
 		snprintf(name, sizeof name, "%s/%s", s->in->node, ifname);
 	else
 		snprintf(name, sizeof name, "%s/if%u", s->in->node, ifkey & ~POINT_PCAPNG_IF);
-	return point_get(&r->points, s->input, ifkey, name, s->in->node, s->in->files,
-			 s->in->nfiles);
+	p = point_get(&r->points, s->input, ifkey, name, s->in->node, s->in->files,
+		      s->in->nfiles);
+	point_clock(r, p);
+	return p;
 }
 
 static const struct point_topo *point_topo(struct run *r, uint32_t p)
@@ -262,6 +279,8 @@ static void sample_clocks(struct run *r)
 	clock_estimate(r->clock, 0);
 	for (size_t i = 0; i < r->nsrc; i++)
 		r->src[i].offset = clock_result(r->clock, r->src[i].node)->offset_ns;
+	for (size_t p = 0; p < r->points.n; p++)
+		point_clock(r, (uint32_t)p);
 }
 
 /* ---- pass 2: the merge ---------------------------------------------------- */
@@ -421,17 +440,6 @@ static void fill_result(struct run *r, struct chain_result *out)
 						    c->estimated, c->manual, c->via,
 						    c->pairs_to, c->pairs_from};
 	}
-	for (size_t p = 0; p < r->points.n; p++) {
-		const struct clock_node_result *c =
-			clock_result(r->clock, r->points.v[p].node_id);
-
-		r->points.v[p].clock_offset = c->offset_ns;
-		r->points.v[p].clock_estimated = c->estimated;
-		r->points.v[p].clock_manual = c->manual;
-		r->points.v[p].clock_via = c->via;
-		r->points.v[p].clock_pairs_to = c->pairs_to;
-		r->points.v[p].clock_pairs_from = c->pairs_from;
-	}
 	/* the points and the topology move into the result */
 	out->topo = r->topo;
 	r->topo = NULL;
@@ -487,11 +495,12 @@ int analysis_run(const struct pp_options *opt, struct chain_result *out)
 		sample_clocks(&r);
 		r.match = match_new(&r.flows, opt->window_ns);
 		r.chain = chain_new(&r.flows, r.match, opt->window_ns);
+		chain_set_env(r.chain, &r.points.v, &r.points.n, r.topo);
 		if (r.notes)
 			chain_set_observer(r.chain, pcapng_notes_observe, r.notes);
 		stream(&r);
-		fill_result(&r, out);
 		chain_finish(r.chain, out);
+		fill_result(&r, out);
 		if (r.notes)
 			write_pcapng(&r, out);
 		rc = 0;

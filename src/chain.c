@@ -24,6 +24,12 @@
 
 #define SEG_SCAN 512 /* pending segments of a direction searched for overlap */
 #define SEG_SLAB 1024
+/* A conversation is finished, its result stored and its memory freed, when
+ * TCP closed it both ways (or reset it) and a few windows went by, or when
+ * nothing was heard of it for a minute. Memory then follows the live
+ * conversations, not the length of the capture. */
+#define IDLE_NS (60LL * 1000 * 1000 * 1000)
+#define SCAN_NS (250LL * 1000 * 1000)
 
 struct seg_entry {
 	struct seg_entry *qnext; /* global FIFO in arrival order */
@@ -57,7 +63,15 @@ struct chain *chain_new(struct flow_table *flows, const struct match *m, int64_t
 	c->flows = flows;
 	c->m = m;
 	c->window = window_ns;
+	c->store = chain_store_new();
+	c->last_scan = INT64_MIN;
 	return c;
+}
+
+void chain_set_env(struct chain *c, struct chain_point *const *points, const size_t *npoints,
+		   const struct topo *topo)
+{
+	c->env = (struct chain_env){points, npoints, topo};
 }
 
 static void dir_free(struct dir_agg *d)
@@ -73,12 +87,12 @@ void chain_free(struct chain *c)
 {
 	if (!c)
 		return;
-	for (uint32_t i = 0; i < c->nconv; i++) {
-		dir_free(&c->conv[i]->d[0]);
-		dir_free(&c->conv[i]->d[1]);
-		free(c->conv[i]);
-	}
+	for (uint32_t i = 0; i < c->nconv; i++)
+		chain_conv_free(c, i);
 	free(c->conv);
+	free(c->hints.v);
+	htab_free(&c->hints.index);
+	chain_store_free(c->store);
 	while (c->seg_slabs) {
 		struct seg_slab *next = ((struct seg_slab *)c->seg_slabs)->next;
 
@@ -173,6 +187,18 @@ static void order_hops(struct match_hop *h, unsigned n)
 }
 
 /* ---- conversations ------------------------------------------------------ */
+
+void chain_conv_free(struct chain *c, uint32_t ci)
+{
+	struct conv *cv = c->conv[ci];
+
+	if (!cv)
+		return;
+	dir_free(&cv->d[0]);
+	dir_free(&cv->d[1]);
+	free(cv);
+	c->conv[ci] = NULL;
+}
 
 static struct conv *conv_of_root(struct chain *c, uint32_t root)
 {
@@ -371,7 +397,9 @@ static void conv_merge(struct chain *c, uint32_t ai, uint32_t bi)
 		a->first_ts = b->first_ts;
 	if (b->last_ts > a->last_ts)
 		a->last_ts = b->last_ts;
-	b->dead = true;
+	for (int k = 0; k < 2; k++)
+		a->closed[k ^ flip] |= b->closed[k];
+	chain_conv_free(c, bi);
 }
 
 /* Links t into the set of `with`, keeping one conversation per set. */
@@ -807,8 +835,40 @@ static void process_group(struct chain *c, struct seg_entry *head)
 	pending_remove_done(d);
 }
 
+void chain_conv_flush(struct chain *c, uint32_t ci)
+{
+	for (int k = 0; k < 2; k++) {
+		struct dir_agg *d = &c->conv[ci]->d[k];
+
+		while (d->npending)
+			process_group(c, d->pending[0]);
+	}
+}
+
+static bool conv_ended(const struct chain *c, const struct conv *cv, int64_t now)
+{
+	if (cv->closed[0] && cv->closed[1] && now - cv->last_ts > 3 * c->window)
+		return true;
+	return now - cv->last_ts > (IDLE_NS > 4 * c->window ? IDLE_NS : 4 * c->window);
+}
+
+/* Finishes the conversations that ended (see IDLE_NS). */
+static void finish_ended(struct chain *c, int64_t now)
+{
+	for (uint32_t i = 0; i < c->nconv; i++) {
+		if (c->conv[i] && conv_ended(c, c->conv[i], now)) {
+			chain_conv_hints(c, c->conv[i]);
+			chain_conv_finish(c, i);
+		}
+	}
+}
+
 void chain_tick(struct chain *c, int64_t now)
 {
+	if (now != INT64_MAX && (c->last_scan == INT64_MIN || now - c->last_scan >= SCAN_NS)) {
+		c->last_scan = now;
+		finish_ended(c, now);
+	}
 	while (c->seg_head) {
 		struct seg_entry *e = c->seg_head;
 
@@ -895,6 +955,10 @@ void chain_add(struct chain *c, const struct match_ident *ident)
 	for (unsigned i = 0; i < ncopies; i++)
 		hopstat_get(d, copy[i], PP_DIR_UNKNOWN)->copies++;
 	note_transport(c, d, &id);
+	if (id.proto == 6 && (id.tcp_flags & 0x04))
+		cv->closed[0] = cv->closed[1] = true; /* a reset ends it both ways */
+	else if (id.proto == 6 && (id.tcp_flags & 0x01))
+		cv->closed[dir] = true;
 	if (id.proto == 6 && id.payload_len > 0 && !(id.flags & PP_OBS_FRAG_LATER))
 		seg_add(c, ci, dir, &id);
 	else

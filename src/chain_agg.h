@@ -6,6 +6,7 @@
 #define PKTPATH_CHAIN_AGG_H
 
 #include "pktpath/chain.h"
+#include "pktpath/htab.h"
 
 #define LAT_SAMPLES 32
 #define TS_SAMPLES 32
@@ -99,9 +100,31 @@ struct dir_agg {
 struct conv {
 	uint32_t anchor; /* tuple whose direction is d[0] */
 	uint8_t proto, family;
-	bool dead;       /* merged into another */
+	bool closed[2];  /* TCP: a FIN or RST went this way */
 	int64_t first_ts, last_ts;
 	struct dir_agg d[2];
+};
+
+/* (point, destination) -> the point that followed it on delivered paths:
+ * the expected next hop of a direction that ended at that point. */
+struct next_hint {
+	uint32_t point;
+	struct pp_addr dst;
+	uint32_t next;
+	uint64_t count;
+};
+
+struct hints {
+	struct next_hint *v;
+	size_t n, cap;
+	struct htab index; /* hash of (point, destination) -> entries */
+};
+
+/* The points and topology the findings are built with (chain_set_env). */
+struct chain_env {
+	struct chain_point *const *points;
+	const size_t *npoints;
+	const struct topo *topo;
 };
 
 /* Shared between chain.c and chain_result.c. */
@@ -120,9 +143,30 @@ struct chain {
 	uint64_t unmatched;
 	chain_observer_fn *observe; /* see chain_set_observer() */
 	void *observe_arg;
+	struct chain_env env;
+	struct hints hints;
+	struct chain_store *store;    /* finished conversations */
+	struct chain_findings findings;
+	int64_t last_scan;            /* stream time of the last look for finished ones */
 };
 
-void chain_build_results(struct chain *c, struct chain_result *out);
+/* chain_result.c: turns a conversation into its result, stores it, and
+ * frees the conversation. */
+void chain_conv_finish(struct chain *c, uint32_t ci);
+/* Learns the next hops of a conversation's paths (before it is finished). */
+void chain_conv_hints(struct chain *c, const struct conv *cv);
+/* chain.c: folds the segment groups a conversation still has pending. */
+void chain_conv_flush(struct chain *c, uint32_t ci);
+void chain_conv_free(struct chain *c, uint32_t ci);
+
+/* chain_store.c */
+struct chain_store *chain_store_new(void);
+void chain_store_free(struct chain_store *s);
+int chain_store_add(struct chain_store *s, const struct chain_conv *c, uint8_t interest);
+int chain_store_seal(struct chain_store *s);
+size_t chain_store_count(const struct chain_store *s);
+uint8_t chain_store_interest(const struct chain_store *s, size_t i);
+const struct chain_conv *chain_store_get(struct chain_store *s, size_t i);
 struct route *dir_path(const struct dir_agg *d);
 int64_t reservoir_median(const struct reservoir *r);
 

@@ -14,23 +14,10 @@
 #include <string.h>
 
 #include "chain_agg.h"
+#include "pktpath/htab.h"
 #include "pktpath/topo.h"
 
 #define EDGE_MARGIN_NS (100LL * 1000 * 1000)
-
-/* (point, destination) -> the point that followed it on delivered paths:
- * the expected next hop of a direction that ended at that point. */
-struct next_hint {
-	uint32_t point;
-	struct pp_addr dst;
-	uint32_t next;
-	uint64_t count;
-};
-
-struct hints {
-	struct next_hint *v;
-	size_t n, cap;
-};
 
 /* The path: among the routes that end where the longest one ends, the one
  * most packets took (a first packet may detour, e.g. through the bridge
@@ -60,31 +47,43 @@ struct route *dir_path(const struct dir_agg *d)
 
 /* Where the topology of the node of `point` sends dst: the route, and the
  * captured point of the device it leaves by (-1 if that was not captured). */
-static int64_t route_next(const struct chain_result *res, uint32_t point, const struct pp_addr *dst,
+static int64_t route_next(const struct chain_env *env, uint32_t point, const struct pp_addr *dst,
 			  struct chain_stop *stop)
 {
-	const struct chain_point *p = &res->points[point];
+	const struct chain_point *points = *env->points;
+	const struct chain_point *p = &points[point];
 	struct topo_hop hop;
 	char name[256];
 
-	if (!res->topo || topo_next_hop(res->topo, p->node, dst, &hop) < 0 || !hop.route)
+	if (!env->topo || topo_next_hop(env->topo, p->node, dst, &hop) < 0 || !hop.route)
 		return -1;
 	snprintf(stop->expected_route, sizeof stop->expected_route, "%s", hop.route->text);
 	if (!hop.dev)
 		return -1;
 	snprintf(stop->expected_dev, sizeof stop->expected_dev, "%s", hop.dev->name);
 	snprintf(name, sizeof name, "%s/%s", p->node, hop.dev->name);
-	for (size_t i = 0; i < res->npoints; i++) {
-		if (strcmp(res->points[i].name, name) == 0 && i != point)
+	for (size_t i = 0; i < *env->npoints; i++) {
+		if (strcmp(points[i].name, name) == 0 && i != point)
 			return (int64_t)i;
 	}
 	return -1;
 }
 
+static uint64_t hint_hash(uint32_t point, const struct pp_addr *dst)
+{
+	return htab_hash(dst, sizeof *dst, point);
+}
+
 static void hint_add(struct hints *h, uint32_t point, const struct pp_addr *dst, uint32_t next,
 		     uint64_t count)
 {
-	for (size_t i = 0; i < h->n; i++) {
+	uint64_t key = hint_hash(point, dst);
+	struct htab_iter it;
+	uint32_t i;
+
+	if (!h->index.cap && htab_init(&h->index, 64) < 0)
+		abort();
+	for (int ok = htab_first(&h->index, key, &it, &i); ok; ok = htab_next(&h->index, &it, &i)) {
 		if (h->v[i].point == point && h->v[i].next == next && addr_eq(&h->v[i].dst, dst)) {
 			h->v[i].count += count;
 			return;
@@ -96,14 +95,21 @@ static void hint_add(struct hints *h, uint32_t point, const struct pp_addr *dst,
 		if (!h->v)
 			abort();
 	}
-	h->v[h->n++] = (struct next_hint){point, *dst, next, count};
+	h->v[h->n] = (struct next_hint){point, *dst, next, count};
+	if (htab_put(&h->index, key, (uint32_t)h->n++) < 0)
+		abort();
 }
 
 static int64_t hint_find(const struct hints *h, uint32_t point, const struct pp_addr *dst)
 {
 	const struct next_hint *best = NULL;
+	struct htab_iter it;
+	uint32_t i;
 
-	for (size_t i = 0; i < h->n; i++) {
+	if (!h->index.cap)
+		return -1;
+	for (int ok = htab_first(&h->index, hint_hash(point, dst), &it, &i); ok;
+	     ok = htab_next(&h->index, &it, &i)) {
 		if (h->v[i].point == point && addr_eq(&h->v[i].dst, dst) &&
 		    (!best || h->v[i].count > best->count))
 			best = &h->v[i];
@@ -118,13 +124,14 @@ static int64_t hint_find(const struct hints *h, uint32_t point, const struct pp_
  * on one machine are started and stopped together in practice (one -i any,
  * or a runbook's list of tcpdumps). Known holes (a missing piece of a
  * rotated set) are excluded per point. */
-static bool covered(const struct chain_result *out, uint32_t p, int64_t t)
+static bool covered(const struct chain_env *env, uint32_t p, int64_t t)
 {
-	const struct chain_point *pt = &out->points[p];
+	const struct chain_point *points = *env->points;
+	const struct chain_point *pt = &points[p];
 	int64_t start = INT64_MAX, end = INT64_MIN;
 
-	for (size_t i = 0; i < out->npoints; i++) {
-		const struct chain_point *q = &out->points[i];
+	for (size_t i = 0; i < *env->npoints; i++) {
+		const struct chain_point *q = &points[i];
 
 		if (q->node_id != pt->node_id || q->packets == 0)
 			continue;
@@ -143,7 +150,7 @@ static bool covered(const struct chain_result *out, uint32_t p, int64_t t)
 }
 
 /* Share of a route's packets that the point p could have seen next. */
-static uint64_t stopped_within_capture(const struct chain_result *out, const struct route *r,
+static uint64_t stopped_within_capture(const struct chain_env *env, const struct route *r,
 				       uint32_t p)
 {
 	uint32_t in = 0;
@@ -151,7 +158,7 @@ static uint64_t stopped_within_capture(const struct chain_result *out, const str
 	if (r->nts == 0)
 		return 0;
 	for (uint32_t i = 0; i < r->nts; i++)
-		in += covered(out, p, r->ts[i]);
+		in += covered(env, p, r->ts[i]);
 	if (in == r->nts)
 		return r->count;
 	return (r->count * in + r->nts / 2) / r->nts;
@@ -356,9 +363,11 @@ static void stop_stats_add(struct chain_stop *s, const struct route *r, uint64_t
 	s->tcp_flags_or |= r->tcp_flags_or;
 }
 
-static void build_dir(struct chain *c, const struct chain_result *res, const struct hints *h,
-		      const struct conv *cv, int k, struct chain_dir *out, bool reverse)
+static void build_dir(struct chain *c, const struct conv *cv, int k, struct chain_dir *out,
+		      bool reverse)
 {
+	const struct chain_env *env = &c->env;
+	const struct hints *h = &c->hints;
 	const struct dir_agg *d = &cv->d[k], *o = &cv->d[k ^ 1];
 	struct route *path = dir_path(d);
 	const struct route *why[MATCH_MAX_HOPS] = {0};
@@ -398,7 +407,7 @@ static void build_dir(struct chain *c, const struct chain_result *res, const str
 			bool expects = cv->proto == 6 || d->echo_request;
 
 			if (addr_is_group(dst) || /* multicast goes wherever it goes */ (!expects && next < 0) ||
-			    (next >= 0 && stopped_within_capture(res, path, (uint32_t)next) == 0)) {
+			    (next >= 0 && stopped_within_capture(env, path, (uint32_t)next) == 0)) {
 				out->verdict = CHAIN_DELIVERED;
 				return;
 			}
@@ -409,7 +418,7 @@ static void build_dir(struct chain *c, const struct chain_result *res, const str
 		{
 			/* the route is worth showing even when other packets
 			 * already tell the next point */
-			int64_t routed = route_next(res, last->point, dst, &out->stop);
+			int64_t routed = route_next(env, last->point, dst, &out->stop);
 
 			out->stop.expected_next = next >= 0 ? next : routed;
 		}
@@ -440,7 +449,7 @@ static void build_dir(struct chain *c, const struct chain_result *res, const str
 			continue; /* ended where the path ends, or elsewhere */
 		if (!is_prefix(r, path) && r->hop[0].point == path->hop[0].point)
 			continue; /* skipped a point in between: that capture missed it */
-		n = stopped_within_capture(res, r, path->hop[at + 1].point);
+		n = stopped_within_capture(env, r, path->hop[at + 1].point);
 		if (n == 0)
 			continue;
 		if (!why[at] || r->count > why[at]->count)
@@ -475,13 +484,6 @@ static void build_dir(struct chain *c, const struct chain_result *res, const str
 		out->has_answer = false; /* resets answer whole directions, not some packets */
 }
 
-static int cmp_conv(const void *x, const void *y)
-{
-	const struct conv *a = *(const struct conv *const *)x, *b = *(const struct conv *const *)y;
-
-	return (a->first_ts > b->first_ts) - (a->first_ts < b->first_ts);
-}
-
 /* Which of a conversation's two directions opened it. */
 static int forward_of(const struct conv *cv)
 {
@@ -496,74 +498,139 @@ static int forward_of(const struct conv *cv)
 	return a->first_ts <= b->first_ts ? 0 : 1;
 }
 
-void chain_build_results(struct chain *c, struct chain_result *out)
+void chain_conv_hints(struct chain *c, const struct conv *cv)
 {
-	struct conv **live = malloc((c->nconv ? c->nconv : 1) * sizeof *live);
-	struct hints h = {0};
-	size_t n = 0;
+	for (int k = 0; k < 2; k++) {
+		const struct route *p = dir_path(&cv->d[k]);
 
-	if (!live)
-		abort();
-	for (uint32_t i = 0; i < c->nconv; i++) {
-		if (!c->conv[i]->dead)
-			live[n++] = c->conv[i];
+		for (unsigned j = 0; p && j + 1 < p->n; j++)
+			hint_add(&c->hints, p->hop[j].point, &flow_tuple(c->flows, p->hop[j].tuple)->dst,
+				 p->hop[j + 1].point, p->count);
 	}
-	qsort(live, n, sizeof *live, cmp_conv);
-	for (size_t i = 0; i < n; i++) {
-		for (int k = 0; k < 2; k++) {
-			const struct route *p = dir_path(&live[i]->d[k]);
+}
 
-			for (unsigned j = 0; p && j + 1 < p->n; j++)
-				hint_add(&h, p->hop[j].point, &flow_tuple(c->flows, p->hop[j].tuple)->dst,
-					 p->hop[j + 1].point, p->count);
-		}
-	}
-	out->conv = calloc(n ? n : 1, sizeof *out->conv);
-	if (!out->conv)
-		abort();
-	out->nconv = n;
-	for (size_t i = 0; i < n; i++) {
-		const struct conv *cv = live[i];
-		struct chain_conv *r = &out->conv[i];
-		int fwd = forward_of(cv);
+static unsigned interest_of(const struct chain_conv *r)
+{
+	unsigned score = 0;
 
-		r->id = (uint32_t)(i + 1);
-		r->proto = cv->proto;
-		r->family = cv->family;
-		r->first_ts = cv->first_ts;
-		r->last_ts = cv->last_ts;
-		r->origin = *flow_tuple(c->flows, cv->d[fwd].has_first ? cv->d[fwd].first_tuple
-								     : cv->anchor);
-		build_dir(c, out, &h, cv, fwd, &r->dir[CHAIN_FORWARD], false);
-		build_dir(c, out, &h, cv, fwd ^ 1, &r->dir[CHAIN_REVERSE], true);
-		if (r->dir[CHAIN_FORWARD].present)
-			find_client_ip_lost(&r->dir[CHAIN_FORWARD], &r->origin);
-		out->unmatched += r->dir[0].unmatched + r->dir[1].unmatched;
+	for (int k = 0; k < 2; k++) {
+		const struct chain_dir *d = &r->dir[k];
+		unsigned v = 0;
+
+		if (!d->present)
+			continue;
+		if (d->verdict == CHAIN_STOPPED)
+			v = 4;
+		else if (d->verdict == CHAIN_PARTIAL)
+			v = 3;
+		else if (d->has_lost)
+			v = 2;
+		else if (d->nnat)
+			v = 1;
+		if (v > score)
+			score = v;
 	}
+	return score;
+}
+
+static void findings_add(struct chain_findings *f, const struct chain_conv *r)
+{
+	bool stopped = false, partial = false, nat = false, snat = false, lost = false;
+
+	for (int k = 0; k < 2; k++) {
+		const struct chain_dir *d = &r->dir[k];
+
+		if (!d->present)
+			continue;
+		stopped |= d->verdict == CHAIN_STOPPED;
+		partial |= d->verdict == CHAIN_PARTIAL;
+		lost |= d->has_lost;
+		nat |= d->nnat > 0;
+		for (uint32_t n = 0; n < d->nnat; n++)
+			snat |= d->nat[n].kind == CHAIN_SNAT && !d->nat[n].reverse;
+	}
+	f->conversations++;
+	f->stopped += stopped;
+	f->partial += partial && !stopped;
+	f->delivered += !stopped && !partial;
+	f->client_ip_lost += lost;
+	f->nat += nat;
+	f->snat += snat;
+}
+
+/* The conversation's findings are built with what is known now (paths of
+ * the conversations seen so far, the capture spans so far), stored, and its
+ * memory freed; later packets of its tuples start a new conversation. */
+void chain_conv_finish(struct chain *c, uint32_t ci)
+{
+	struct conv *cv = c->conv[ci];
+	struct chain_conv r = {0};
+	int fwd;
+	uint32_t root;
+
+	chain_conv_flush(c, ci);
+	fwd = forward_of(cv);
+	r.proto = cv->proto;
+	r.family = cv->family;
+	r.first_ts = cv->first_ts;
+	r.last_ts = cv->last_ts;
+	r.origin = *flow_tuple(c->flows, cv->d[fwd].has_first ? cv->d[fwd].first_tuple : cv->anchor);
+	build_dir(c, cv, fwd, &r.dir[CHAIN_FORWARD], false);
+	build_dir(c, cv, fwd ^ 1, &r.dir[CHAIN_REVERSE], true);
+	if (r.dir[CHAIN_FORWARD].present)
+		find_client_ip_lost(&r.dir[CHAIN_FORWARD], &r.origin);
 	/* unmatched observations were decoded and are in their points'
-	 * packets: a finding (out->unmatched), not packets left unused, so
-	 * not counted under ignored (read = used + ignored) */
-	free(h.v);
-	free(live);
+	 * packets: a finding, not packets left unused, so not counted under
+	 * ignored (read = used + ignored) */
+	c->unmatched += r.dir[0].unmatched + r.dir[1].unmatched;
+	findings_add(&c->findings, &r);
+	if (r.dir[0].present || r.dir[1].present)
+		chain_store_add(c->store, &r, (uint8_t)interest_of(&r));
+	for (int k = 0; k < 2; k++) {
+		free(r.dir[k].hops);
+		free(r.dir[k].nat);
+		free(r.dir[k].copies);
+	}
+	root = flow_find(c->flows, cv->anchor, NULL);
+	if (c->flows->v[root].conv == ci)
+		c->flows->v[root].conv = FLOW_NONE;
+	chain_conv_free(c, ci);
 }
 
 void chain_finish(struct chain *c, struct chain_result *out)
 {
 	chain_tick(c, INT64_MAX);
+	/* what the open conversations show helps every one of them */
+	for (uint32_t i = 0; i < c->nconv; i++) {
+		if (c->conv[i])
+			chain_conv_hints(c, c->conv[i]);
+	}
+	for (uint32_t i = 0; i < c->nconv; i++) {
+		if (c->conv[i])
+			chain_conv_finish(c, i);
+	}
+	chain_store_seal(c->store);
+	out->store = c->store;
+	c->store = NULL;
+	out->nconv = chain_store_count(out->store);
+	out->findings = c->findings;
+	out->unmatched = c->unmatched;
 	out->window_ns = c->window;
-	chain_build_results(c, out);
+}
+
+const struct chain_conv *chain_result_conv(const struct chain_result *r, size_t i)
+{
+	return chain_store_get(r->store, i);
+}
+
+unsigned chain_result_interest(const struct chain_result *r, size_t i)
+{
+	return chain_store_interest(r->store, i);
 }
 
 void chain_result_free(struct chain_result *r)
 {
-	for (size_t i = 0; i < r->nconv; i++) {
-		for (int k = 0; k < 2; k++) {
-			free(r->conv[i].dir[k].hops);
-			free(r->conv[i].dir[k].nat);
-			free(r->conv[i].dir[k].copies);
-		}
-	}
-	free(r->conv);
+	chain_store_free(r->store);
 	for (size_t i = 0; i < r->npoints; i++) {
 		free(r->points[i].name);
 		free(r->points[i].node);

@@ -614,7 +614,7 @@ size_t expect_compare(const struct expect *e, const struct report_view *v)
 	if (!run || !now || !was || !pair || !taken)
 		abort();
 	for (size_t i = 0; i < v->nconv; i++) {
-		conv_from_run(v->r, v->conv[i], &run[i]);
+		conv_from_run(v->r, report_conv(v, i), &run[i]);
 		if (!noise(&run[i]))
 			now[nnow++] = &run[i];
 	}

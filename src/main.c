@@ -29,7 +29,7 @@ static unsigned findings_of(const struct report_view *v)
 		found |= PP_FIND_UNMATCHED;
 	for (size_t i = 0; i < v->nconv; i++) {
 		for (int k = 0; k < 2; k++) {
-			const struct chain_dir *d = &v->conv[i]->dir[k];
+			const struct chain_dir *d = &report_conv(v, i)->dir[k];
 
 			if (!d->present)
 				continue;

@@ -90,39 +90,23 @@ static bool conv_matches(const struct chain_conv *c, const struct addr_filter *f
 	return false;
 }
 
-static int interest(const struct chain_conv *c)
-{
-	int score = 0;
-
-	for (int k = 0; k < 2; k++) {
-		const struct chain_dir *d = &c->dir[k];
-		int s = 0;
-
-		if (!d->present)
-			continue;
-		if (d->verdict == CHAIN_STOPPED)
-			s = 4;
-		else if (d->verdict == CHAIN_PARTIAL)
-			s = 3;
-		else if (d->has_lost)
-			s = 2;
-		else if (d->nnat)
-			s = 1;
-		if (s > score)
-			score = s;
-	}
-	return score;
-}
+struct interest_key {
+	size_t idx;
+	unsigned interest;
+};
 
 static int cmp_interest(const void *x, const void *y)
 {
-	const struct chain_conv *a = *(const struct chain_conv *const *)x;
-	const struct chain_conv *b = *(const struct chain_conv *const *)y;
-	int ia = interest(a), ib = interest(b);
+	const struct interest_key *a = x, *b = y;
 
-	if (ia != ib)
-		return ib - ia;
-	return (a->id > b->id) - (a->id < b->id);
+	if (a->interest != b->interest)
+		return a->interest < b->interest ? 1 : -1;
+	return (a->idx > b->idx) - (a->idx < b->idx);
+}
+
+const struct chain_conv *report_conv(const struct report_view *v, size_t i)
+{
+	return chain_result_conv(v->r, v->idx[i]);
 }
 
 int report_view_make(struct report_view *v, const struct chain_result *r,
@@ -137,54 +121,48 @@ int report_view_make(struct report_view *v, const struct chain_result *r,
 			  o->conversation);
 		return -1;
 	}
-	v->conv = calloc(r->nconv ? r->nconv : 1, sizeof *v->conv);
-	if (!v->conv)
+	v->idx = calloc(r->nconv ? r->nconv : 1, sizeof *v->idx);
+	if (!v->idx)
 		abort();
 	for (size_t i = 0; i < r->nconv; i++) {
-		if (!o->conversation || conv_matches(&r->conv[i], &f))
-			v->conv[v->nconv++] = &r->conv[i];
+		const struct chain_conv *c = o->conversation ? chain_result_conv(r, i) : NULL;
+
+		if (!o->conversation || (c && conv_matches(c, &f)))
+			v->idx[v->nconv++] = i;
 	}
 	if (o->limit) {
-		qsort(v->conv, v->nconv, sizeof *v->conv, cmp_interest);
+		struct interest_key *k = calloc(v->nconv ? v->nconv : 1, sizeof *k);
+
+		if (!k)
+			abort();
+		for (size_t i = 0; i < v->nconv; i++)
+			k[i] = (struct interest_key){v->idx[i], chain_result_interest(r, v->idx[i])};
+		qsort(k, v->nconv, sizeof *k, cmp_interest);
 		if (v->nconv > o->limit)
 			v->nconv = o->limit;
+		for (size_t i = 0; i < v->nconv; i++)
+			v->idx[i] = k[i].idx;
+		free(k);
 	}
 	return 0;
 }
 
 void report_view_free(struct report_view *v)
 {
-	free(v->conv);
+	free(v->idx);
 	memset(v, 0, sizeof *v);
 }
 
 void report_findings(const struct chain_result *r, struct report_findings *f)
 {
 	memset(f, 0, sizeof *f);
-	f->conversations = r->nconv;
-	for (size_t i = 0; i < r->nconv; i++) {
-		const struct chain_conv *c = &r->conv[i];
-		bool stopped = false, partial = false, nat = false, snat = false, lost = false;
-
-		for (int k = 0; k < 2; k++) {
-			const struct chain_dir *d = &c->dir[k];
-
-			if (!d->present)
-				continue;
-			stopped |= d->verdict == CHAIN_STOPPED;
-			partial |= d->verdict == CHAIN_PARTIAL;
-			lost |= d->has_lost;
-			nat |= d->nnat > 0;
-			for (uint32_t n = 0; n < d->nnat; n++)
-				snat |= d->nat[n].kind == CHAIN_SNAT && !d->nat[n].reverse;
-		}
-		f->stopped += stopped;
-		f->partial += partial && !stopped;
-		f->delivered += !stopped && !partial;
-		f->client_ip_lost += lost;
-		f->nat += nat;
-		f->snat += snat;
-	}
+	f->conversations = r->findings.conversations;
+	f->stopped = r->findings.stopped;
+	f->partial = r->findings.partial;
+	f->delivered = r->findings.delivered;
+	f->client_ip_lost = r->findings.client_ip_lost;
+	f->nat = r->findings.nat;
+	f->snat = r->findings.snat;
 	f->unmatched = r->unmatched;
 	f->ignored = counts_ignored_total(&r->counts);
 	f->read = r->counts.read;

@@ -160,10 +160,10 @@ int report_dot(FILE *out, const struct report_view *v)
 	if (!e.used)
 		abort();
 	for (size_t i = 0; i < v->nconv; i++) {
-		if (report_is_noise(v->conv[i]))
+		if (report_is_noise(report_conv(v, i)))
 			continue;
-		collect(&e, r, v->conv[i], CHAIN_FORWARD);
-		collect(&e, r, v->conv[i], CHAIN_REVERSE);
+		collect(&e, r, report_conv(v, i), CHAIN_FORWARD);
+		collect(&e, r, report_conv(v, i), CHAIN_REVERSE);
 	}
 	fputs("digraph pktpath {\n  rankdir=LR;\n  node [shape=box, fontname=\"monospace\"];\n"
 	      "  edge [fontname=\"monospace\", fontsize=10];\n",

@@ -168,7 +168,7 @@ static json_t *j_addresses(const struct report_view *v)
 	if (!v->r->topo)
 		return map;
 	for (size_t c = 0; c < v->nconv; c++) {
-		const struct chain_conv *cv = v->conv[c];
+		const struct chain_conv *cv = report_conv(v, c);
 
 		j_address_add(map, v->r, &cv->origin.src);
 		j_address_add(map, v->r, &cv->origin.dst);
@@ -500,7 +500,7 @@ static int report_lines(struct outbuf *b, const struct report_view *v)
 	if (dump(b, o, flags) < 0)
 		return -1;
 	for (size_t i = 0; i < v->nconv; i++) {
-		o = j_conv(v->r, v->conv[i]);
+		o = j_conv(v->r, report_conv(v, i));
 		json_object_set_new(o, "type", json_string("conversation"));
 		if (dump(b, o, flags) < 0)
 			return -1;
@@ -552,7 +552,7 @@ static int report_document(struct outbuf *b, const struct report_view *v)
 	free(s);
 	rc |= put_str(b, ",\n  \"conversations\": [");
 	for (size_t i = 0; i < v->nconv && rc == 0; i++) {
-		json_t *c = j_conv(v->r, v->conv[i]);
+		json_t *c = j_conv(v->r, report_conv(v, i));
 
 		s = json_dumps(c, flags);
 		json_decref(c);

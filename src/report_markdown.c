@@ -76,7 +76,7 @@ static void findings(FILE *out, const struct report_view *v)
 		f.conversations, f.delivered, f.stopped, f.partial, f.client_ip_lost, f.ignored,
 		f.read);
 	for (size_t i = 0; i < v->nconv; i++) {
-		const struct chain_conv *c = v->conv[i];
+		const struct chain_conv *c = report_conv(v, i);
 
 		report_tuple_text(&c->origin, t, sizeof t);
 		for (int k = 0; k < 2; k++) {
@@ -172,7 +172,7 @@ int report_markdown(FILE *out, const struct report_view *v)
 	inputs_table(out, v->r);
 	fputs("## Conversations\n\n", out);
 	for (size_t i = 0; i < v->nconv; i++) {
-		const struct chain_conv *c = v->conv[i];
+		const struct chain_conv *c = report_conv(v, i);
 
 		if (report_is_noise(c)) {
 			noise++;

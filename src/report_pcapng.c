@@ -377,8 +377,10 @@ static void conv_map_build(struct conv_map *m, struct flow_table *ft, const stru
 	m->conv = xcalloc(m->n, sizeof *m->conv);
 	m->fwd = xcalloc(m->n, sizeof *m->fwd);
 	for (size_t i = 0; i < r->nconv; i++) {
+		const struct chain_conv *c = chain_result_conv(r, i);
+
 		for (int k = 0; k < 2; k++) {
-			const struct chain_dir *d = &r->conv[i].dir[k];
+			const struct chain_dir *d = &c->dir[k];
 
 			for (uint32_t h = 0; h < d->nhops; h++) {
 				uint32_t id = flow_lookup(ft, &d->hops[h].tuple), root;
@@ -413,7 +415,7 @@ static const struct chain_conv *conv_of(const struct conv_map *m, struct flow_ta
 	if (!m->conv[root])
 		return NULL;
 	*dir = par == m->fwd[root] ? CHAIN_FORWARD : CHAIN_REVERSE;
-	return &r->conv[m->conv[root] - 1];
+	return chain_result_conv(r, m->conv[root] - 1);
 }
 
 /* Index of the path hop at point p (in/out as noted, else any), or -1. */

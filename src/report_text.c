@@ -196,7 +196,7 @@ static void print_findings(const struct ctx *c, const struct report_view *v)
 		c->r->npoints == 1 ? "" : "s", c->r->nnodes, c->r->nnodes == 1 ? "" : "s",
 		f.delivered, f.stopped, f.partial, f.client_ip_lost);
 	for (size_t i = 0; i < v->nconv; i++) {
-		const struct chain_conv *cv = v->conv[i];
+		const struct chain_conv *cv = report_conv(v, i);
 		char t[2 * EP_LEN + 8], buf[1200];
 
 		report_tuple_text(&cv->origin, t, sizeof t);
@@ -269,7 +269,7 @@ int report_text(FILE *out, const struct report_view *v, const struct report_opts
 	print_findings(&c, v);
 	print_clocks(&c);
 	for (size_t i = 0; i < v->nconv; i++) {
-		const struct chain_conv *cv = v->conv[i];
+		const struct chain_conv *cv = report_conv(v, i);
 
 		if (report_is_noise(cv)) {
 			noise++;

@@ -151,6 +151,15 @@ struct chain_conv {
 };
 
 struct topo;
+struct chain_store;
+
+/* Counts over every conversation (a view may show fewer). */
+struct chain_findings {
+	size_t conversations;
+	size_t stopped, partial, delivered; /* per conversation: its worst direction */
+	size_t client_ip_lost;
+	size_t nat, snat;                   /* conversations with any / a forward SNAT */
+};
 
 struct chain_result {
 	struct topo *topo;           /* names and classifies; may hold no node */
@@ -158,12 +167,22 @@ struct chain_result {
 	size_t npoints;
 	struct chain_node *nodes;
 	size_t nnodes;
-	struct chain_conv *conv;
+	/* Conversations are kept outside memory (chain_store.c) and read back
+	 * with chain_result_conv(), in order of their first packet. */
+	struct chain_store *store;
 	size_t nconv;
+	struct chain_findings findings;
 	struct pp_counts counts;     /* all inputs together */
 	uint64_t unmatched;          /* observations counted under match.unmatched */
 	int64_t window_ns;
 };
+
+/* Conversation i (0 <= i < nconv; its id is i + 1). The result is valid
+ * until 8 further calls; NULL when it cannot be read back. */
+const struct chain_conv *chain_result_conv(const struct chain_result *r, size_t i);
+/* How much a conversation deserves attention: 4 stopped, 3 partial,
+ * 2 client IP lost, 1 rewritten, 0 else (the worst direction). */
+unsigned chain_result_interest(const struct chain_result *r, size_t i);
 
 struct chain;
 
@@ -184,8 +203,16 @@ void chain_set_observer(struct chain *c, chain_observer_fn *fn, void *arg);
 /* Completes pending work (segment groups) older than the window at now. */
 void chain_tick(struct chain *c, int64_t now);
 
-/* Builds the results; points (with corrected coverage) and nodes are moved
- * into the result, which chain_result_free() releases. */
+/* What the findings are built with while the stream goes on: the points
+ * (the registry's array, which may move as points are added; each with its
+ * clock offset) and the topology (may be NULL). */
+void chain_set_env(struct chain *c, struct chain_point *const *points, const size_t *npoints,
+		   const struct topo *topo);
+
+/* Finishes every conversation still open and hands the stored results to
+ * out (store, nconv, findings, unmatched, window); chain_result_free()
+ * releases them together with the points, nodes and topology the caller
+ * moved into out. */
 void chain_finish(struct chain *c, struct chain_result *out);
 void chain_result_free(struct chain_result *r);
 

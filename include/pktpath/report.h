@@ -18,9 +18,12 @@ struct report_opts {
  * given, otherwise in order of their first packet. */
 struct report_view {
 	const struct chain_result *r;
-	const struct chain_conv **conv;
+	size_t *idx;  /* conversations of r, in the order shown */
 	size_t nconv;
 };
+
+/* The i-th conversation of the view; valid until 8 further loads. */
+const struct chain_conv *report_conv(const struct report_view *v, size_t i);
 
 /* Returns -1 (after a usage message) when the --conversation value is bad. */
 int report_view_make(struct report_view *v, const struct chain_result *r,

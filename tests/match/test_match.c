@@ -38,6 +38,7 @@ struct world {
 	struct match *m;
 	struct chain *c;
 	struct chain_point points[8];
+	struct chain_point *pts; /* what chain_set_env() looks at */
 	size_t npoints;
 	int64_t last;
 };
@@ -48,6 +49,8 @@ static void world_init(struct world *w, size_t npoints)
 	flow_init(&w->flows);
 	w->m = match_new(&w->flows, 500 * MS);
 	w->c = chain_new(&w->flows, w->m, 500 * MS);
+	w->pts = w->points;
+	chain_set_env(w->c, &w->pts, &w->npoints, NULL);
 	w->npoints = npoints;
 	for (size_t i = 0; i < npoints; i++) {
 		char name[32];
@@ -156,8 +159,8 @@ static void send_path(struct world *w, struct pkt p, const uint32_t *pts, unsign
 static const struct chain_conv *find_conv(const struct chain_result *r, uint16_t sport)
 {
 	for (size_t i = 0; i < r->nconv; i++) {
-		if (r->conv[i].origin.sport == sport)
-			return &r->conv[i];
+		if (chain_result_conv(r, i)->origin.sport == sport)
+			return chain_result_conv(r, i);
 	}
 	return NULL;
 }
@@ -244,10 +247,10 @@ static void test_ipid_wraparound(void)
 	finish(&w, &r);
 	CHECK(r.nconv == 1);
 	if (r.nconv == 1) {
-		CHECK(r.conv[0].dir[CHAIN_FORWARD].packets == 7);
-		CHECK(r.conv[0].dir[CHAIN_FORWARD].verdict == CHAIN_DELIVERED);
-		CHECK(r.conv[0].dir[CHAIN_FORWARD].hops[3].packets == 7);
-		CHECK(r.conv[0].dir[CHAIN_FORWARD].unmatched == 0);
+		CHECK(chain_result_conv(&r, 0)->dir[CHAIN_FORWARD].packets == 7);
+		CHECK(chain_result_conv(&r, 0)->dir[CHAIN_FORWARD].verdict == CHAIN_DELIVERED);
+		CHECK(chain_result_conv(&r, 0)->dir[CHAIN_FORWARD].hops[3].packets == 7);
+		CHECK(chain_result_conv(&r, 0)->dir[CHAIN_FORWARD].unmatched == 0);
 	}
 	chain_result_free(&r);
 }
@@ -269,7 +272,7 @@ static void test_retransmission(void)
 	finish(&w, &r);
 	CHECK(r.nconv == 1);
 	if (r.nconv == 1) {
-		const struct chain_dir *f = &r.conv[0].dir[CHAIN_FORWARD];
+		const struct chain_dir *f = &chain_result_conv(&r, 0)->dir[CHAIN_FORWARD];
 
 		CHECK(f->verdict == CHAIN_PARTIAL);
 		CHECK(f->has_stop && f->stop.packets == 1);
@@ -305,8 +308,8 @@ static void test_same_point_in_and_out(void)
 	finish(&w, &r);
 	CHECK(r.nconv == 1);
 	if (r.nconv == 1) {
-		const struct chain_dir *f = &r.conv[0].dir[CHAIN_FORWARD];
-		const struct chain_dir *b = &r.conv[0].dir[CHAIN_REVERSE];
+		const struct chain_dir *f = &chain_result_conv(&r, 0)->dir[CHAIN_FORWARD];
+		const struct chain_dir *b = &chain_result_conv(&r, 0)->dir[CHAIN_REVERSE];
 
 		CHECK(f->nhops == 4);
 		CHECK(f->hops[1].point == 1 && f->hops[1].dir == PP_DIR_IN);
@@ -344,7 +347,7 @@ static void test_ipid_collision(void)
 	finish(&w, &r);
 	CHECK(r.nconv == 2);
 	for (size_t i = 0; i < r.nconv; i++) {
-		const struct chain_dir *f = &r.conv[i].dir[CHAIN_FORWARD];
+		const struct chain_dir *f = &chain_result_conv(&r, i)->dir[CHAIN_FORWARD];
 
 		CHECK(f->packets == 6);
 		CHECK(f->verdict == CHAIN_DELIVERED);
@@ -408,7 +411,7 @@ static void test_gso_split(void)
 	finish(&w, &r);
 	CHECK(r.nconv == 1);
 	if (r.nconv == 1) {
-		const struct chain_dir *f = &r.conv[0].dir[CHAIN_FORWARD];
+		const struct chain_dir *f = &chain_result_conv(&r, 0)->dir[CHAIN_FORWARD];
 
 		CHECK(f->verdict == CHAIN_DELIVERED);
 		CHECK(!f->has_stop);
@@ -491,7 +494,7 @@ static void test_icmp_answer(void)
 	finish(&w, &r);
 	CHECK(r.nconv == 1);
 	if (r.nconv == 1) {
-		const struct chain_dir *f = &r.conv[0].dir[CHAIN_FORWARD];
+		const struct chain_dir *f = &chain_result_conv(&r, 0)->dir[CHAIN_FORWARD];
 
 		CHECK(f->verdict == CHAIN_STOPPED);
 		CHECK(f->has_answer && f->answer.kind == CHAIN_ANSWER_ICMP);
