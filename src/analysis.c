@@ -8,6 +8,7 @@
  * identity is complete as soon as the stream is a window past it, and
  * memory follows the window, not the length of the captures.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +39,6 @@ struct source {
 	uint32_t base_point;
 	struct pp_obs next;
 	bool has_next;
-	bool multi_copy_set;
 };
 
 /* What the topology says about a point, looked up once per point. */
@@ -198,22 +198,13 @@ static bool source_read(struct run *r, struct source *s, bool assign)
 		if (s->next.dir == PP_DIR_UNKNOWN)
 			s->next.dir = f.dir;
 		if (assign) {
-			struct chain_point *pt;
-
 			s->next.point = assign_point(r, s, &f, &s->next);
-			if (!s->multi_copy_set && f.dlt == DECODE_DLT_LINUX_SLL) {
-				/* LINUX_SLL "any": one packet shows once per
-				 * interface it crossed, all in one point */
-				match_set_multi_copy(r->match, s->base_point, true);
-				s->multi_copy_set = true;
-			}
+			/* LINUX_SLL "any": one packet shows once per interface
+			 * it crossed, all in one point */
+			if (f.dlt == DECODE_DLT_LINUX_SLL)
+				s->next.flags |= PP_OBS_MULTI_COPY;
 			if (is_bridge_copy(point_topo(r, s->next.point), &s->next))
 				s->next.flags |= PP_OBS_COPY;
-			pt = &r->points.v[s->next.point];
-			if (pt->packets++ == 0 || f.ts < pt->first_ts)
-				pt->first_ts = f.ts;
-			if (f.ts > pt->last_ts)
-				pt->last_ts = f.ts;
 		}
 		s->has_next = true;
 		return true;
@@ -332,12 +323,91 @@ static void progress(const struct run *r, uint64_t total)
 	msg_progress_bytes("reading captures", done, total);
 }
 
-static void stream(struct run *r)
+/* ---- the two threads of the second pass ----------------------------------
+ *
+ * One thread reads and decodes every input and merges them in corrected
+ * time order; the other matches and folds. They hand over observations in
+ * batches through a small ring (the reader fills a batch, then publishes it;
+ * the analysis empties it, then gives it back), so each side works on its
+ * own data but for the point registry, whose entries never move and are
+ * written before the first observation that names them is handed over.
+ */
+
+#define BATCH_OBS 1024
+#define NBATCH 8
+
+struct batch {
+	size_t n;
+	struct pp_obs obs[BATCH_OBS];
+};
+
+struct handoff {
+	pthread_mutex_t mu;
+	pthread_cond_t filled, emptied;
+	struct batch *b;     /* NBATCH batches */
+	size_t head, count;  /* ring: next to take, batches waiting */
+	bool done;           /* the reader has published its last batch */
+};
+
+struct reader_arg {
+	struct run *r;
+	struct handoff *h;
+};
+
+static struct batch *batch_to_fill(struct handoff *h)
 {
+	struct batch *b;
+
+	pthread_mutex_lock(&h->mu);
+	while (h->count == NBATCH)
+		pthread_cond_wait(&h->emptied, &h->mu);
+	b = &h->b[(h->head + h->count) % NBATCH];
+	pthread_mutex_unlock(&h->mu);
+	b->n = 0;
+	return b;
+}
+
+static void batch_publish(struct handoff *h, bool last)
+{
+	pthread_mutex_lock(&h->mu);
+	h->count++;
+	h->done = last;
+	pthread_cond_signal(&h->filled);
+	pthread_mutex_unlock(&h->mu);
+}
+
+/* NULL once the reader is done and every batch is taken. */
+static struct batch *batch_take(struct handoff *h)
+{
+	struct batch *b = NULL;
+
+	pthread_mutex_lock(&h->mu);
+	while (h->count == 0 && !h->done)
+		pthread_cond_wait(&h->filled, &h->mu);
+	if (h->count)
+		b = &h->b[h->head];
+	pthread_mutex_unlock(&h->mu);
+	return b;
+}
+
+static void batch_give_back(struct handoff *h)
+{
+	pthread_mutex_lock(&h->mu);
+	h->head = (h->head + 1) % NBATCH;
+	h->count--;
+	pthread_cond_signal(&h->emptied);
+	pthread_mutex_unlock(&h->mu);
+}
+
+/* The reader: a heap over one lookahead observation per input. */
+static void *reader(void *p)
+{
+	struct reader_arg *a = p;
+	struct run *r = a->r;
 	struct source **heap = calloc(r->nsrc ? r->nsrc : 1, sizeof *heap);
+	struct batch *b = batch_to_fill(a->h);
 	size_t n = 0;
 	uint64_t seen = 0, total = 0;
-	int64_t now = INT64_MIN;
 
 	if (!heap)
 		abort();
@@ -353,24 +423,71 @@ static void stream(struct run *r)
 	while (n) {
 		struct source *s = heap[0];
 
-		if (s->next.ts > now)
-			now = s->next.ts;
-		match_add(r->match, &s->next);
-		if (++seen % TICK_EVERY == 0) {
-			drain(r, now);
-			chain_tick(r->chain, now);
-			if (total >= MSG_PROGRESS_MIN_BYTES && msg_progress_due())
-				progress(r, total);
+		b->obs[b->n++] = s->next;
+		if (b->n == BATCH_OBS) {
+			batch_publish(a->h, false);
+			b = batch_to_fill(a->h);
 		}
+		if (++seen % TICK_EVERY == 0 && total >= MSG_PROGRESS_MIN_BYTES &&
+		    msg_progress_due())
+			progress(r, total);
 		if (!source_read(r, s, true)) {
 			source_close(s);
 			heap[0] = heap[--n];
 		}
 		heap_down(heap, n, 0);
 	}
-	drain(r, INT64_MAX);
+	batch_publish(a->h, true);
 	msg_progress_done();
 	free(heap);
+	return NULL;
+}
+
+/* A point's capture span, kept by the analysis side (the reader would race
+ * with the stop checks that read it). */
+static void point_seen(struct run *r, const struct pp_obs *o)
+{
+	struct chain_point *pt = &r->points.v[o->point];
+	int64_t raw = o->ts + pt->clock_offset;
+
+	if (pt->packets++ == 0 || raw < pt->first_ts)
+		pt->first_ts = raw;
+	if (raw > pt->last_ts)
+		pt->last_ts = raw;
+}
+
+static void stream(struct run *r)
+{
+	struct handoff h = {.mu = PTHREAD_MUTEX_INITIALIZER,
+			    .filled = PTHREAD_COND_INITIALIZER,
+			    .emptied = PTHREAD_COND_INITIALIZER};
+	struct reader_arg a = {r, &h};
+	struct batch *b;
+	pthread_t t;
+	uint64_t seen = 0;
+	int64_t now = INT64_MIN;
+
+	h.b = malloc(NBATCH * sizeof *h.b);
+	if (!h.b || pthread_create(&t, NULL, reader, &a) != 0)
+		abort();
+	while ((b = batch_take(&h))) {
+		for (size_t i = 0; i < b->n; i++) {
+			const struct pp_obs *o = &b->obs[i];
+
+			if (o->ts > now)
+				now = o->ts;
+			point_seen(r, o);
+			match_add(r->match, o);
+			if (++seen % TICK_EVERY == 0) {
+				drain(r, now);
+				chain_tick(r->chain, now);
+			}
+		}
+		batch_give_back(&h);
+	}
+	pthread_join(t, NULL);
+	drain(r, INT64_MAX);
+	free(h.b);
 }
 
 /* ---- setup and results ----------------------------------------------------- */

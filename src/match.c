@@ -30,14 +30,19 @@ struct slab {
 struct match {
 	struct flow_table *flows;
 	int64_t window;
-	struct match_ident **bucket;
-	size_t nbuckets; /* power of two */
+	/* Open addressing with linear probing: the keys sit next to each other,
+	 * so a lookup compares them without touching the identities (each a
+	 * cache miss), and removal shifts followers back instead of leaving
+	 * tombstones. */
+	struct slot {
+		uint64_t key; /* 0: empty (keys are odd) */
+		struct match_ident *id;
+	} *slot;
+	size_t nslots; /* power of two, at most half full */
 	struct match_ident *qhead, *qtail;
 	struct match_ident *free_list;
 	struct slab *slabs;
 	uint64_t open;
-	uint8_t *multi_copy;
-	size_t nmulti_copy;
 	struct match_tunnel *tunnels;
 	uint32_t ntunnels, captunnels;
 	struct htab tunnel_index;
@@ -59,8 +64,8 @@ struct match *match_new(struct flow_table *flows, int64_t window_ns)
 
 	m->flows = flows;
 	m->window = window_ns;
-	m->nbuckets = 1024;
-	m->bucket = xcalloc(m->nbuckets, sizeof *m->bucket);
+	m->nslots = 4096;
+	m->slot = xcalloc(m->nslots, sizeof *m->slot);
 	m->captunnels = 16;
 	m->tunnels = xcalloc(m->captunnels, sizeof *m->tunnels);
 	m->ntunnels = 1; /* id 0 = no tunnel */
@@ -79,32 +84,12 @@ void match_free(struct match *m)
 		free(m->slabs);
 		m->slabs = next;
 	}
-	free(m->bucket);
-	free(m->multi_copy);
+	free(m->slot);
 	free(m->tunnels);
 	htab_free(&m->tunnel_index);
 	free(m);
 }
 
-void match_set_multi_copy(struct match *m, uint32_t point, bool on)
-{
-	if (point >= m->nmulti_copy) {
-		size_t n = (size_t)point + 16;
-		uint8_t *v = realloc(m->multi_copy, n);
-
-		if (!v)
-			abort();
-		memset(v + m->nmulti_copy, 0, n - m->nmulti_copy);
-		m->multi_copy = v;
-		m->nmulti_copy = n;
-	}
-	m->multi_copy[point] = on;
-}
-
-static bool is_multi_copy(const struct match *m, uint32_t point)
-{
-	return point < m->nmulti_copy && m->multi_copy[point];
-}
 
 static uint32_t tunnel_intern(struct match *m, const struct pp_obs *o)
 {
@@ -244,7 +229,7 @@ static bool hop_allowed(const struct match *m, const struct match_ident *id,
 
 		if (h->point != o->point)
 			continue;
-		if (is_multi_copy(m, o->point)) {
+		if (o->flags & PP_OBS_MULTI_COPY) {
 			if (o->ts - h->ts > MULTI_COPY_WINDOW_NS)
 				return false;
 			continue;
@@ -284,20 +269,34 @@ void match_release(struct match *m, struct match_ident *id)
 	m->free_list = id;
 }
 
-static void rehash(struct match *m)
+/* The slot a key starts probing at: its high bits (the low bit is always 1). */
+static size_t home(const struct match *m, uint64_t key)
 {
-	size_t n = m->nbuckets * 2;
-	struct match_ident **b = xcalloc(n, sizeof *b);
+	return (size_t)(key >> 17) & (m->nslots - 1);
+}
 
-	for (struct match_ident *id = m->qhead; id; id = id->qnext) {
-		size_t i = (size_t)id->key & (n - 1);
+static void slot_put(struct match *m, uint64_t key, struct match_ident *id)
+{
+	size_t i = home(m, key);
 
-		id->hnext = b[i];
-		b[i] = id;
+	while (m->slot[i].key)
+		i = (i + 1) & (m->nslots - 1);
+	m->slot[i].key = key;
+	m->slot[i].id = id;
+}
+
+static void grow(struct match *m)
+{
+	struct slot *old = m->slot;
+	size_t n = m->nslots;
+
+	m->nslots *= 2;
+	m->slot = xcalloc(m->nslots, sizeof *m->slot);
+	for (size_t i = 0; i < n; i++) {
+		if (old[i].key)
+			slot_put(m, old[i].key, old[i].id);
 	}
-	free(m->bucket);
-	m->bucket = b;
-	m->nbuckets = n;
+	free(old);
 }
 
 static void add_hop(struct match *m, struct match_ident *id, const struct pp_obs *o,
@@ -336,7 +335,6 @@ static void add_hop(struct match *m, struct match_ident *id, const struct pp_obs
 static struct match_ident *ident_start(struct match *m, const struct pp_obs *o, uint64_t key)
 {
 	struct match_ident *id = ident_alloc(m);
-	size_t b;
 
 	memset(id, 0, offsetof(struct match_ident, hops));
 	id->key = key;
@@ -359,11 +357,9 @@ static struct match_ident *ident_start(struct match *m, const struct pp_obs *o, 
 	memcpy(id->head, o->head, sizeof id->head);
 	id->quote_ip_id = o->quote.ip_id;
 
-	if (m->open + 1 > m->nbuckets)
-		rehash(m);
-	b = (size_t)key & (m->nbuckets - 1);
-	id->hnext = m->bucket[b];
-	m->bucket[b] = id;
+	if (2 * (m->open + 1) > m->nslots)
+		grow(m);
+	slot_put(m, key, id);
 	id->qnext = NULL;
 	if (m->qtail)
 		m->qtail->qnext = id;
@@ -386,10 +382,11 @@ void match_add(struct match *m, const struct pp_obs *o)
 	m->stats.observations++;
 	flow_tuple_of(o, &t);
 	tuple = flow_intern(m->flows, &t);
-	for (struct match_ident *id = m->bucket[key & (m->nbuckets - 1)]; id; id = id->hnext) {
+	for (size_t i = home(m, key); m->slot[i].key; i = (i + 1) & (m->nslots - 1)) {
+		struct match_ident *id = m->slot[i].id;
 		int64_t dt;
 
-		if (id->key != key || !same_invariants(id, o))
+		if (m->slot[i].key != key || !same_invariants(id, o))
 			continue;
 		dt = o->ts - id->last_ts;
 		if (dt < 0)
@@ -413,13 +410,25 @@ void match_add(struct match *m, const struct pp_obs *o)
 	add_hop(m, ident_start(m, o, key), o, tuple);
 }
 
-static void unlink_bucket(struct match *m, struct match_ident *id)
+/* Removes id and shifts back the entries after it that probed past its
+ * slot, so that every key stays reachable from its home. */
+static void slot_remove(struct match *m, const struct match_ident *id)
 {
-	struct match_ident **pp = &m->bucket[id->key & (m->nbuckets - 1)];
+	size_t mask = m->nslots - 1, i = home(m, id->key), j;
 
-	while (*pp != id)
-		pp = &(*pp)->hnext;
-	*pp = id->hnext;
+	while (m->slot[i].id != id)
+		i = (i + 1) & mask;
+	for (j = (i + 1) & mask; m->slot[j].key; j = (j + 1) & mask) {
+		size_t h = home(m, m->slot[j].key);
+
+		/* j's entry may move to i when its home is not in (i, j] */
+		if (((j - h) & mask) >= ((j - i) & mask)) {
+			m->slot[i] = m->slot[j];
+			i = j;
+		}
+	}
+	m->slot[i].key = 0;
+	m->slot[i].id = NULL;
 }
 
 struct match_ident *match_pop(struct match *m, int64_t now)
@@ -431,7 +440,7 @@ struct match_ident *match_pop(struct match *m, int64_t now)
 	m->qhead = id->qnext;
 	if (!m->qhead)
 		m->qtail = NULL;
-	unlink_bucket(m, id);
+	slot_remove(m, id);
 	m->open--;
 	return id;
 }

@@ -6,7 +6,8 @@
 
 #include "pktpath/msg.h"
 
-static unsigned error_count;
+/* the reading thread reports bad inputs while the analysis goes on */
+static _Atomic unsigned error_count;
 static bool progress_shown;
 static int64_t progress_next; /* ms, CLOCK_MONOTONIC: 0 after msg_progress_done() */
 static bool quiet;

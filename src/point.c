@@ -24,6 +24,10 @@ static char *xstrdup(const char *s)
 void point_reg_init(struct point_reg *r)
 {
 	memset(r, 0, sizeof *r);
+	r->cap = POINT_MAX;
+	r->v = calloc(r->cap, sizeof *r->v);
+	if (!r->v)
+		abort();
 }
 
 void point_reg_free(struct point_reg *r)
@@ -72,10 +76,8 @@ uint32_t point_get(struct point_reg *r, uint32_t input, uint32_t ifkey, const ch
 
 	if (id != UINT32_MAX)
 		return id;
-	if (r->n == r->cap) {
-		r->cap = r->cap ? r->cap * 2 : 16;
-		r->v = xrealloc(r->v, r->cap * sizeof *r->v);
-	}
+	if (r->n == r->cap)
+		return ifkey == POINT_BASE ? 0 : point_find(r, input, POINT_BASE);
 	id = (uint32_t)r->n++;
 	p = &r->v[id];
 	memset(p, 0, sizeof *p);

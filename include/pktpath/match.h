@@ -33,7 +33,6 @@ struct match_hop {
 };
 
 struct match_ident {
-	struct match_ident *hnext;  /* hash chain */
 	struct match_ident *qnext;  /* expiry queue, in creation order */
 	uint64_t key;
 	int64_t first_ts, last_ts;
@@ -68,12 +67,12 @@ struct match_stats {
 
 struct match;
 
-/* window_ns: the longest a packet may take across all points. multi_copy
- * tells, per point, that one point may see a packet several times with the
- * same headers (a LINUX_SLL "any" capture without interface index). */
+/* window_ns: the longest a packet may take across all points. An
+ * observation flagged PP_OBS_MULTI_COPY comes from a point that may see one
+ * packet several times with the same headers (a LINUX_SLL "any" capture
+ * without interface index). */
 struct match *match_new(struct flow_table *flows, int64_t window_ns);
 void match_free(struct match *m);
-void match_set_multi_copy(struct match *m, uint32_t point, bool on);
 
 /* Adds an observation whose ts is already corrected. */
 void match_add(struct match *m, const struct pp_obs *o);

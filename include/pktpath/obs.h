@@ -33,6 +33,8 @@ enum pp_obs_flag {
 	PP_OBS_OTHERHOST = 1u << 10, /* LINUX_SLL(2): the frame was not for the capturing host */
 	PP_OBS_COPY = 1u << 11,      /* a promiscuous bridge device's copy of a frame it
 					bridged between two ports: seen there, not a hop */
+	PP_OBS_MULTI_COPY = 1u << 12, /* from a LINUX_SLL "any" capture: its one point
+					 sees a packet once per interface it crossed */
 };
 
 #define PP_HEAD_LEN 8     /* raw payload bytes kept for exact comparison */

@@ -15,6 +15,10 @@
 #include "pktpath/chain.h"
 
 #define POINT_BASE UINT32_MAX           /* the input's own point */
+/* The registry never moves its entries: the reading thread adds points
+ * while the analysis reads them. Beyond this many, interfaces of an input
+ * share its own point. The array is reserved, not touched, up front. */
+#define POINT_MAX 65536
 #define POINT_PCAPNG_IF 0x80000000u     /* key space of pcapng interface ids */
 
 struct point_reg {
