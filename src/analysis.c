@@ -19,6 +19,7 @@
 #include "pktpath/decode.h"
 #include "pktpath/flow.h"
 #include "pktpath/match.h"
+#include "pktpath/merge.h"
 #include "pktpath/msg.h"
 #include "pktpath/point.h"
 #include "pktpath/report_pcapng.h"
@@ -30,6 +31,7 @@
 #define TICK_EVERY 1024
 
 struct source {
+	struct merge_key key; /* first: the merge heap points at it */
 	uint32_t input;
 	const struct capture_input *in;
 	struct capture *cap;
@@ -194,6 +196,7 @@ static bool source_read(struct run *r, struct source *s, bool assign)
 		}
 		count_layers(c, dc.layers);
 		s->next.ts = f.ts - s->offset;
+		s->key.ts = s->next.ts;
 		s->next.frame = f.recno;
 		if (s->next.dir == PP_DIR_UNKNOWN)
 			s->next.dir = f.dir;
@@ -276,31 +279,6 @@ static void sample_clocks(struct run *r)
 
 /* ---- pass 2: the merge ---------------------------------------------------- */
 
-static bool heap_less(const struct source *a, const struct source *b)
-{
-	if (a->next.ts != b->next.ts)
-		return a->next.ts < b->next.ts;
-	return a->input < b->input;
-}
-
-static void heap_down(struct source **h, size_t n, size_t i)
-{
-	for (;;) {
-		size_t l = 2 * i + 1, m = i;
-
-		if (l < n && heap_less(h[l], h[m]))
-			m = l;
-		if (l + 1 < n && heap_less(h[l + 1], h[m]))
-			m = l + 1;
-		if (m == i)
-			return;
-		struct source *t = h[i];
-
-		h[i] = h[m];
-		h[m] = t;
-		i = m;
-	}
-}
 
 static void drain(struct run *r, int64_t now)
 {
@@ -404,7 +382,7 @@ static void *reader(void *p)
 {
 	struct reader_arg *a = p;
 	struct run *r = a->r;
-	struct source **heap = calloc(r->nsrc ? r->nsrc : 1, sizeof *heap);
+	struct merge_key **heap = calloc(r->nsrc ? r->nsrc : 1, sizeof *heap);
 	struct batch *b = batch_to_fill(a->h);
 	size_t n = 0;
 	uint64_t seen = 0, total = 0;
@@ -416,12 +394,11 @@ static void *reader(void *p)
 			total += capture_input_bytes(r->src[i].in);
 		source_open(r, &r->src[i]);
 		if (source_read(r, &r->src[i], true))
-			heap[n++] = &r->src[i];
+			heap[n++] = &r->src[i].key;
 	}
-	for (size_t i = n; i-- > 0;)
-		heap_down(heap, n, i);
+	merge_heapify(heap, n);
 	while (n) {
-		struct source *s = heap[0];
+		struct source *s = (struct source *)heap[0];
 
 		b->obs[b->n++] = s->next;
 		if (b->n == BATCH_OBS) {
@@ -435,7 +412,7 @@ static void *reader(void *p)
 			source_close(s);
 			heap[0] = heap[--n];
 		}
-		heap_down(heap, n, 0);
+		merge_down(heap, n, 0);
 	}
 	batch_publish(a->h, true);
 	msg_progress_done();
@@ -528,6 +505,7 @@ static int setup(struct run *r)
 		struct source *s = &r->src[r->nsrc++];
 
 		s->input = (uint32_t)i;
+		s->key.order = (uint32_t)i;
 		s->in = &r->inputs.v[i];
 		s->counts = calloc(s->in->nfiles ? s->in->nfiles : 1, sizeof *s->counts);
 		if (!s->counts)

@@ -38,6 +38,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "pktpath/merge.h"
 #include "pktpath/msg.h"
 #include "pktpath/options.h"
 #include "pktpath/pcapng_write.h"
@@ -538,12 +539,12 @@ static void describe(struct describe_ctx *x, const struct note *nt, const struct
 /* ---- the second read -------------------------------------------------- */
 
 struct wsrc {
+	struct merge_key key; /* first: the merge heap points at it */
 	uint32_t input;
 	const struct pcapng_input *pi;
 	struct capture *cap;
 	struct pp_counts *counts;
 	struct capture_frame f;
-	int64_t ts; /* corrected */
 	uint32_t last_point;
 	int last_dlt;
 	uint32_t last_iface;
@@ -562,37 +563,11 @@ struct writer {
 	size_t nifs, capifs;
 };
 
-static bool wsrc_less(const struct wsrc *a, const struct wsrc *b)
-{
-	if (a->ts != b->ts)
-		return a->ts < b->ts;
-	return a->input < b->input;
-}
-
-static void heap_down(struct wsrc **h, size_t n, size_t i)
-{
-	for (;;) {
-		size_t l = 2 * i + 1, m = i;
-
-		if (l < n && wsrc_less(h[l], h[m]))
-			m = l;
-		if (l + 1 < n && wsrc_less(h[l + 1], h[m]))
-			m = l + 1;
-		if (m == i)
-			return;
-		struct wsrc *t = h[i];
-
-		h[i] = h[m];
-		h[m] = t;
-		i = m;
-	}
-}
-
 static bool wsrc_next(struct wsrc *s)
 {
 	if (!s->cap || capture_next(s->cap, &s->f) != 1)
 		return false;
-	s->ts = s->f.ts - s->pi->offset;
+	s->key.ts = s->f.ts - s->pi->offset; /* corrected, as in the analysis */
 	return true;
 }
 
@@ -656,7 +631,7 @@ static int write_packet(struct writer *wr, struct describe_ctx *x, struct note_f
 	if (iface < 0)
 		return -1;
 	describe(x, &nt, &s->f, comment, sizeof comment);
-	return pcapng_writer_packet(wr->w, (uint32_t)iface, s->ts, s->f.data, s->f.caplen,
+	return pcapng_writer_packet(wr->w, (uint32_t)iface, s->key.ts, s->f.data, s->f.caplen,
 				    s->f.len,
 				    s->f.dir == PP_DIR_IN ? 1u : s->f.dir == PP_DIR_OUT ? 2u : 0u,
 				    comment);
@@ -683,7 +658,7 @@ int report_pcapng(struct pcapng_notes *n, const struct chain_result *r,
 	struct describe_ctx x = {.r = r, .flows = n->flows, .dcfg = dcfg};
 	struct writer wr = {.r = r};
 	struct wsrc *src = xcalloc(nin, sizeof *src);
-	struct wsrc **heap = xcalloc(nin, sizeof *heap);
+	struct merge_key **heap = xcalloc(nin, sizeof *heap);
 	uint64_t total = 0, seen = 0;
 	size_t nh = 0;
 	int rc = 0, err;
@@ -705,6 +680,7 @@ int report_pcapng(struct pcapng_notes *n, const struct chain_result *r,
 		struct wsrc *s = &src[i];
 
 		s->input = (uint32_t)i;
+		s->key.order = (uint32_t)i;
 		s->pi = &in[i];
 		s->last_iface = UINT32_MAX;
 		s->counts = xcalloc(in[i].in->nfiles, sizeof *s->counts);
@@ -712,17 +688,16 @@ int report_pcapng(struct pcapng_notes *n, const struct chain_result *r,
 		if (msg_progress_enabled())
 			total += capture_input_bytes(in[i].in);
 		if (wsrc_next(s))
-			heap[nh++] = s;
+			heap[nh++] = &s->key;
 	}
-	for (size_t i = nh; i-- > 0;)
-		heap_down(heap, nh, i);
+	merge_heapify(heap, nh);
 	while (nh && rc == 0) {
-		struct wsrc *s = heap[0];
+		struct wsrc *s = (struct wsrc *)heap[0];
 
 		rc = write_packet(&wr, &x, s->input < n->nf ? &n->f[s->input] : NULL, s);
 		if (!wsrc_next(s))
 			heap[0] = heap[--nh];
-		heap_down(heap, nh, 0);
+		merge_down(heap, nh, 0);
 		if (++seen % 1024 == 0 && total >= MSG_PROGRESS_MIN_BYTES && msg_progress_due()) {
 			uint64_t done = 0;
 
