@@ -62,3 +62,20 @@ const char *chain_proto_name(uint8_t proto)
 		return "ip";
 	}
 }
+
+void chain_format_tcp_flags(uint8_t flags, char *buf, size_t len)
+{
+	static const struct {
+		uint8_t bit;
+		char c;
+	} letters[] = {{0x02, 'S'}, {0x01, 'F'}, {0x04, 'R'}, {0x08, 'P'},
+		       {0x20, 'U'}, {0x40, 'E'}, {0x80, 'W'}, {0x10, '.'}};
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof letters / sizeof letters[0] && n + 1 < len; i++) {
+		if (flags & letters[i].bit)
+			buf[n++] = letters[i].c;
+	}
+	if (len)
+		buf[n < len ? n : len - 1] = '\0';
+}

@@ -280,6 +280,12 @@ void report_stop_detail(const struct chain_dir *d, char *buf, size_t len)
 	if (s->tunnel_overhead && n > 0 && (size_t)n < len)
 		n += snprintf(buf + n, len - (size_t)n, " (+%u bytes of encapsulation)",
 			      s->tunnel_overhead);
+	if (s->tcp_flags_or && n > 0 && (size_t)n < len) {
+		char f[16];
+
+		chain_format_tcp_flags(s->tcp_flags_or, f, sizeof f);
+		n += snprintf(buf + n, len - (size_t)n, ", TCP flags [%s]", f);
+	}
 	if (n > 0 && (size_t)n < len)
 		snprintf(buf + n, len - (size_t)n, "; arrived: %llu packets, IP length %u..%u",
 			 (unsigned long long)s->delivered, s->delivered_len_min,

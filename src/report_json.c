@@ -281,6 +281,12 @@ static json_t *j_stop(const struct chain_result *r, const struct chain_dir *d)
 	json_object_set_new(o, "ip_len", json_pack("{s:i,s:i}", "min", (int)s->len_min, "max",
 						   (int)s->len_max));
 	json_object_set_new(o, "df", json_integer((json_int_t)s->df));
+	if (s->tcp_flags_or) {
+		char f[16];
+
+		chain_format_tcp_flags(s->tcp_flags_or, f, sizeof f);
+		json_object_set_new(o, "tcp_flags", json_string(f));
+	}
 	if (s->tunnel_overhead)
 		json_object_set_new(o, "encap_overhead", json_integer(s->tunnel_overhead));
 	if (s->has_delivered_len)

@@ -223,5 +223,7 @@ void chain_format_endpoint(const struct pp_addr *a, uint16_t port, bool has_port
 			   size_t len);
 void chain_format_addr(const struct pp_addr *a, char *buf, size_t len);
 const char *chain_proto_name(uint8_t proto);
+/* TCP flags the way tcpdump shows them: "S", "S.", "P.", "F.", "R" ... */
+void chain_format_tcp_flags(uint8_t flags, char *buf, size_t len);
 
 #endif

@@ -504,6 +504,71 @@ static void test_icmp_answer(void)
 	chain_result_free(&r);
 }
 
+/* A SYN answered by a reset from the server's address: the connection was
+ * refused there, the direction stopped and the reset is what answered. */
+static void test_rst_answer(void)
+{
+	static const uint32_t fwd[] = {0, 1, 2, 3}, rev[] = {3, 2, 1, 0};
+	struct world w;
+	struct chain_result r;
+	struct pkt syn = {"10.1.0.5", "10.96.0.10", 40070, 80, 70, 500, 0, SYN, 0};
+	struct pkt rst = {"10.2.0.7", "10.1.0.5", 80, 40070, 0, 0, 501, RST | ACK, 0};
+
+	world_init(&w, 4);
+	send_path(&w, syn, fwd, 4, T0, 64, 2, "10.2.0.7", 80);
+	for (unsigned i = 0; i < 4; i++) {
+		struct pkt p = rst;
+
+		if (i >= 2)
+			p.src = "10.96.0.10";
+		see(&w, &p, rev[i], T0 + 1 * MS + (int64_t)i * 20 * US, (uint8_t)(64 - i));
+	}
+	finish(&w, &r);
+	CHECK(r.nconv == 1);
+	if (r.nconv == 1) {
+		const struct chain_dir *f = &chain_result_conv(&r, 0)->dir[CHAIN_FORWARD];
+
+		CHECK(f->verdict == CHAIN_STOPPED);
+		CHECK(f->has_stop && f->stop.after_hop == 3);
+		CHECK(f->has_answer && f->answer.kind == CHAIN_ANSWER_TCP_RST);
+		CHECK(f->has_answer && f->answer.point == 3);
+		CHECK(chain_result_conv(&r, 0)->dir[CHAIN_REVERSE].present);
+	}
+	chain_result_free(&r);
+}
+
+/* The stopped packets of a partial direction are told apart by what they
+ * carry: here the large ones with DF stop, the small ones arrive. */
+static void test_partial_signature(void)
+{
+	static const uint32_t fwd[] = {0, 1, 2, 3};
+	struct world w;
+	struct chain_result r;
+
+	world_init(&w, 4);
+	handshake(&w, 40080, 100, T0);
+	for (uint32_t k = 0; k < 6; k++) {
+		bool big = k % 2;
+		struct pkt d = {"10.1.0.5", "10.96.0.10", 40080, 80, 103 + k, 1101 + 2000 * k, 5001,
+				ACK, big ? 1448 : 100};
+
+		send_path(&w, d, fwd, big ? 3 : 4, T0 + 10 * MS + (int64_t)k * MS, 64, 2, "10.2.0.7",
+			  80);
+	}
+	finish(&w, &r);
+	CHECK(r.nconv == 1);
+	if (r.nconv == 1) {
+		const struct chain_dir *f = &chain_result_conv(&r, 0)->dir[CHAIN_FORWARD];
+
+		CHECK(f->verdict == CHAIN_PARTIAL);
+		CHECK(f->has_stop && f->stop.packets == 3 && f->stop.after_hop == 2);
+		CHECK(f->stop.len_min == 1488 && f->stop.len_max == 1488);
+		CHECK(f->stop.df == 3);
+		CHECK(f->stop.has_delivered_len && f->stop.delivered_len_max == 140);
+	}
+	chain_result_free(&r);
+}
+
 int main(void)
 {
 	test_nat_path_and_ipid_zero();
@@ -515,6 +580,8 @@ int main(void)
 	test_gso_split();
 	test_clock_offset();
 	test_icmp_answer();
+	test_rst_answer();
+	test_partial_signature();
 	if (failures)
 		fprintf(stderr, "%d check(s) failed\n", failures);
 	return failures ? 1 : 0;
