@@ -6,6 +6,8 @@
 #   same A B [--no-points]  A and B are bundles of one run (e.g. per-interface and -i any)
 #   skew SCENARIO NODE S  NODE's files shifted by S seconds (editcap -t): offset
 #                         estimated within 1 ms, conclusions unchanged
+#   clockset SCENARIO NODE S  shifted as for skew, and the offset given by hand
+#                         (--clock NODE=S): used as given, conclusions unchanged
 #   snaplen SCENARIO N    every file cut to N bytes per packet (editcap -s)
 #   iptopo SCENARIO       the nodes' `ip -j` files (--topology NODE=DIR) instead
 #                         of their snapshot.json: same names, same conclusions
@@ -52,6 +54,13 @@ skew)
 	analyse "$td/$scenario" "$tmp/a.json"
 	analyse "$tmp/skewed" "$tmp/b.json"
 	"$here/conclusions.py" "$tmp/a.json" "$tmp/b.json" --clock "$node=$secs"
+	;;
+clockset)
+	scenario=$1 node=$2 secs=$3
+	rewrite "$td/$scenario" "$tmp/skewed" "$node" -t "$secs"
+	analyse "$td/$scenario" "$tmp/a.json"
+	"$pktpath" --format json --clock "$node=$secs" "$tmp/skewed" >"$tmp/b.json"
+	"$here/conclusions.py" "$tmp/a.json" "$tmp/b.json" --clock "$node=$secs,0"
 	;;
 snaplen)
 	scenario=$1 len=$2
