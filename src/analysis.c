@@ -3,10 +3,11 @@
  *
  * Clocks are estimated first, from a sample of each input, so that the
  * strict matching window can be small even when node clocks are a minute
- * apart (design.md, "clock"). The second pass merges all inputs by corrected
- * timestamp (a heap over one lookahead observation per input), so an
- * identity is complete as soon as the stream is a window past it, and
- * memory follows the window, not the length of the captures.
+ * apart. The second pass merges all inputs by corrected timestamp (a heap
+ * over one lookahead observation per input) on a reader thread, while the
+ * calling thread matches and folds: an identity is complete as soon as the
+ * stream is a window past it, and a conversation once it ended, so memory
+ * follows the window and the live conversations, not the captures' length.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -271,6 +272,7 @@ static void sample_clocks(struct run *r)
 		msg_set_quiet(false);
 	}
 	clock_estimate(r->clock, 0);
+	clock_drop_samples(r->clock);
 	for (size_t i = 0; i < r->nsrc; i++)
 		r->src[i].offset = clock_result(r->clock, r->src[i].node)->offset_ns;
 	for (size_t p = 0; p < r->points.n; p++)

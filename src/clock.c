@@ -10,6 +10,8 @@
  * one packet: such keys are dropped. Also the widest one-way delay a pair
  * may show around the coarse estimate. */
 #define SAME_PACKET_SPAN_NS (1000LL * 1000 * 1000)
+/* Offsets are at most this far from the reference (see clock_estimate). */
+#define CLOCK_MAX_OFFSET_NS ((int64_t)1 << 60)
 /* Bounds the memory of the sampling pass. */
 #define MAX_KEYS 400000
 
@@ -335,6 +337,14 @@ void clock_estimate(struct clock_est *c, uint32_t ref)
 							 : &pairs[(size_t)to * n + from];
 			int64_t theta = from < to ? p->theta : -p->theta;
 
+			/* time stamps are in [0, 2^62) ns (capture.h): an offset over
+			 * 2^60 ns (36 years) comes of corrupt ones, and differences of
+			 * times corrected by it could overflow. It is not used. */
+			if (c->res[from].offset_ns + theta > CLOCK_MAX_OFFSET_NS ||
+			    c->res[from].offset_ns + theta < -CLOCK_MAX_OFFSET_NS) {
+				pairs[from < to ? (size_t)from * n + to : (size_t)to * n + from].ok = false;
+				continue;
+			}
 			c->res[to].offset_ns = c->res[from].offset_ns + theta;
 			c->res[to].via = from;
 			c->res[to].pairs_to = from < to ? p->nab : p->nba;
@@ -355,4 +365,12 @@ void clock_estimate(struct clock_est *c, uint32_t ref)
 const struct clock_node_result *clock_result(const struct clock_est *c, uint32_t node)
 {
 	return node < c->nnodes ? &c->res[node] : NULL;
+}
+
+void clock_drop_samples(struct clock_est *c)
+{
+	free(c->e);
+	c->e = NULL;
+	c->ne = c->cape = 0;
+	htab_free(&c->index);
 }

@@ -41,5 +41,7 @@ void clock_set(struct clock_est *c, uint32_t node, int64_t offset_ns);
 /* Estimates every node's offset relative to node `ref`. */
 void clock_estimate(struct clock_est *c, uint32_t ref);
 const struct clock_node_result *clock_result(const struct clock_est *c, uint32_t node);
+/* Frees the samples once estimated (no clock_add() after); the results stay. */
+void clock_drop_samples(struct clock_est *c);
 
 #endif
