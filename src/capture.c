@@ -80,7 +80,10 @@ struct capture {
 	int64_t last_ts;
 	bool have_ts;
 	uint64_t recno;
-	uint64_t back_first; /* packet of the current file where time first went back */
+	uint64_t back_first; /* packet of the current file where time first jumped back */
+	uint64_t back_jumps; /* and how often, by more than CAPTURE_BACK_JUMP_NS */
+	int64_t back_max;    /* the largest jump back (ns) */
+	uint64_t range_first; /* and where a time stamp was first out of range */
 	bool refused;        /* libpcap stopped on a record counted as too large */
 	uint64_t bytes_done; /* sizes of the files read to their end */
 	char errbuf[PCAP_ERRBUF_SIZE];
@@ -202,9 +205,17 @@ static const char *cur_path(const struct capture *c)
 	return c->in->files[c->cur];
 }
 
+/* What to open for the current file: a pipe's temporary copy, or itself. */
+static const char *open_path(const struct capture *c)
+{
+	if (c->in->spool != NULL && c->in->spool[c->cur] != NULL)
+		return c->in->spool[c->cur];
+	return c->in->files[c->cur];
+}
+
 /* Why libpcap could not open a file, said for a person: what the file looks
  * like when that is cheap to tell, else libpcap's own words. */
-static void explain_open_failure(const char *path, const char *pcap_err)
+static void explain_open_failure(const char *path, const char *shown, const char *pcap_err)
 {
 	uint8_t h[64];
 	struct stat st;
@@ -216,17 +227,17 @@ static void explain_open_failure(const char *path, const char *pcap_err)
 	    (n = read_head(fd, h, sizeof h)) < 0) {
 		if (fd >= 0)
 			close(fd);
-		msg_error(path, "%s", pcap_err);
+		msg_error(shown, "%s", pcap_err);
 		return;
 	}
 	close(fd);
 	if (n >= 4 && capture_magic_kind(h) == CAPTURE_KIND_PCAP && st.st_size < 24) {
-		msg_error(path, "truncated file header (%lld of 24 bytes)", (long long)st.st_size);
+		msg_error(shown, "truncated file header (%lld of 24 bytes)", (long long)st.st_size);
 	} else if (n >= 4 && capture_magic_kind(h) == CAPTURE_KIND_PCAPNG && st.st_size < 28) {
-		msg_error(path, "truncated file header (%lld bytes, a pcapng section header has 28)",
+		msg_error(shown, "truncated file header (%lld bytes, a pcapng section header has 28)",
 			  (long long)st.st_size);
 	} else if (n >= 4 && capture_magic_kind(h) != CAPTURE_KIND_OTHER) {
-		msg_error(path, "%s", pcap_err);
+		msg_error(shown, "%s", pcap_err);
 	} else {
 		const char *hint = "";
 		bool text = n > 0;
@@ -251,14 +262,14 @@ static void explain_open_failure(const char *path, const char *pcap_err)
 			hint = " (it is a snoop file: convert it with 'editcap -F pcap')";
 		else if (text)
 			hint = " (it looks like text)";
-		msg_error(path, "not a pcap or pcapng file%s", hint);
+		msg_error(shown, "not a pcap or pcapng file%s", hint);
 	}
 }
 
 /* Checks that libpcap does not explain well: missing, unreadable, a
  * directory, empty. Returns the kind (-1 when already reported). Only a
  * regular file is opened here: opening a FIFO twice would steal its data. */
-static int precheck(const char *path, bool *regular)
+static int precheck(const char *path, const char *shown, bool *regular)
 {
 	struct stat st;
 	uint8_t h[4];
@@ -267,24 +278,24 @@ static int precheck(const char *path, bool *regular)
 
 	*regular = false;
 	if (stat(path, &st) < 0) {
-		msg_error(path, "%s", strerror(errno));
+		msg_error(shown, "%s", strerror(errno));
 		return -1;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		msg_error(path, "is a directory, not a capture file");
+		msg_error(shown, "is a directory, not a capture file");
 		return -1;
 	}
 	if (!S_ISREG(st.st_mode))
 		return CAPTURE_KIND_OTHER;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		msg_error(path, "%s", strerror(errno));
+		msg_error(shown, "%s", strerror(errno));
 		return -1;
 	}
 	*regular = true;
 	if (fstat(fd, &st) == 0 && st.st_size == 0) {
 		close(fd);
-		msg_error(path, "empty file (0 bytes)");
+		msg_error(shown, "empty file (0 bytes)");
 		return -1;
 	}
 	n = read_head(fd, h, sizeof h);
@@ -353,28 +364,31 @@ static size_t link_get(struct capture *c, int dlt, uint32_t snaplen, pcap_t *p, 
 static bool open_file(struct capture *c)
 {
 	for (; c->cur < c->in->nfiles; c->cur++) {
-		const char *path = cur_path(c);
+		const char *path = open_path(c), *shown = cur_path(c);
 		bool regular;
-		int kind = precheck(path, &regular);
+		int kind = precheck(path, shown, &regular);
 
 		if (kind < 0)
 			continue;
 		c->p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO,
 								c->errbuf);
 		if (c->p == NULL) {
-			explain_open_failure(path, c->errbuf);
+			explain_open_failure(path, shown, c->errbuf);
 			continue;
 		}
 		c->kind = (enum capture_kind)kind;
 		c->open = true;
 		c->back_first = 0;
+		c->back_jumps = 0;
+		c->back_max = 0;
+		c->range_first = 0;
 		c->refused = false;
 		c->tracking = c->walk_reads = c->pending = false;
 		c->last_iface = CAPTURE_NO_IFINDEX;
 		if (kind == CAPTURE_KIND_PCAPNG && regular) {
 			c->w = pcapng_walk_open(path, CAPTURE_MAX_CAPLEN);
 			if (c->w == NULL)
-				msg_warn(path, "cannot follow pcapng interfaces (%s): "
+				msg_warn(shown, "cannot follow pcapng interfaces (%s): "
 					       "interface and direction unknown",
 					 strerror(errno));
 			c->tracking = c->w != NULL;
@@ -410,6 +424,9 @@ static const char *plural(uint64_t n)
 	return n == 1 ? "" : "s";
 }
 
+/* Time stamps going back by more than this are said (once per file). */
+#define CAPTURE_BACK_JUMP_NS (1000LL * 1000 * 1000)
+
 /* Records that were counted, not used, said once per file so that a
  * damaged capture is never a silent one. */
 static void warn_records(struct capture *c)
@@ -428,10 +445,14 @@ static void warn_records(struct capture *c)
 		msg_warn(cur_path(c), "%llu record%s with more than %u bytes captured: counted as %s",
 			 (unsigned long long)n, plural(n), CAPTURE_MAX_CAPLEN,
 			 reason_name(PP_R_PCAP_CAPLEN_TOO_LARGE));
-	if ((n = k->notes[PP_N_TS_BACKWARDS]) > 0)
-		msg_warn(cur_path(c), "time stamps go backwards %llu time%s, first at packet %llu "
-			 "(the packets are used as they are)", (unsigned long long)n, plural(n),
-			 (unsigned long long)c->back_first);
+	if ((n = k->notes[PP_N_TS_OUT_OF_RANGE]) > 0)
+		msg_warn(cur_path(c), "%llu time stamp%s before 1970 or after 2116, first at packet %llu: "
+			 "taken as the nearest of the two", (unsigned long long)n, plural(n),
+			 (unsigned long long)c->range_first);
+	if ((n = c->back_jumps) > 0)
+		msg_warn(cur_path(c), "time stamps jump back by up to %.3f s, %llu time%s, first at "
+			 "packet %llu (the packets are used as they are)", (double)c->back_max / 1e9,
+			 (unsigned long long)n, plural(n), (unsigned long long)c->back_first);
 }
 
 static void close_file(struct capture *c)
@@ -453,7 +474,7 @@ static void close_file(struct capture *c)
 	{
 		struct stat st;
 
-		if (stat(cur_path(c), &st) == 0 && S_ISREG(st.st_mode))
+		if (stat(open_path(c), &st) == 0 && S_ISREG(st.st_mode))
 			c->bytes_done += (uint64_t)st.st_size;
 	}
 	c->cur++;
@@ -669,8 +690,20 @@ int capture_next(struct capture *c, struct capture_frame *f)
 			continue;
 		}
 		ts = c->walk_reads ? c->wp.ts : tv_ns(&h->ts);
-		if (c->have_ts && ts < c->last_ts && cnt->notes[PP_N_TS_BACKWARDS]++ == 0)
-			c->back_first = cnt->read;
+		if (ts < 0 || ts >= CAPTURE_MAX_TS) {
+			if (cnt->notes[PP_N_TS_OUT_OF_RANGE]++ == 0)
+				c->range_first = cnt->read;
+			ts = ts < 0 ? 0 : CAPTURE_MAX_TS - 1;
+		}
+		if (c->have_ts && ts < c->last_ts) {
+			/* small steps back are normal (multi-queue NICs, GRO):
+			 * counted; a jump is said */
+			cnt->notes[PP_N_TS_BACKWARDS]++;
+			if (c->last_ts - ts > CAPTURE_BACK_JUMP_NS && c->back_jumps++ == 0)
+				c->back_first = cnt->read;
+			if (c->last_ts - ts > c->back_max)
+				c->back_max = c->last_ts - ts;
+		}
 		c->last_ts = ts;
 		c->have_ts = true;
 
@@ -737,7 +770,9 @@ uint64_t capture_input_bytes(const struct capture_input *in)
 	struct stat st;
 
 	for (size_t i = 0; i < in->nfiles; i++) {
-		if (stat(in->files[i], &st) == 0 && S_ISREG(st.st_mode))
+		if (stat(in->spool != NULL && in->spool[i] != NULL ? in->spool[i] : in->files[i],
+			 &st) == 0 &&
+		    S_ISREG(st.st_mode))
 			n += (uint64_t)st.st_size;
 	}
 	return n;

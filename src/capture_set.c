@@ -20,6 +20,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -28,6 +29,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "pktpath/capture.h"
 #include "pktpath/msg.h"
@@ -735,6 +737,68 @@ static void dedupe(struct items *it)
 	it->n = k;
 }
 
+/* A pipe (`zcat p.pcap.gz | pktpath a=/dev/stdin`, or `a=<(...)`) can be
+ * read once, and the analysis reads every input twice (clock sample, then
+ * the stream): it is copied to a temporary file, read instead. Returns the
+ * copy's path, or NULL when path is no pipe or cannot be copied (said). */
+static char *spool_pipe(const char *path)
+{
+	const char *dir = getenv("TMPDIR");
+	char buf[65536], *tmp;
+	struct stat st;
+	int in, out;
+	ssize_t n;
+
+	if (stat(path, &st) < 0 || !S_ISFIFO(st.st_mode))
+		return NULL;
+	in = open(path, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return NULL; /* opening it again says why */
+	tmp = xasprintf("%s/pktpath-pipe-XXXXXX", dir != NULL && *dir ? dir : "/tmp");
+	out = mkstemp(tmp);
+	if (out < 0) {
+		msg_error(path, "cannot copy the pipe to a temporary file (%s): %s", tmp,
+			  strerror(errno));
+		goto fail;
+	}
+	for (;;) {
+		n = read(in, buf, sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		for (ssize_t done = 0, w; done < n; done += w) {
+			w = write(out, buf + done, (size_t)(n - done));
+			if (w < 0 && errno == EINTR) {
+				w = 0;
+			} else if (w < 0) {
+				msg_error(path, "cannot copy the pipe to %s: %s", tmp, strerror(errno));
+				goto fail;
+			}
+		}
+	}
+	if (n < 0) {
+		msg_error(path, "%s", strerror(errno));
+		goto fail;
+	}
+	close(in);
+	if (close(out) < 0) {
+		msg_error(path, "cannot copy the pipe to %s: %s", tmp, strerror(errno));
+		unlink(tmp);
+		free(tmp);
+		return NULL;
+	}
+	return tmp;
+fail:
+	close(in);
+	if (out >= 0) {
+		close(out);
+		unlink(tmp);
+	}
+	free(tmp);
+	return NULL;
+}
+
 int capture_inputs_expand(struct capture_inputs *out, char *const *args, size_t nargs)
 {
 	struct items it = {0};
@@ -759,8 +823,18 @@ int capture_inputs_expand(struct capture_inputs *out, char *const *args, size_t 
 		in->topology = t->topology;
 		in->nfiles = t->n;
 		in->files = xrealloc(NULL, t->n * sizeof *in->files);
-		for (size_t j = 0; j < t->n; j++)
+		in->spool = NULL;
+		for (size_t j = 0; j < t->n; j++) {
+			char *copy = spool_pipe(t->f[j].path);
+
 			in->files[j] = t->f[j].path;
+			if (copy != NULL && in->spool == NULL) {
+				in->spool = xrealloc(NULL, t->n * sizeof *in->spool);
+				memset(in->spool, 0, t->n * sizeof *in->spool);
+			}
+			if (copy != NULL)
+				in->spool[j] = copy;
+		}
 		free(t->f);
 	}
 	free(it.v);
@@ -770,9 +844,15 @@ int capture_inputs_expand(struct capture_inputs *out, char *const *args, size_t 
 void capture_inputs_free(struct capture_inputs *in)
 {
 	for (size_t i = 0; i < in->n; i++) {
-		for (size_t j = 0; j < in->v[i].nfiles; j++)
+		for (size_t j = 0; j < in->v[i].nfiles; j++) {
 			free(in->v[i].files[j]);
+			if (in->v[i].spool != NULL && in->v[i].spool[j] != NULL) {
+				unlink(in->v[i].spool[j]);
+				free(in->v[i].spool[j]);
+			}
+		}
 		free(in->v[i].files);
+		free(in->v[i].spool);
 		free(in->v[i].point);
 		free(in->v[i].node);
 		free(in->v[i].topology);

@@ -129,7 +129,8 @@ static int cmp_entry(const void *x, const void *y)
 /* Orders the conversations by first packet: their ids. */
 int chain_store_seal(struct chain_store *s)
 {
-	qsort(s->v, s->n, sizeof *s->v, cmp_entry);
+	if (s->n > 1) /* s->v is NULL with no conversation: no qsort(NULL, 0) */
+		qsort(s->v, s->n, sizeof *s->v, cmp_entry);
 	s->sorted = true;
 	if (s->spool && fflush(s->spool) != 0)
 		fatal("cannot store the finished conversations (is TMPDIR full?)");

@@ -293,8 +293,8 @@ static int parse_one(struct pp_options *opt, int c, char *arg)
 	case OPT_WINDOW:
 		if (parse_seconds("window", arg, 3600.0, &secs) < 0)
 			return -1;
-		if (secs <= 0) {
-			msg_usage("--window: must be more than 0 seconds");
+		if (secs < 1e-9) {
+			msg_usage("--window: must be at least 1 ns (0.000000001)");
 			return -1;
 		}
 		opt->window_ns = (int64_t)(secs * 1e9);

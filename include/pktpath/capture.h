@@ -15,6 +15,10 @@
 
 #define CAPTURE_NO_IFINDEX UINT32_MAX
 #define CAPTURE_MAX_CAPLEN (256u * 1024u) /* larger caplen values are corrupt records */
+/* Time stamps handed out are in [0, CAPTURE_MAX_TS) ns (1970 to 2116): later
+ * stages subtract clock offsets and add windows without overflowing. Others
+ * are corrupt; they are clamped and noted (pcap.timestamp_out_of_range). */
+#define CAPTURE_MAX_TS ((int64_t)1 << 62)
 
 /* One input after argument expansion. */
 struct capture_input {
@@ -23,6 +27,8 @@ struct capture_input {
 	char **files; /* in capture order (p.pcap, p.pcap0, p.pcap1, ...) */
 	size_t nfiles;
 	char *topology; /* snapshot JSON found next to a bundle's captures, or NULL */
+	char **spool;   /* NULL, or per file: NULL, or the temporary copy of a pipe
+			 * to read instead (files[] keeps the name for messages) */
 };
 
 struct capture_inputs {
@@ -45,9 +51,10 @@ struct capture_frame {
 struct capture;
 
 /* Expands command-line arguments (POINT=FILE, FILE, DIR) into inputs: rotated
- * sets are gathered and ordered, bundle directories walked. Prints one
- * message per problem and goes on with the other arguments; returns 0, or -1
- * when no usable input remains. */
+ * sets are gathered and ordered, bundle directories walked, pipes copied to
+ * temporary files (inputs are read more than once; capture_inputs_free()
+ * removes the copies). Prints one message per problem and goes on with the
+ * other arguments; returns 0, or -1 when no usable input remains. */
 int capture_inputs_expand(struct capture_inputs *out, char *const *args, size_t nargs);
 void capture_inputs_free(struct capture_inputs *in);
 

@@ -79,7 +79,8 @@
 /* Things worth reporting about packets that were still used. */
 #define PP_NOTE_LIST(X)                                                                            \
 	X(PP_N_TS_BACKWARDS, "pcap.timestamp_backwards")                                           \
-	X(PP_N_RECORD_CUT, "pcap.last_record_cut")
+	X(PP_N_RECORD_CUT, "pcap.last_record_cut")                                                 \
+	X(PP_N_TS_OUT_OF_RANGE, "pcap.timestamp_out_of_range")
 
 #define PP_X_ENUM(id, name) id,
 
