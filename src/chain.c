@@ -29,6 +29,11 @@
  * nothing was heard of it for a minute. Memory then follows the live
  * conversations, not the length of the capture. */
 #define IDLE_NS (60LL * 1000 * 1000 * 1000)
+/* Distinct routes and points kept per direction: real paths have a few;
+ * a hostile capture naming a new interface per packet would otherwise make
+ * every packet search all of them. Packets beyond are counted unmatched. */
+#define MAX_ROUTES 64
+#define MAX_HOPSTATS 128
 #define SCAN_NS (250LL * 1000 * 1000)
 
 struct seg_entry {
@@ -238,11 +243,19 @@ static struct conv *conv_new(struct chain *c, uint32_t root, uint32_t anchor,
 	return cv;
 }
 
+/* The per-point statistics of a direction; past MAX_HOPSTATS points a
+ * scratch record that nothing reads. */
 static struct hopstat *hopstat_get(struct dir_agg *d, uint32_t point, uint8_t dir)
 {
+	static _Thread_local struct hopstat spill;
+
 	for (uint32_t i = 0; i < d->nhs; i++) {
 		if (d->hs[i].point == point && d->hs[i].dir == dir)
 			return &d->hs[i];
+	}
+	if (d->nhs == MAX_HOPSTATS) {
+		memset(&spill, 0, sizeof spill);
+		return &spill;
 	}
 	if (d->nhs == d->caphs) {
 		d->caphs = d->caphs ? d->caphs * 2 : 8;
@@ -297,6 +310,8 @@ static struct route *route_get(struct dir_agg *d, const struct route_hop *h, uns
 		if (route_same_key(d->routes[i], h, n))
 			return d->routes[i];
 	}
+	if (d->nroutes == MAX_ROUTES)
+		return NULL;
 	if (d->nroutes == d->caproutes) {
 		d->caproutes = d->caproutes ? d->caproutes * 2 : 4;
 		d->routes = xrealloc(d->routes, d->caproutes * sizeof *d->routes);
@@ -317,11 +332,14 @@ static void dir_merge(struct dir_agg *into, struct dir_agg *d)
 {
 	into->idents += d->idents;
 	into->pieces += d->pieces;
+	into->overflow += d->overflow;
 	for (uint32_t i = 0; i < d->nroutes; i++) {
 		struct route *r = d->routes[i];
 		struct route *t = route_get(into, r->hop, r->n);
 
-		if (t->count == 0 && t->nts == 0)
+		if (!t)
+			into->overflow += r->count;
+		else if (t->count == 0 && t->nts == 0)
 			memcpy(t, r, route_size(r->n));
 		else
 			route_merge(t, r);
@@ -433,8 +451,12 @@ static void fold_route(struct chain *c, struct dir_agg *d, const struct match_ho
 					   h[i].tunnel};
 	}
 	r = route_get(d, rh, n);
-	r->count++;
 	d->pieces++;
+	if (!r) {
+		d->overflow++;
+		return;
+	}
+	r->count++;
 	if (last->ts < r->first_ts)
 		r->first_ts = last->ts;
 	if (last->ts > r->last_ts)

@@ -66,6 +66,7 @@ struct seg_entry;
 struct dir_agg {
 	uint64_t idents;
 	uint64_t pieces;
+	uint64_t overflow; /* packets on routes past MAX_ROUTES (chain.c) */
 	struct route **routes;
 	uint32_t nroutes, caproutes;
 	struct hopstat *hs;

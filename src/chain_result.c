@@ -378,6 +378,7 @@ static void build_dir(struct chain *c, const struct conv *cv, int k, struct chai
 		return;
 	out->present = true;
 	out->packets = d->pieces;
+	out->unmatched = d->overflow; /* their path could not be told */
 	for (uint32_t i = 0; i < d->nhs; i++)
 		out->ncopies += d->hs[i].copies > 0;
 	out->copies = calloc(out->ncopies ? out->ncopies : 1, sizeof *out->copies);

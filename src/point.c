@@ -26,7 +26,7 @@ void point_reg_init(struct point_reg *r)
 	memset(r, 0, sizeof *r);
 	r->cap = POINT_MAX;
 	r->v = calloc(r->cap, sizeof *r->v);
-	if (!r->v)
+	if (!r->v || htab_init(&r->index, 64) < 0)
 		abort();
 }
 
@@ -42,6 +42,7 @@ void point_reg_free(struct point_reg *r)
 	}
 	free(r->v);
 	free(r->keys);
+	htab_free(&r->index);
 	for (size_t i = 0; i < r->nnodes; i++)
 		free(r->nodes[i]);
 	free(r->nodes);
@@ -59,9 +60,19 @@ uint32_t point_node(struct point_reg *r, const char *node)
 	return (uint32_t)r->nnodes++;
 }
 
+static uint64_t key_hash(uint32_t input, uint32_t ifkey)
+{
+	return htab_mix64((uint64_t)input << 32 | ifkey);
+}
+
+/* Hashed: a hostile -i any file may name thousands of interfaces. */
 uint32_t point_find(const struct point_reg *r, uint32_t input, uint32_t ifkey)
 {
-	for (size_t i = 0; i < r->nkeys; i++) {
+	struct htab_iter it;
+	uint32_t i;
+
+	for (int ok = htab_first(&r->index, key_hash(input, ifkey), &it, &i); ok;
+	     ok = htab_next(&r->index, &it, &i)) {
 		if (r->keys[i].input == input && r->keys[i].ifkey == ifkey)
 			return r->keys[i].point;
 	}
@@ -94,6 +105,8 @@ uint32_t point_get(struct point_reg *r, uint32_t input, uint32_t ifkey, const ch
 		r->capkeys = r->capkeys ? r->capkeys * 2 : 16;
 		r->keys = xrealloc(r->keys, r->capkeys * sizeof *r->keys);
 	}
+	if (htab_put(&r->index, key_hash(input, ifkey), (uint32_t)r->nkeys) < 0)
+		abort();
 	r->keys[r->nkeys++] = (struct point_key){input, ifkey, id};
 	return id;
 }

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "pktpath/chain.h"
+#include "pktpath/htab.h"
 
 #define POINT_BASE UINT32_MAX           /* the input's own point */
 /* The registry never moves its entries: the reading thread adds points
@@ -28,6 +29,7 @@ struct point_reg {
 		uint32_t input, ifkey, point;
 	} *keys;
 	size_t nkeys, capkeys;
+	struct htab index; /* hash of (input, ifkey) -> keys[] */
 	char **nodes;
 	size_t nnodes;
 };
