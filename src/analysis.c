@@ -496,6 +496,8 @@ static int load_topologies(struct run *r)
 
 static int setup(struct run *r)
 {
+	if (r->opt->filter && capture_filter_check(r->opt->filter) < 0)
+		return -1;
 	if (capture_inputs_expand(&r->inputs, r->opt->inputs, r->opt->ninputs) < 0)
 		return -1;
 	if (load_topologies(r) < 0)

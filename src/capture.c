@@ -360,6 +360,24 @@ static size_t link_get(struct capture *c, int dlt, uint32_t snaplen, pcap_t *p, 
 	return c->nli++;
 }
 
+int capture_filter_check(const char *bpf)
+{
+	pcap_t *p = pcap_open_dead_with_tstamp_precision(DLT_EN10MB, 262144,
+							 PCAP_TSTAMP_PRECISION_NANO);
+	struct bpf_program prog;
+	int rc;
+
+	if (!p)
+		return 0; /* no memory: the files will say */
+	rc = pcap_compile(p, &prog, bpf, 1, PCAP_NETMASK_UNKNOWN);
+	if (rc == 0)
+		pcap_freecode(&prog);
+	else
+		msg_usage("-f: '%s' does not compile: %s", bpf, pcap_geterr(p));
+	pcap_close(p);
+	return rc == 0 ? 0 : -1;
+}
+
 /* Opens files from c->cur on until one opens; false when none is left. */
 static bool open_file(struct capture *c)
 {

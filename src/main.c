@@ -81,6 +81,10 @@ int main(int argc, char **argv)
 		return rc > 0 ? PP_EXIT_OK : PP_EXIT_USAGE;
 	}
 	ro = (struct report_opts){want_color(opt.color), opt.limit, opt.conversation};
+	if (report_opts_check(&ro) < 0) {
+		cli_free(&opt);
+		return PP_EXIT_USAGE;
+	}
 	/* reports write many small pieces: one large buffer keeps that cheap */
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	/* a saved result that cannot be used fails before a long analysis */

@@ -104,6 +104,18 @@ static int cmp_interest(const void *x, const void *y)
 	return (a->idx > b->idx) - (a->idx < b->idx);
 }
 
+int report_opts_check(const struct report_opts *o)
+{
+	struct addr_filter f;
+
+	if (o->conversation && parse_filter(o->conversation, &f) < 0) {
+		msg_usage("--conversation: '%s' is not ADDR, ADDR:PORT or [ADDR]:PORT",
+			  o->conversation);
+		return -1;
+	}
+	return 0;
+}
+
 const struct chain_conv *report_conv(const struct report_view *v, size_t i)
 {
 	return chain_result_conv(v->r, v->idx[i]);

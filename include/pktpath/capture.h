@@ -78,6 +78,10 @@ const char *capture_iface_name(const struct capture *c, size_t file, uint32_t if
  * file is being read, all of them once it has been read; 0 for pcap files. */
 uint32_t capture_iface_count(const struct capture *c, size_t file);
 
+/* Whether a BPF expression compiles (for Ethernet, as tcpdump would check
+ * it): -1 after a usage message naming the option when it does not. */
+int capture_filter_check(const char *bpf);
+
 /* Link type name of a DLT, for messages ("EN10MB", "LINUX_SLL2"). */
 const char *capture_dlt_name(int dlt);
 

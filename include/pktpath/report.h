@@ -25,6 +25,10 @@ struct report_view {
 /* The i-th conversation of the view; valid until 8 further loads. */
 const struct chain_conv *report_conv(const struct report_view *v, size_t i);
 
+/* Checks the report options before the analysis reads anything: -1 (after
+ * a usage message) when the --conversation value is bad. */
+int report_opts_check(const struct report_opts *o);
+
 /* Returns -1 (after a usage message) when the --conversation value is bad. */
 int report_view_make(struct report_view *v, const struct chain_result *r,
 		     const struct report_opts *o);
