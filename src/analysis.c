@@ -47,7 +47,7 @@ struct source {
 /* What the topology says about a point, looked up once per point. */
 struct point_topo {
 	bool looked_up;
-	bool bridge;    /* a bridge device: it receives copies of bridged frames */
+	bool bridge; /* a bridge device: it receives copies of bridged frames */
 	uint8_t mac[6];
 };
 
@@ -97,7 +97,7 @@ static void point_clock(struct run *r, uint32_t p)
 /* The point a decoded packet belongs to: one per interface for inputs that
  * carry interface identities. */
 static uint32_t assign_point(struct run *r, struct source *s, const struct capture_frame *f,
-			     const struct pp_obs *o)
+                             const struct pp_obs *o)
 {
 	uint32_t ifkey;
 	const char *ifname = NULL;
@@ -126,8 +126,7 @@ static uint32_t assign_point(struct run *r, struct source *s, const struct captu
 		snprintf(name, sizeof name, "%s/%s", s->in->node, ifname);
 	else
 		snprintf(name, sizeof name, "%s/if%u", s->in->node, ifkey & ~POINT_PCAPNG_IF);
-	p = point_get(&r->points, s->input, ifkey, name, s->in->node, s->in->files,
-		      s->in->nfiles);
+	p = point_get(&r->points, s->input, ifkey, name, s->in->node, s->in->files, s->in->nfiles);
 	point_clock(r, p);
 	return p;
 }
@@ -265,7 +264,7 @@ static void sample_clocks(struct run *r)
 			     k++) {
 				if (match_key_strong(&s->next))
 					clock_add(r->clock, match_key(&s->next), s->node,
-						  s->next.ts, s->next.ttl);
+					          s->next.ts, s->next.ttl);
 			}
 			source_close(s);
 		}
@@ -280,7 +279,6 @@ static void sample_clocks(struct run *r)
 }
 
 /* ---- pass 2: the merge ---------------------------------------------------- */
-
 
 static void drain(struct run *r, int64_t now)
 {
@@ -299,7 +297,7 @@ static void progress(const struct run *r, uint64_t total)
 
 	for (size_t i = 0; i < r->nsrc; i++)
 		done += r->src[i].cap ? capture_bytes_read(r->src[i].cap)
-				      : capture_input_bytes(r->src[i].in);
+		                      : capture_input_bytes(r->src[i].in);
 	msg_progress_bytes("reading captures", done, total);
 }
 
@@ -314,7 +312,7 @@ static void progress(const struct run *r, uint64_t total)
  */
 
 #define BATCH_OBS 1024
-#define NBATCH 8
+#define NBATCH    8
 
 struct batch {
 	size_t n;
@@ -324,9 +322,9 @@ struct batch {
 struct handoff {
 	pthread_mutex_t mu;
 	pthread_cond_t filled, emptied;
-	struct batch *b;     /* NBATCH batches */
-	size_t head, count;  /* ring: next to take, batches waiting */
-	bool done;           /* the reader has published its last batch */
+	struct batch *b;    /* NBATCH batches */
+	size_t head, count; /* ring: next to take, batches waiting */
+	bool done;          /* the reader has published its last batch */
 };
 
 struct reader_arg {
@@ -438,8 +436,8 @@ static void point_seen(struct run *r, const struct pp_obs *o)
 static void stream(struct run *r)
 {
 	struct handoff h = {.mu = PTHREAD_MUTEX_INITIALIZER,
-			    .filled = PTHREAD_COND_INITIALIZER,
-			    .emptied = PTHREAD_COND_INITIALIZER};
+	                    .filled = PTHREAD_COND_INITIALIZER,
+	                    .emptied = PTHREAD_COND_INITIALIZER};
 	struct reader_arg a = {r, &h};
 	struct batch *b;
 	pthread_t t;
@@ -515,7 +513,7 @@ static int setup(struct run *r)
 		if (!s->counts)
 			abort();
 		s->base_point = point_get(&r->points, s->input, POINT_BASE, s->in->point,
-					  s->in->node, s->in->files, s->in->nfiles);
+		                          s->in->node, s->in->files, s->in->nfiles);
 		s->node = r->points.v[s->base_point].node_id;
 	}
 	r->clock = clock_new((uint32_t)r->points.nnodes);
@@ -535,9 +533,13 @@ static void fill_result(struct run *r, struct chain_result *out)
 	for (size_t n = 0; n < out->nnodes; n++) {
 		const struct clock_node_result *c = clock_result(r->clock, (uint32_t)n);
 
-		out->nodes[n] = (struct chain_node){strdup(r->points.nodes[n]), c->offset_ns,
-						    c->estimated, c->manual, c->via,
-						    c->pairs_to, c->pairs_from};
+		out->nodes[n] = (struct chain_node){strdup(r->points.nodes[n]),
+		                                    c->offset_ns,
+		                                    c->estimated,
+		                                    c->manual,
+		                                    c->via,
+		                                    c->pairs_to,
+		                                    c->pairs_from};
 	}
 	/* the points and the topology move into the result */
 	out->topo = r->topo;
@@ -589,8 +591,9 @@ int analysis_run(const struct pp_options *opt, struct chain_result *out)
 	decode_cfg_from_options(&r.dcfg, opt);
 	if (flow_init(&r.flows) < 0)
 		abort();
-	if (setup(&r) == 0 && (!opt->write_pcapng || (r.notes = pcapng_notes_new(
-							     opt->write_pcapng, &r.points, &r.flows)))) {
+	if (setup(&r) == 0 &&
+	    (!opt->write_pcapng ||
+	     (r.notes = pcapng_notes_new(opt->write_pcapng, &r.points, &r.flows)))) {
 		sample_clocks(&r);
 		r.match = match_new(&r.flows, opt->window_ns);
 		r.chain = chain_new(&r.flows, r.match, opt->window_ns);

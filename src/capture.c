@@ -60,14 +60,14 @@ struct capture {
 	struct pp_counts *counts;
 	struct ifnames *ifn; /* one per file */
 
-	size_t cur;       /* file being read, or next to open; in->nfiles at the end */
-	bool open;        /* cur is open */
+	size_t cur; /* file being read, or next to open; in->nfiles at the end */
+	bool open;  /* cur is open */
 	enum capture_kind kind;
-	pcap_t *p;              /* libpcap reads (NULL once the walker reads) */
-	struct pcapng_walk *w;  /* pcapng walker, or NULL */
-	bool tracking;          /* walker in step with libpcap */
-	bool walk_reads;        /* libpcap gave up, the walker reads the packets */
-	bool pending;           /* walker packet read ahead, not handed out yet */
+	pcap_t *p;             /* libpcap reads (NULL once the walker reads) */
+	struct pcapng_walk *w; /* pcapng walker, or NULL */
+	bool tracking;         /* walker in step with libpcap */
+	bool walk_reads;       /* libpcap gave up, the walker reads the packets */
+	bool pending;          /* walker packet read ahead, not handed out yet */
 	int pending_rc;
 	struct pcapng_pkt wp;
 
@@ -80,12 +80,12 @@ struct capture {
 	int64_t last_ts;
 	bool have_ts;
 	uint64_t recno;
-	uint64_t back_first; /* packet of the current file where time first jumped back */
-	uint64_t back_jumps; /* and how often, by more than CAPTURE_BACK_JUMP_NS */
-	int64_t back_max;    /* the largest jump back (ns) */
+	uint64_t back_first;  /* packet of the current file where time first jumped back */
+	uint64_t back_jumps;  /* and how often, by more than CAPTURE_BACK_JUMP_NS */
+	int64_t back_max;     /* the largest jump back (ns) */
 	uint64_t range_first; /* and where a time stamp was first out of range */
-	bool refused;        /* libpcap stopped on a record counted as too large */
-	uint64_t bytes_done; /* sizes of the files read to their end */
+	bool refused;         /* libpcap stopped on a record counted as too large */
+	uint64_t bytes_done;  /* sizes of the files read to their end */
 	char errbuf[PCAP_ERRBUF_SIZE];
 };
 
@@ -234,8 +234,9 @@ static void explain_open_failure(const char *path, const char *shown, const char
 	if (n >= 4 && capture_magic_kind(h) == CAPTURE_KIND_PCAP && st.st_size < 24) {
 		msg_error(shown, "truncated file header (%lld of 24 bytes)", (long long)st.st_size);
 	} else if (n >= 4 && capture_magic_kind(h) == CAPTURE_KIND_PCAPNG && st.st_size < 28) {
-		msg_error(shown, "truncated file header (%lld bytes, a pcapng section header has 28)",
-			  (long long)st.st_size);
+		msg_error(shown,
+		          "truncated file header (%lld bytes, a pcapng section header has 28)",
+		          (long long)st.st_size);
 	} else if (n >= 4 && capture_magic_kind(h) != CAPTURE_KIND_OTHER) {
 		msg_error(shown, "%s", pcap_err);
 	} else {
@@ -252,7 +253,10 @@ static void explain_open_failure(const char *path, const char *shown, const char
 			hint = " (it is gzip-compressed: decompress it first)";
 		else if (memcmp(h, "BZh", 3) == 0)
 			hint = " (it is bzip2-compressed: decompress it first)";
-		else if (n >= 6 && memcmp(h, "\xfd" "7zXZ\0", 6) == 0)
+		else if (n >= 6 && memcmp(h,
+		                          "\xfd"
+		                          "7zXZ\0",
+		                          6) == 0)
 			hint = " (it is xz-compressed: decompress it first)";
 		else if (memcmp(h, "\x28\xb5\x2f\xfd", 4) == 0)
 			hint = " (it is zstd-compressed: decompress it first)";
@@ -333,27 +337,28 @@ static size_t link_get(struct capture *c, int dlt, uint32_t snaplen, pcap_t *p, 
 		const char *n = capture_iface_name(c, c->cur, iface);
 
 		snprintf(where, sizeof where, "interface %u%s%s%s: ", iface, n ? " (" : "",
-			 n ? n : "", n ? ")" : "");
+		         n ? n : "", n ? ")" : "");
 	}
 	if (!li->supported) {
-		msg_error(cur_path(c), "%sunsupported link type %s (%d): its packets are counted as %s",
-			  where, capture_dlt_name(dlt), dlt, reason_name(PP_R_LINK_UNSUPPORTED));
+		msg_error(cur_path(c),
+		          "%sunsupported link type %s (%d): its packets are counted as %s", where,
+		          capture_dlt_name(dlt), dlt, reason_name(PP_R_LINK_UNSUPPORTED));
 	} else if (c->bpf != NULL) {
 		pcap_t *dead = NULL;
 		int rc;
 
 		if (p == NULL)
 			p = dead = pcap_open_dead_with_tstamp_precision(dlt, (int)snaplen,
-									PCAP_TSTAMP_PRECISION_NANO);
+			                                                PCAP_TSTAMP_PRECISION_NANO);
 		rc = p != NULL ? pcap_compile(p, &li->prog, c->bpf, 1, PCAP_NETMASK_UNKNOWN) : -1;
 		li->filter = rc == 0 ? 1 : -1;
 		if (rc != 0)
 			msg_error(cur_path(c),
-				  "%sfilter '%s' does not compile for link type %s (%d): %s; "
-				  "its packets are counted as %s",
-				  where, c->bpf, capture_dlt_name(dlt), dlt,
-				  p != NULL ? pcap_geterr(p) : "out of memory",
-				  reason_name(PP_R_PCAP_FILTERED));
+			          "%sfilter '%s' does not compile for link type %s (%d): %s; "
+			          "its packets are counted as %s",
+			          where, c->bpf, capture_dlt_name(dlt), dlt,
+			          p != NULL ? pcap_geterr(p) : "out of memory",
+			          reason_name(PP_R_PCAP_FILTERED));
 		if (dead != NULL)
 			pcap_close(dead);
 	}
@@ -362,8 +367,8 @@ static size_t link_get(struct capture *c, int dlt, uint32_t snaplen, pcap_t *p, 
 
 int capture_filter_check(const char *bpf)
 {
-	pcap_t *p = pcap_open_dead_with_tstamp_precision(DLT_EN10MB, 262144,
-							 PCAP_TSTAMP_PRECISION_NANO);
+	pcap_t *p =
+	    pcap_open_dead_with_tstamp_precision(DLT_EN10MB, 262144, PCAP_TSTAMP_PRECISION_NANO);
 	struct bpf_program prog;
 	int rc;
 
@@ -389,7 +394,7 @@ static bool open_file(struct capture *c)
 		if (kind < 0)
 			continue;
 		c->p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO,
-								c->errbuf);
+		                                               c->errbuf);
 		if (c->p == NULL) {
 			explain_open_failure(path, shown, c->errbuf);
 			continue;
@@ -406,13 +411,14 @@ static bool open_file(struct capture *c)
 		if (kind == CAPTURE_KIND_PCAPNG && regular) {
 			c->w = pcapng_walk_open(path, CAPTURE_MAX_CAPLEN);
 			if (c->w == NULL)
-				msg_warn(shown, "cannot follow pcapng interfaces (%s): "
-					       "interface and direction unknown",
-					 strerror(errno));
+				msg_warn(shown,
+				         "cannot follow pcapng interfaces (%s): "
+				         "interface and direction unknown",
+				         strerror(errno));
 			c->tracking = c->w != NULL;
 		}
 		c->file_li = link_get(c, pcap_datalink(c->p), (uint32_t)pcap_snapshot(c->p), c->p,
-				      CAPTURE_NO_IFINDEX);
+		                      CAPTURE_NO_IFINDEX);
 		return true;
 	}
 	return false;
@@ -453,24 +459,29 @@ static void warn_records(struct capture *c)
 	uint64_t n;
 
 	if ((n = k->ignored[PP_R_PCAP_CAPLEN_OVER_LEN]) > 0)
-		msg_warn(cur_path(c), "%llu record%s with more bytes captured than the packet had "
-			 "(caplen > len): counted as %s", (unsigned long long)n, plural(n),
-			 reason_name(PP_R_PCAP_CAPLEN_OVER_LEN));
+		msg_warn(cur_path(c),
+		         "%llu record%s with more bytes captured than the packet had "
+		         "(caplen > len): counted as %s",
+		         (unsigned long long)n, plural(n), reason_name(PP_R_PCAP_CAPLEN_OVER_LEN));
 	if ((n = k->ignored[PP_R_PCAP_CAPLEN_ZERO]) > 0)
 		msg_warn(cur_path(c), "%llu record%s without a captured byte: counted as %s",
-			 (unsigned long long)n, plural(n), reason_name(PP_R_PCAP_CAPLEN_ZERO));
+		         (unsigned long long)n, plural(n), reason_name(PP_R_PCAP_CAPLEN_ZERO));
 	if ((n = k->ignored[PP_R_PCAP_CAPLEN_TOO_LARGE] - c->refused) > 0)
-		msg_warn(cur_path(c), "%llu record%s with more than %u bytes captured: counted as %s",
-			 (unsigned long long)n, plural(n), CAPTURE_MAX_CAPLEN,
-			 reason_name(PP_R_PCAP_CAPLEN_TOO_LARGE));
+		msg_warn(cur_path(c),
+		         "%llu record%s with more than %u bytes captured: counted as %s",
+		         (unsigned long long)n, plural(n), CAPTURE_MAX_CAPLEN,
+		         reason_name(PP_R_PCAP_CAPLEN_TOO_LARGE));
 	if ((n = k->notes[PP_N_TS_OUT_OF_RANGE]) > 0)
-		msg_warn(cur_path(c), "%llu time stamp%s before 1970 or after 2116, first at packet %llu: "
-			 "taken as the nearest of the two", (unsigned long long)n, plural(n),
-			 (unsigned long long)c->range_first);
+		msg_warn(cur_path(c),
+		         "%llu time stamp%s before 1970 or after 2116, first at packet %llu: "
+		         "taken as the nearest of the two",
+		         (unsigned long long)n, plural(n), (unsigned long long)c->range_first);
 	if ((n = c->back_jumps) > 0)
-		msg_warn(cur_path(c), "time stamps jump back by up to %.3f s, %llu time%s, first at "
-			 "packet %llu (the packets are used as they are)", (double)c->back_max / 1e9,
-			 (unsigned long long)n, plural(n), (unsigned long long)c->back_first);
+		msg_warn(cur_path(c),
+		         "time stamps jump back by up to %.3f s, %llu time%s, first at "
+		         "packet %llu (the packets are used as they are)",
+		         (double)c->back_max / 1e9, (unsigned long long)n, plural(n),
+		         (unsigned long long)c->back_first);
 }
 
 static void close_file(struct capture *c)
@@ -499,7 +510,7 @@ static void close_file(struct capture *c)
 }
 
 struct capture *capture_open(const struct capture_input *in, const char *bpf,
-			     struct pp_counts *counts)
+                             struct pp_counts *counts)
 {
 	struct capture *c;
 
@@ -533,9 +544,9 @@ struct capture *capture_open(const struct capture_input *in, const char *bpf,
 static void lose_track(struct capture *c, const char *why)
 {
 	msg_warn(cur_path(c),
-		 "cannot follow pcapng interfaces from packet %llu on (%s): interface and "
-		 "direction unknown for the rest of the file",
-		 (unsigned long long)c->counts[c->cur].read + 1, why);
+	         "cannot follow pcapng interfaces from packet %llu on (%s): interface and "
+	         "direction unknown for the rest of the file",
+	         (unsigned long long)c->counts[c->cur].read + 1, why);
 	c->tracking = false;
 }
 
@@ -544,8 +555,9 @@ static void record_cut(struct capture *c)
 	struct pp_counts *cnt = &c->counts[c->cur];
 
 	cnt->notes[PP_N_RECORD_CUT]++;
-	msg_warn(cur_path(c), "capture ends mid-record after %llu packets (the last record is cut short)",
-		 (unsigned long long)cnt->read);
+	msg_warn(cur_path(c),
+	         "capture ends mid-record after %llu packets (the last record is cut short)",
+	         (unsigned long long)cnt->read);
 }
 
 /* libpcap stopped on a pcap record header it would not read: count the
@@ -599,7 +611,7 @@ static bool pcap_stopped(struct capture *c, int rc)
 		record_cut(c);
 	} else {
 		msg_error(cur_path(c), "%s (after %llu packets; the rest of the file is not read)",
-			  pcap_geterr(c->p), (unsigned long long)c->counts[c->cur].read);
+		          pcap_geterr(c->p), (unsigned long long)c->counts[c->cur].read);
 		count_refused_record(c);
 	}
 	return false;
@@ -622,7 +634,7 @@ static bool walk_packet(struct capture *c)
 		record_cut(c);
 	else if (rc != PCAPNG_WALK_END)
 		msg_error(cur_path(c), "%s (after %llu packets; the rest of the file is not read)",
-			  pcapng_walk_error(c->w), (unsigned long long)c->counts[c->cur].read);
+		          pcapng_walk_error(c->w), (unsigned long long)c->counts[c->cur].read);
 	return false;
 }
 
@@ -653,8 +665,9 @@ int capture_next(struct capture *c, struct capture_frame *f)
 
 				rc = pcapng_walk_next(c->w, wp, false);
 				if (rc != PCAPNG_WALK_PACKET)
-					lose_track(c, rc == PCAPNG_WALK_END ? "the walk ended first"
-									  : pcapng_walk_error(c->w));
+					lose_track(c, rc == PCAPNG_WALK_END
+					                  ? "the walk ended first"
+					                  : pcapng_walk_error(c->w));
 				else if (wp->caplen != h->caplen || wp->len != h->len)
 					lose_track(c, "the walk and libpcap disagree on lengths");
 				else {
@@ -743,7 +756,8 @@ const char *capture_iface_name(const struct capture *c, size_t file, uint32_t if
 	if (c == NULL || file >= c->in->nfiles)
 		return NULL;
 	if (file == c->cur && c->open) {
-		const struct pcapng_iface *ifc = c->w != NULL ? pcapng_walk_iface(c->w, ifindex) : NULL;
+		const struct pcapng_iface *ifc =
+		    c->w != NULL ? pcapng_walk_iface(c->w, ifindex) : NULL;
 
 		if (ifc == NULL)
 			return NULL;
@@ -789,7 +803,7 @@ uint64_t capture_input_bytes(const struct capture_input *in)
 
 	for (size_t i = 0; i < in->nfiles; i++) {
 		if (stat(in->spool != NULL && in->spool[i] != NULL ? in->spool[i] : in->files[i],
-			 &st) == 0 &&
+		         &st) == 0 &&
 		    S_ISREG(st.st_mode))
 			n += (uint64_t)st.st_size;
 	}

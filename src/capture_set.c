@@ -249,12 +249,11 @@ static size_t finish_set(const char *setpath, struct piece *p, size_t n)
 		if (p[i].zero_padded && p[i].width > width)
 			width = p[i].width;
 	for (size_t i = 0; i < n; i++) {
-		bool keep = p[i].num < 0 ||
-			    (width > 0 ? p[i].width == width : !p[i].zero_padded);
+		bool keep = p[i].num < 0 || (width > 0 ? p[i].width == width : !p[i].zero_padded);
 
 		if (!keep) {
-			msg_warn(p[i].path, "not numbered like the rest of rotated set %s: left out",
-				 setpath);
+			msg_warn(p[i].path,
+			         "not numbered like the rest of rotated set %s: left out", setpath);
 			free(p[i].path);
 			continue;
 		}
@@ -293,7 +292,7 @@ static size_t finish_set(const char *setpath, struct piece *p, size_t n)
 				continue;
 			}
 			s = xasprintf("%s%s%s%0*ld", list ? list : "", list ? ", " : "",
-				      base_name(setpath), (int)width, num);
+			              base_name(setpath), (int)width, num);
 			free(list);
 			list = s;
 			listed++;
@@ -301,7 +300,7 @@ static size_t finish_set(const char *setpath, struct piece *p, size_t n)
 	}
 	if (missing > 0)
 		msg_warn(setpath, "rotated set is missing %zu piece%s: %s%s", missing,
-			 missing == 1 ? "" : "s", list, missing > MISSING_LISTED ? ", ..." : "");
+		         missing == 1 ? "" : "s", list, missing > MISSING_LISTED ? ", ..." : "");
 	free(list);
 	for (size_t i = 0; i < n; i++)
 		p[i].have_ts = capture_file_first_ts(p[i].path, &p[i].ts) == 0;
@@ -350,8 +349,7 @@ static struct piece *expand_set(const char *path, size_t *np)
 
 		if (strncmp(e->d_name, name, set_len) != 0)
 			continue;
-		if (e->d_name[set_len] != 0 &&
-		    (!piece_name(e->d_name, &sl) || sl != set_len))
+		if (e->d_name[set_len] != 0 && (!piece_name(e->d_name, &sl) || sl != set_len))
 			continue;
 		full = xasprintf("%.*s%s", (int)dirlen, path, e->d_name);
 		if (stat(full, &st) < 0 || !S_ISREG(st.st_mode)) {
@@ -419,7 +417,7 @@ static void add_file_arg(struct items *it, const char *point, const char *path)
 			t->f[i].dev = st.st_dev;
 			t->f[i].ino = st.st_ino;
 			t->f[i].named = stat(path, &pst) == 0 && pst.st_dev == st.st_dev &&
-					pst.st_ino == st.st_ino;
+			                pst.st_ino == st.st_ino;
 		}
 	}
 	free(p);
@@ -428,8 +426,8 @@ static void add_file_arg(struct items *it, const char *point, const char *path)
 /* ---- bundles ------------------------------------------------------------------ */
 
 struct found {
-	char *rel;  /* path below the bundle, "node1/pod/eth0.pcap" */
-	char *full; /* path to open */
+	char *rel;      /* path below the bundle, "node1/pod/eth0.pcap" */
+	char *full;     /* path to open */
 	size_t set_len; /* length of rel up to the end of the set's first file name */
 	bool piece;
 };
@@ -473,7 +471,7 @@ static void walk_node(struct founds *fs, const char *full, const char *rel, int 
 			if (depth < BUNDLE_MAX_DEPTH)
 				walk_node(fs, f, r, depth + 1);
 		} else if (stat(f, &st) == 0 && S_ISREG(st.st_mode) &&
-			   capture_file_kind(f) > CAPTURE_KIND_OTHER) {
+		           capture_file_kind(f) > CAPTURE_KIND_OTHER) {
 			struct found *x;
 			const char *nm = base_name(r);
 			size_t sl;
@@ -527,8 +525,9 @@ static void add_bundle(struct items *it, const char *dir)
 			/* files at the top belong to no node */
 			if (stat(node, &st) == 0 && S_ISREG(st.st_mode) &&
 			    capture_file_kind(node) > CAPTURE_KIND_OTHER)
-				msg_warn(node, "a capture at the top of a bundle belongs to no node "
-					       "(put it in a node folder): left out");
+				msg_warn(node,
+				         "a capture at the top of a bundle belongs to no node "
+				         "(put it in a node folder): left out");
 			free(node);
 			continue;
 		}
@@ -557,13 +556,13 @@ static void add_bundle(struct items *it, const char *dir)
 			while (j < fs.n && fs.v[j].set_len == fs.v[i].set_len &&
 			       strncmp(fs.v[j].rel, fs.v[i].rel, fs.v[i].set_len) == 0 &&
 			       (fs.v[i].piece || fs.v[j].piece ||
-				strcmp(fs.v[j].rel, fs.v[i].rel) == 0))
+			        strcmp(fs.v[j].rel, fs.v[i].rel) == 0))
 				j++;
 			setrel = xstrndup(fs.v[i].rel, fs.v[i].set_len);
 			p = xrealloc(NULL, (j - i) * sizeof *p);
 			for (size_t k = i; k < j; k++) {
 				piece_set(&p[np++], fs.v[k].full, base_name(fs.v[k].rel),
-					  fs.v[k].set_len - dl);
+				          fs.v[k].set_len - dl);
 				free(fs.v[k].rel);
 			}
 			if (np > 1 || p[0].num >= 0) {
@@ -653,7 +652,7 @@ static void add_arg(struct items *it, const char *arg)
 			msg_error(file, "%s", strerror(fe));
 		else if (exists && S_ISDIR(st.st_mode))
 			msg_error(file, "is a directory: a point is given a capture file (a bundle "
-					"directory is given alone)");
+			                "directory is given alone)");
 		else
 			add_file_arg(it, point, file);
 		free(point);
@@ -713,11 +712,13 @@ static void dedupe(struct items *it)
 			}
 			/* one line, also for a whole rotated set given twice */
 			if (ndup == 1)
-				msg_error(dup_path, "given twice, as %s and %s", dup1->point, t->point);
+				msg_error(dup_path, "given twice, as %s and %s", dup1->point,
+				          t->point);
 			else if (ndup > 1)
-				msg_error(dup_path, "given twice, as %s and %s (and %zu more files of "
-						    "its rotated set)",
-					  dup1->point, t->point, ndup - 1);
+				msg_error(dup_path,
+				          "given twice, as %s and %s (and %zu more files of "
+				          "its rotated set)",
+				          dup1->point, t->point, ndup - 1);
 			free(dup_path);
 			t->n = m;
 			drop = m == 0;
@@ -725,7 +726,7 @@ static void dedupe(struct items *it)
 		for (size_t j = 0; j < k && !drop; j++)
 			if (strcmp(it->v[j].point, t->point) == 0) {
 				msg_error(t->point, "two inputs have this point name (%s, %s)",
-					  it->v[j].f[0].path, t->f[0].path);
+				          it->v[j].f[0].path, t->f[0].path);
 				drop = true;
 			}
 		if (drop) {
@@ -758,7 +759,7 @@ static char *spool_pipe(const char *path)
 	out = mkstemp(tmp);
 	if (out < 0) {
 		msg_error(path, "cannot copy the pipe to a temporary file (%s): %s", tmp,
-			  strerror(errno));
+		          strerror(errno));
 		goto fail;
 	}
 	for (;;) {
@@ -772,7 +773,8 @@ static char *spool_pipe(const char *path)
 			if (w < 0 && errno == EINTR) {
 				w = 0;
 			} else if (w < 0) {
-				msg_error(path, "cannot copy the pipe to %s: %s", tmp, strerror(errno));
+				msg_error(path, "cannot copy the pipe to %s: %s", tmp,
+				          strerror(errno));
 				goto fail;
 			}
 		}

@@ -32,12 +32,12 @@
 /* Distinct routes and points kept per direction: real paths have a few;
  * a hostile capture naming a new interface per packet would otherwise make
  * every packet search all of them. Packets beyond are counted unmatched. */
-#define MAX_ROUTES 64
+#define MAX_ROUTES   64
 #define MAX_HOPSTATS 128
-#define SCAN_NS (250LL * 1000 * 1000)
+#define SCAN_NS      (250LL * 1000 * 1000)
 
 struct seg_entry {
-	struct seg_entry *qnext; /* global FIFO in arrival order */
+	struct seg_entry *qnext;  /* global FIFO in arrival order */
 	struct seg_entry *parent; /* union-find over overlapping segments */
 	uint32_t conv;
 	uint8_t dir;
@@ -74,7 +74,7 @@ struct chain *chain_new(struct flow_table *flows, const struct match *m, int64_t
 }
 
 void chain_set_env(struct chain *c, struct chain_point *const *points, const size_t *npoints,
-		   const struct topo *topo)
+                   const struct topo *topo)
 {
 	c->env = (struct chain_env){points, npoints, topo};
 }
@@ -223,7 +223,7 @@ static int conv_dir(struct chain *c, const struct conv *cv, uint32_t t)
 }
 
 static struct conv *conv_new(struct chain *c, uint32_t root, uint32_t anchor,
-			     const struct match_ident *id)
+                             const struct match_ident *id)
 {
 	struct conv *cv = calloc(1, sizeof *cv);
 
@@ -387,7 +387,7 @@ static void dir_merge(struct dir_agg *into, struct dir_agg *d)
 		if (into->npending == into->cappending) {
 			into->cappending = into->cappending ? into->cappending * 2 : 16;
 			into->pending =
-				xrealloc(into->pending, into->cappending * sizeof *into->pending);
+			    xrealloc(into->pending, into->cappending * sizeof *into->pending);
 		}
 		into->pending[into->npending++] = d->pending[i];
 	}
@@ -440,15 +440,14 @@ static void link_tuples(struct chain *c, uint32_t with, uint32_t t, int parity)
 /* ---- folding ------------------------------------------------------------ */
 
 static void fold_route(struct chain *c, struct dir_agg *d, const struct match_hop *h, unsigned n,
-		       uint8_t tcp_flags)
+                       uint8_t tcp_flags)
 {
 	struct route_hop rh[MATCH_MAX_HOPS];
 	const struct match_hop *last = &h[n - 1];
 	struct route *r;
 
 	for (unsigned i = 0; i < n; i++) {
-		rh[i] = (struct route_hop){h[i].point, h[i].dir, h[i].ttl, h[i].tuple,
-					   h[i].tunnel};
+		rh[i] = (struct route_hop){h[i].point, h[i].dir, h[i].ttl, h[i].tuple, h[i].tunnel};
 	}
 	r = route_get(d, rh, n);
 	d->pieces++;
@@ -501,7 +500,7 @@ static void note_transport(struct chain *c, struct dir_agg *d, const struct matc
 	}
 	if (id->proto != 6 || (id->flags & PP_OBS_FRAG_LATER)) {
 		d->echo_request |= (id->proto == 1 && id->icmp_type == 8) ||
-				   (id->proto == 58 && id->icmp_type == 128);
+		                   (id->proto == 58 && id->icmp_type == 128);
 		d->n_other++;
 		return;
 	}
@@ -594,9 +593,11 @@ static void attach_answer(struct chain *c, const struct match_ident *id)
 		if (d->nans == MAX_ANSWERS)
 			return;
 		a = &d->ans[d->nans++];
-		*a = (struct answer_agg){.type = id->icmp_type, .code = id->icmp_code,
-					 .mtu = id->mtu, .from = from,
-					 .point = id->hops[0].point};
+		*a = (struct answer_agg){.type = id->icmp_type,
+		                         .code = id->icmp_code,
+		                         .mtu = id->mtu,
+		                         .from = from,
+		                         .point = id->hops[0].point};
 	}
 	a->packets++;
 }
@@ -754,7 +755,7 @@ static void append_hops(struct match_hop *h, unsigned *nh, const struct match_id
 /* The route of piece p: the containers before it that hold its bytes, its
  * own hops, then the containers after it. m is sorted by first sighting. */
 static unsigned piece_hops(struct seg_entry **m, uint32_t n, const bool *container,
-			   const bool *before, uint32_t p, struct match_hop *h)
+                           const bool *before, uint32_t p, struct match_hop *h)
 {
 	unsigned nh = 0;
 

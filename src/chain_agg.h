@@ -9,7 +9,7 @@
 #include "pktpath/htab.h"
 
 #define LAT_SAMPLES 32
-#define TS_SAMPLES 32
+#define TS_SAMPLES  32
 
 /* A fixed-size sample of latencies in ns (clamped to +-2 s); deterministic:
  * the replacement is drawn from a hash of the count. */
@@ -32,14 +32,14 @@ struct route {
 	uint8_t n;
 	struct route_hop hop[MATCH_MAX_HOPS];
 	uint64_t count;
-	int64_t first_ts, last_ts;  /* at the last hop, corrected */
-	uint32_t len_min, len_max;  /* IP total length at the last hop */
+	int64_t first_ts, last_ts; /* at the last hop, corrected */
+	uint32_t len_min, len_max; /* IP total length at the last hop */
 	uint64_t df;
 	uint8_t tcp_flags_or;
-	int64_t ts[TS_SAMPLES];     /* last-hop times, for capture-edge checks */
+	int64_t ts[TS_SAMPLES]; /* last-hop times, for capture-edge checks */
 	uint32_t nts;
 	uint64_t ts_seen;
-	struct reservoir lat[];     /* n of them: lat[i] is hop i-1 -> hop i */
+	struct reservoir lat[]; /* n of them: lat[i] is hop i-1 -> hop i */
 };
 
 /* Observations and segmentation events per point of a direction. */
@@ -77,8 +77,8 @@ struct dir_agg {
 	int64_t first_ts;
 	uint32_t first_tuple; /* at the first hop of the earliest packet */
 	uint32_t first_seq;
-	bool pure_syn;        /* a SYN without ACK was seen: this is the opening side */
-	bool echo_request;    /* ICMP echo requests: an answer is expected */
+	bool pure_syn;     /* a SYN without ACK was seen: this is the opening side */
+	bool echo_request; /* ICMP echo requests: an answer is expected */
 	bool has_ack;
 	uint32_t max_ack;
 	bool has_seq_end;
@@ -101,7 +101,7 @@ struct dir_agg {
 struct conv {
 	uint32_t anchor; /* tuple whose direction is d[0] */
 	uint8_t proto, family;
-	bool closed[2];  /* TCP: a FIN or RST went this way */
+	bool closed[2]; /* TCP: a FIN or RST went this way */
 	int64_t first_ts, last_ts;
 	struct dir_agg d[2];
 };
@@ -146,9 +146,9 @@ struct chain {
 	void *observe_arg;
 	struct chain_env env;
 	struct hints hints;
-	struct chain_store *store;    /* finished conversations */
+	struct chain_store *store; /* finished conversations */
 	struct chain_findings findings;
-	int64_t last_scan;            /* stream time of the last look for finished ones */
+	int64_t last_scan; /* stream time of the last look for finished ones */
 };
 
 /* chain_result.c: turns a conversation into its result, stores it, and

@@ -28,7 +28,7 @@ void chain_format_addr(const struct pp_addr *a, char *buf, size_t len)
 }
 
 void chain_format_endpoint(const struct pp_addr *a, uint16_t port, bool has_port, char *buf,
-			   size_t len)
+                           size_t len)
 {
 	char ip[INET6_ADDRSTRLEN];
 
@@ -69,7 +69,7 @@ void chain_format_tcp_flags(uint8_t flags, char *buf, size_t len)
 		uint8_t bit;
 		char c;
 	} letters[] = {{0x02, 'S'}, {0x01, 'F'}, {0x04, 'R'}, {0x08, 'P'},
-		       {0x20, 'U'}, {0x40, 'E'}, {0x80, 'W'}, {0x10, '.'}};
+	               {0x20, 'U'}, {0x40, 'E'}, {0x80, 'W'}, {0x10, '.'}};
 	size_t n = 0;
 
 	for (size_t i = 0; i < sizeof letters / sizeof letters[0] && n + 1 < len; i++) {

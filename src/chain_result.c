@@ -29,7 +29,8 @@ struct route *dir_path(const struct dir_agg *d)
 	for (uint32_t i = 0; i < d->nroutes; i++) {
 		struct route *r = d->routes[i];
 
-		if (!longest || r->n > longest->n || (r->n == longest->n && r->count > longest->count))
+		if (!longest || r->n > longest->n ||
+		    (r->n == longest->n && r->count > longest->count))
 			longest = r;
 	}
 	for (uint32_t i = 0; longest && i < d->nroutes; i++) {
@@ -48,7 +49,7 @@ struct route *dir_path(const struct dir_agg *d)
 /* Where the topology of the node of `point` sends dst: the route, and the
  * captured point of the device it leaves by (-1 if that was not captured). */
 static int64_t route_next(const struct chain_env *env, uint32_t point, const struct pp_addr *dst,
-			  struct chain_stop *stop)
+                          struct chain_stop *stop)
 {
 	const struct chain_point *points = *env->points;
 	const struct chain_point *p = &points[point];
@@ -75,7 +76,7 @@ static uint64_t hint_hash(uint32_t point, const struct pp_addr *dst)
 }
 
 static void hint_add(struct hints *h, uint32_t point, const struct pp_addr *dst, uint32_t next,
-		     uint64_t count)
+                     uint64_t count)
 {
 	uint64_t key = hint_hash(point, dst);
 	struct htab_iter it;
@@ -151,7 +152,7 @@ static bool covered(const struct chain_env *env, uint32_t p, int64_t t)
 
 /* Share of a route's packets that the point p could have seen next. */
 static uint64_t stopped_within_capture(const struct chain_env *env, const struct route *r,
-				       uint32_t p)
+                                       uint32_t p)
 {
 	uint32_t in = 0;
 
@@ -212,7 +213,7 @@ static uint32_t tunnel_overhead(const struct match_tunnel *t)
 }
 
 static void build_hops(struct chain *c, const struct dir_agg *d, const struct route *path,
-		       struct chain_dir *out)
+                       struct chain_dir *out)
 {
 	out->nhops = path->n;
 	out->hops = calloc(path->n, sizeof *out->hops);
@@ -311,7 +312,7 @@ static void find_client_ip_lost(struct chain_dir *out, const struct pp_tuple *or
 
 /* Evidence that a direction reached the other side. */
 static bool reached_other_side(const struct conv *cv, const struct dir_agg *d,
-			       const struct dir_agg *o, const struct route *path)
+                               const struct dir_agg *o, const struct route *path)
 {
 	const struct route *opath = dir_path(o);
 
@@ -327,7 +328,7 @@ static bool reached_other_side(const struct conv *cv, const struct dir_agg *d,
 }
 
 static void set_answer(struct chain *c, const struct dir_agg *d, const struct dir_agg *o,
-		       struct chain_dir *out)
+                       struct chain_dir *out)
 {
 	const struct answer_agg *best = NULL;
 
@@ -337,17 +338,17 @@ static void set_answer(struct chain *c, const struct dir_agg *d, const struct di
 	}
 	if (best) {
 		out->has_answer = true;
-		out->answer = (struct chain_answer){CHAIN_ANSWER_ICMP, best->type, best->code,
-						    best->mtu, best->from, best->point,
-						    best->packets};
+		out->answer =
+		    (struct chain_answer){CHAIN_ANSWER_ICMP, best->type,  best->code,   best->mtu,
+		                          best->from,        best->point, best->packets};
 		return;
 	}
 	if (o->has_rst && o->n_other == 0) {
 		out->has_answer = true;
 		out->answer = (struct chain_answer){.kind = CHAIN_ANSWER_TCP_RST,
-						    .from = o->rst_from,
-						    .point = o->rst_point,
-						    .packets = o->n_rst};
+		                                    .from = o->rst_from,
+		                                    .point = o->rst_point,
+		                                    .packets = o->n_rst};
 	}
 	(void)c;
 }
@@ -364,7 +365,7 @@ static void stop_stats_add(struct chain_stop *s, const struct route *r, uint64_t
 }
 
 static void build_dir(struct chain *c, const struct conv *cv, int k, struct chain_dir *out,
-		      bool reverse)
+                      bool reverse)
 {
 	const struct chain_env *env = &c->env;
 	const struct hints *h = &c->hints;
@@ -388,7 +389,7 @@ static void build_dir(struct chain *c, const struct conv *cv, int k, struct chai
 	for (uint32_t i = 0; i < d->nhs; i++) {
 		if (d->hs[i].copies)
 			out->copies[out->ncopies++] =
-				(struct chain_sighting){d->hs[i].point, d->hs[i].copies};
+			    (struct chain_sighting){d->hs[i].point, d->hs[i].copies};
 	}
 	out->segments = d->segments;
 	out->retransmissions = d->retrans;
@@ -407,7 +408,8 @@ static void build_dir(struct chain *c, const struct conv *cv, int k, struct chai
 			 * packets to that address went on. */
 			bool expects = cv->proto == 6 || d->echo_request;
 
-			if (addr_is_group(dst) || /* multicast goes wherever it goes */ (!expects && next < 0) ||
+			if (addr_is_group(dst) ||
+			    /* multicast goes wherever it goes */ (!expects && next < 0) ||
 			    (next >= 0 && stopped_within_capture(env, path, (uint32_t)next) == 0)) {
 				out->verdict = CHAIN_DELIVERED;
 				return;
@@ -428,7 +430,7 @@ static void build_dir(struct chain *c, const struct conv *cv, int k, struct chai
 		set_answer(c, d, o, out);
 		if (path->hop[path->n - 1].tunnel)
 			out->stop.tunnel_overhead =
-				tunnel_overhead(match_tunnel(c->m, path->hop[path->n - 1].tunnel));
+			    tunnel_overhead(match_tunnel(c->m, path->hop[path->n - 1].tunnel));
 		return;
 	}
 
@@ -473,7 +475,7 @@ static void build_dir(struct chain *c, const struct conv *cv, int k, struct chai
 		out->stop.expected_next = path->hop[best + 1].point;
 		if (path->hop[best].tunnel)
 			out->stop.tunnel_overhead =
-				tunnel_overhead(match_tunnel(c->m, path->hop[best].tunnel));
+			    tunnel_overhead(match_tunnel(c->m, path->hop[best].tunnel));
 	}
 	out->stop.has_delivered_len = true;
 	out->stop.delivered_len_min = path->len_min;
@@ -505,8 +507,9 @@ void chain_conv_hints(struct chain *c, const struct conv *cv)
 		const struct route *p = dir_path(&cv->d[k]);
 
 		for (unsigned j = 0; p && j + 1 < p->n; j++)
-			hint_add(&c->hints, p->hop[j].point, &flow_tuple(c->flows, p->hop[j].tuple)->dst,
-				 p->hop[j + 1].point, p->count);
+			hint_add(&c->hints, p->hop[j].point,
+			         &flow_tuple(c->flows, p->hop[j].tuple)->dst, p->hop[j + 1].point,
+			         p->count);
 	}
 }
 
@@ -575,7 +578,8 @@ void chain_conv_finish(struct chain *c, uint32_t ci)
 	r.family = cv->family;
 	r.first_ts = cv->first_ts;
 	r.last_ts = cv->last_ts;
-	r.origin = *flow_tuple(c->flows, cv->d[fwd].has_first ? cv->d[fwd].first_tuple : cv->anchor);
+	r.origin =
+	    *flow_tuple(c->flows, cv->d[fwd].has_first ? cv->d[fwd].first_tuple : cv->anchor);
 	build_dir(c, cv, fwd, &r.dir[CHAIN_FORWARD], false);
 	build_dir(c, cv, fwd ^ 1, &r.dir[CHAIN_REVERSE], true);
 	if (r.dir[CHAIN_FORWARD].present)

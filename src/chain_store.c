@@ -92,7 +92,8 @@ int chain_store_add(struct chain_store *s, const struct chain_conv *c, uint8_t i
 	if (!s->spool) {
 		s->spool = tmpfile();
 		if (!s->spool)
-			fatal("cannot create one for the finished conversations (is TMPDIR writable?)");
+			fatal("cannot create one for the finished conversations (is TMPDIR "
+			      "writable?)");
 	}
 	start = s->end;
 	for (int k = 0; k < 2; k++) {
@@ -112,7 +113,8 @@ int chain_store_add(struct chain_store *s, const struct chain_conv *c, uint8_t i
 		if (!s->v)
 			abort();
 	}
-	s->v[s->n++] = (struct store_entry){c->first_ts, start, (uint32_t)(s->end - start), interest};
+	s->v[s->n++] =
+	    (struct store_entry){c->first_ts, start, (uint32_t)(s->end - start), interest};
 	s->sorted = false;
 	return 0;
 }

@@ -10,42 +10,42 @@
 #include "pktpath/options.h"
 
 static const char usage_text[] =
-	"usage: pktpath [OPTIONS] POINT=FILE|FILE|DIR ...\n"
-	"       pktpath snapshot [-o FILE] [--netns NAME|PID ...] [--all-netns]\n"
-	"\n"
-	"Reconstructs the path of every packet across several captures of one\n"
-	"conversation: hop order, NAT rewrites, where packets stopped, and where\n"
-	"the client's source address was lost.\n"
-	"\n"
-	"Inputs:\n"
-	"  NODE/NAME=FILE          a capture taken at point NAME on machine NODE\n"
-	"                          (node1/eth0=eth0.pcap); FILE may be the first\n"
-	"                          file of a rotated set (p.pcap, p.pcap0, ...)\n"
-	"  FILE                    a capture, point named after the file\n"
-	"  DIR                     a bundle: DIR/NODE/.../NAME.pcap is point NODE/.../NAME\n"
-	"\n"
-	"Options:\n"
-	"      --clock NODE=SECONDS   NODE's clock runs SECONDS ahead of the first node's\n"
-	"                             (skips the estimate for NODE)\n"
-	"      --color WHEN           auto, always or never (auto honours NO_COLOR)\n"
-	"      --conversation ADDR[:PORT]\n"
-	"                             keep conversations that carry ADDR[:PORT] at any hop\n"
-	"      --expect FILE          compare paths, NAT and verdicts with a saved JSON result\n"
-	"      --fail-on LIST         exit 1 when a finding occurs: stop, snat, nat, unmatched\n"
-	"  -f, --filter EXPR          BPF filter applied to every file\n"
-	"  -F, --format FMT           text (default), json, jsonl, markdown or dot\n"
-	"      --geneve-port PORT     also decode UDP PORT as Geneve\n"
-	"  -h, --help                 show this help and exit\n"
-	"      --limit N              report only the N most interesting conversations\n"
-	"      --service-cidr CIDR    addresses in CIDR are service addresses\n"
-	"      --topology NODE=FILE   NODE's topology (pktpath snapshot, or ip -j output)\n"
-	"  -V, --version              show the version and exit\n"
-	"      --vxlan-port PORT      also decode UDP PORT as VXLAN (4789, 8472 built in)\n"
-	"      --window SECONDS       matching window after clock correction (default 0.5)\n"
-	"      --write-pcapng OUT     write the packets, merged and commented, to OUT\n"
-	"\n"
-	"Exit status: 0 success, 1 a --fail-on finding occurred or --expect differed,\n"
-	"2 usage or input error. See pktpath(1).\n";
+    "usage: pktpath [OPTIONS] POINT=FILE|FILE|DIR ...\n"
+    "       pktpath snapshot [-o FILE] [--netns NAME|PID ...] [--all-netns]\n"
+    "\n"
+    "Reconstructs the path of every packet across several captures of one\n"
+    "conversation: hop order, NAT rewrites, where packets stopped, and where\n"
+    "the client's source address was lost.\n"
+    "\n"
+    "Inputs:\n"
+    "  NODE/NAME=FILE          a capture taken at point NAME on machine NODE\n"
+    "                          (node1/eth0=eth0.pcap); FILE may be the first\n"
+    "                          file of a rotated set (p.pcap, p.pcap0, ...)\n"
+    "  FILE                    a capture, point named after the file\n"
+    "  DIR                     a bundle: DIR/NODE/.../NAME.pcap is point NODE/.../NAME\n"
+    "\n"
+    "Options:\n"
+    "      --clock NODE=SECONDS   NODE's clock runs SECONDS ahead of the first node's\n"
+    "                             (skips the estimate for NODE)\n"
+    "      --color WHEN           auto, always or never (auto honours NO_COLOR)\n"
+    "      --conversation ADDR[:PORT]\n"
+    "                             keep conversations that carry ADDR[:PORT] at any hop\n"
+    "      --expect FILE          compare paths, NAT and verdicts with a saved JSON result\n"
+    "      --fail-on LIST         exit 1 when a finding occurs: stop, snat, nat, unmatched\n"
+    "  -f, --filter EXPR          BPF filter applied to every file\n"
+    "  -F, --format FMT           text (default), json, jsonl, markdown or dot\n"
+    "      --geneve-port PORT     also decode UDP PORT as Geneve\n"
+    "  -h, --help                 show this help and exit\n"
+    "      --limit N              report only the N most interesting conversations\n"
+    "      --service-cidr CIDR    addresses in CIDR are service addresses\n"
+    "      --topology NODE=FILE   NODE's topology (pktpath snapshot, or ip -j output)\n"
+    "  -V, --version              show the version and exit\n"
+    "      --vxlan-port PORT      also decode UDP PORT as VXLAN (4789, 8472 built in)\n"
+    "      --window SECONDS       matching window after clock correction (default 0.5)\n"
+    "      --write-pcapng OUT     write the packets, merged and commented, to OUT\n"
+    "\n"
+    "Exit status: 0 success, 1 a --fail-on finding occurred or --expect differed,\n"
+    "2 usage or input error. See pktpath(1).\n";
 
 enum {
 	OPT_CLOCK = 256,
@@ -64,23 +64,23 @@ enum {
 
 /* Sorted by name. */
 static const struct option long_options[] = {
-	{"clock", required_argument, NULL, OPT_CLOCK},
-	{"color", required_argument, NULL, OPT_COLOR},
-	{"conversation", required_argument, NULL, OPT_CONVERSATION},
-	{"expect", required_argument, NULL, OPT_EXPECT},
-	{"fail-on", required_argument, NULL, OPT_FAIL_ON},
-	{"filter", required_argument, NULL, 'f'},
-	{"format", required_argument, NULL, 'F'},
-	{"geneve-port", required_argument, NULL, OPT_GENEVE_PORT},
-	{"help", no_argument, NULL, 'h'},
-	{"limit", required_argument, NULL, OPT_LIMIT},
-	{"service-cidr", required_argument, NULL, OPT_SERVICE_CIDR},
-	{"topology", required_argument, NULL, OPT_TOPOLOGY},
-	{"version", no_argument, NULL, 'V'},
-	{"vxlan-port", required_argument, NULL, OPT_VXLAN_PORT},
-	{"window", required_argument, NULL, OPT_WINDOW},
-	{"write-pcapng", required_argument, NULL, OPT_WRITE_PCAPNG},
-	{NULL, 0, NULL, 0},
+    {"clock", required_argument, NULL, OPT_CLOCK},
+    {"color", required_argument, NULL, OPT_COLOR},
+    {"conversation", required_argument, NULL, OPT_CONVERSATION},
+    {"expect", required_argument, NULL, OPT_EXPECT},
+    {"fail-on", required_argument, NULL, OPT_FAIL_ON},
+    {"filter", required_argument, NULL, 'f'},
+    {"format", required_argument, NULL, 'F'},
+    {"geneve-port", required_argument, NULL, OPT_GENEVE_PORT},
+    {"help", no_argument, NULL, 'h'},
+    {"limit", required_argument, NULL, OPT_LIMIT},
+    {"service-cidr", required_argument, NULL, OPT_SERVICE_CIDR},
+    {"topology", required_argument, NULL, OPT_TOPOLOGY},
+    {"version", no_argument, NULL, 'V'},
+    {"vxlan-port", required_argument, NULL, OPT_VXLAN_PORT},
+    {"window", required_argument, NULL, OPT_WINDOW},
+    {"write-pcapng", required_argument, NULL, OPT_WRITE_PCAPNG},
+    {NULL, 0, NULL, 0},
 };
 
 static void *xgrow(void *v, size_t n, size_t size)
@@ -164,8 +164,8 @@ static int parse_format(const char *s, enum pp_format *f)
 		const char *name;
 		enum pp_format fmt;
 	} names[] = {
-		{"text", PP_FMT_TEXT},         {"json", PP_FMT_JSON}, {"jsonl", PP_FMT_JSONL},
-		{"markdown", PP_FMT_MARKDOWN}, {"md", PP_FMT_MARKDOWN}, {"dot", PP_FMT_DOT},
+	    {"text", PP_FMT_TEXT},         {"json", PP_FMT_JSON},   {"jsonl", PP_FMT_JSONL},
+	    {"markdown", PP_FMT_MARKDOWN}, {"md", PP_FMT_MARKDOWN}, {"dot", PP_FMT_DOT},
 	};
 
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
@@ -199,10 +199,10 @@ static int parse_fail_on(const char *s, unsigned *bits)
 		const char *name;
 		unsigned bit;
 	} names[] = {
-		{"stop", PP_FIND_STOP},
-		{"snat", PP_FIND_SNAT},
-		{"nat", PP_FIND_NAT},
-		{"unmatched", PP_FIND_UNMATCHED},
+	    {"stop", PP_FIND_STOP},
+	    {"snat", PP_FIND_SNAT},
+	    {"nat", PP_FIND_NAT},
+	    {"unmatched", PP_FIND_UNMATCHED},
 	};
 	const char *p = s;
 
@@ -216,7 +216,7 @@ static int parse_fail_on(const char *s, unsigned *bits)
 		}
 		if (i == sizeof names / sizeof names[0]) {
 			msg_usage("--fail-on: '%.*s' is not one of stop, snat, nat, unmatched",
-				  (int)len, p);
+			          (int)len, p);
 			return -1;
 		}
 		*bits |= names[i].bit;
@@ -283,7 +283,7 @@ static int parse_one(struct pp_options *opt, int c, char *arg)
 		return 0;
 	case OPT_SERVICE_CIDR:
 		opt->service_cidrs =
-			xgrow(opt->service_cidrs, opt->nservice_cidrs + 1, sizeof(char *));
+		    xgrow(opt->service_cidrs, opt->nservice_cidrs + 1, sizeof(char *));
 		opt->service_cidrs[opt->nservice_cidrs++] = arg;
 		return 0;
 	case OPT_TOPOLOGY:

@@ -18,7 +18,7 @@
 /* What one node saw of a packet: where it entered (highest TTL, earliest)
  * and left (lowest TTL, latest) the node's capture points. */
 struct sighting {
-	int64_t first_ts, last_ts;    /* any TTL: for the reused-key check */
+	int64_t first_ts, last_ts; /* any TTL: for the reused-key check */
 	int64_t in_ts, out_ts;
 	uint16_t node;
 	uint8_t ttl_in, ttl_out;
@@ -181,7 +181,8 @@ static void push(struct samples *s, int64_t v)
  * first (not decidable when every sighting has the same TTL). */
 static void sample_pair(struct pair *p, const struct sighting *a, const struct sighting *b)
 {
-	bool all_equal = a->ttl_in == a->ttl_out && a->ttl_in == b->ttl_in && b->ttl_in == b->ttl_out;
+	bool all_equal =
+	    a->ttl_in == a->ttl_out && a->ttl_in == b->ttl_in && b->ttl_in == b->ttl_out;
 
 	if (!all_equal && a->ttl_out >= b->ttl_in)
 		push(&p->ab, b->in_ts - a->out_ts);
@@ -334,7 +335,7 @@ void clock_estimate(struct clock_est *c, uint32_t ref)
 			break;
 		{
 			const struct pair *p = from < to ? &pairs[(size_t)from * n + to]
-							 : &pairs[(size_t)to * n + from];
+			                                 : &pairs[(size_t)to * n + from];
 			int64_t theta = from < to ? p->theta : -p->theta;
 
 			/* time stamps are in [0, 2^62) ns (capture.h): an offset over
@@ -342,7 +343,8 @@ void clock_estimate(struct clock_est *c, uint32_t ref)
 			 * times corrected by it could overflow. It is not used. */
 			if (c->res[from].offset_ns + theta > CLOCK_MAX_OFFSET_NS ||
 			    c->res[from].offset_ns + theta < -CLOCK_MAX_OFFSET_NS) {
-				pairs[from < to ? (size_t)from * n + to : (size_t)to * n + from].ok = false;
+				pairs[from < to ? (size_t)from * n + to : (size_t)to * n + from]
+				    .ok = false;
 				continue;
 			}
 			c->res[to].offset_ns = c->res[from].offset_ns + theta;

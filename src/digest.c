@@ -8,7 +8,7 @@
 #include "pktpath/decode.h"
 
 #define DIGEST_SEED 0x243f6a8885a308d3ULL
-#define DIGEST_MUL 0x9e3779b97f4a7c15ULL
+#define DIGEST_MUL  0x9e3779b97f4a7c15ULL
 
 static uint64_t digest_step(uint64_t h, uint64_t w)
 {

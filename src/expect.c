@@ -87,8 +87,8 @@ static void mask_port(char *s)
 	}
 }
 
-static char *nat_text(const char *kind, char *from, char *to, const char *after,
-		      const char *before, bool reverse, int k)
+static char *nat_text(const char *kind, char *from, char *to, const char *after, const char *before,
+                      bool reverse, int k)
 {
 	char *s;
 
@@ -99,7 +99,7 @@ static char *nat_text(const char *kind, char *from, char *to, const char *after,
 		mask_port(to);
 	}
 	s = xprintf("%s %s -> %s%s between %s and %s", kind, from, to, reverse ? " (reverse)" : "",
-		    after, before);
+	            after, before);
 	free(from);
 	free(to);
 	return s;
@@ -108,7 +108,7 @@ static char *nat_text(const char *kind, char *from, char *to, const char *after,
 static void path_add(char **path, const char *point, const char *dir)
 {
 	char *s = xprintf("%s%s%s%s%s%s", *path ? *path : "", *path ? " -> " : "", point,
-			  dir ? "(" : "", dir ? dir : "", dir ? ")" : "");
+	                  dir ? "(" : "", dir ? dir : "", dir ? ")" : "");
 
 	free(*path);
 	*path = s;
@@ -170,7 +170,7 @@ static char *addr_of(const struct pp_addr *a)
 }
 
 static void dir_from_run(const struct chain_result *r, const struct chain_conv *c, int k,
-			 struct xdir *x)
+                         struct xdir *x)
 {
 	const struct chain_dir *d = &c->dir[k];
 
@@ -180,49 +180,48 @@ static void dir_from_run(const struct chain_result *r, const struct chain_conv *
 	x->verdict = xstrdup(chain_verdict_name(d->verdict));
 	for (uint32_t i = 0; i < d->nhops; i++)
 		path_add(&x->path, report_point_name(r, d->hops[i].point),
-			 d->hops[i].dir == PP_DIR_IN    ? "in"
-			 : d->hops[i].dir == PP_DIR_OUT ? "out"
-							: NULL);
+		         d->hops[i].dir == PP_DIR_IN    ? "in"
+		         : d->hops[i].dir == PP_DIR_OUT ? "out"
+		                                        : NULL);
 	for (uint32_t i = 0; i < d->nnat; i++) {
 		const struct chain_nat *n = &d->nat[i];
 
-		nat_add(x, nat_text(n->kind == CHAIN_DNAT ? "DNAT" : "SNAT", ep_of(&n->from),
-				    ep_of(&n->to), report_point_name(r, d->hops[n->after_hop].point),
-				    report_point_name(r, d->hops[n->before_hop].point), n->reverse,
-				    k));
+		nat_add(
+		    x, nat_text(n->kind == CHAIN_DNAT ? "DNAT" : "SNAT", ep_of(&n->from),
+		                ep_of(&n->to), report_point_name(r, d->hops[n->after_hop].point),
+		                report_point_name(r, d->hops[n->before_hop].point), n->reverse, k));
 	}
 	if (d->has_stop)
-		x->stop = xprintf("after %s, expected next %s",
-				  report_point_name(r, d->hops[d->stop.after_hop].point),
-				  d->stop.expected_next >= 0
-					  ? report_point_name(r, d->stop.expected_next)
-					  : "unknown");
+		x->stop =
+		    xprintf("after %s, expected next %s",
+		            report_point_name(r, d->hops[d->stop.after_hop].point),
+		            d->stop.expected_next >= 0 ? report_point_name(r, d->stop.expected_next)
+		                                       : "unknown");
 	if (d->has_answer) {
 		char *from = addr_of(&d->answer.from);
 
 		if (d->answer.kind == CHAIN_ANSWER_TCP_RST)
 			x->answer = xprintf("TCP RST from %s at %s", from,
-					    report_point_name(r, d->answer.point));
+			                    report_point_name(r, d->answer.point));
 		else
-			x->answer = xprintf("ICMP %s from %s at %s",
-					    report_icmp_name(c->family, d->answer.type,
-							     d->answer.code),
-					    from, report_point_name(r, d->answer.point));
+			x->answer =
+			    xprintf("ICMP %s from %s at %s",
+			            report_icmp_name(c->family, d->answer.type, d->answer.code),
+			            from, report_point_name(r, d->answer.point));
 		free(from);
 	}
 	if (d->has_lost) {
 		char *o = addr_of(&d->lost.original), *b = addr_of(&d->lost.replaced_by);
 
 		x->lost = xprintf("%s replaced by %s between %s and %s", o, b,
-				  report_point_name(r, d->hops[d->lost.after_hop].point),
-				  report_point_name(r, d->hops[d->lost.before_hop].point));
+		                  report_point_name(r, d->hops[d->lost.after_hop].point),
+		                  report_point_name(r, d->hops[d->lost.before_hop].point));
 		free(o);
 		free(b);
 	}
 }
 
-static void conv_from_run(const struct chain_result *r, const struct chain_conv *c,
-			  struct xconv *x)
+static void conv_from_run(const struct chain_result *r, const struct chain_conv *c, struct xconv *x)
 {
 	const struct pp_tuple *t = &c->origin;
 	bool echo = (t->proto == 1 || t->proto == 58) && t->has_ports;
@@ -261,40 +260,42 @@ static void dir_from_json(json_t *j, int k, struct xdir *x)
 	x->present = true;
 	x->verdict = xstrdup(jstr(j, "verdict"));
 	if (json_is_array(hops) && json_array_size(hops)) {
-		json_array_foreach(hops, i, v) {
+		json_array_foreach(hops, i, v)
+		{
 			const char *dir = json_string_value(json_object_get(v, "dir"));
 
 			path_add(&x->path, jstr(v, "point"), dir);
 		}
 	} else {
 		json_array_foreach(json_object_get(j, "path"), i, v)
-			path_add(&x->path, json_is_string(v) ? json_string_value(v) : "?", NULL);
+		    path_add(&x->path, json_is_string(v) ? json_string_value(v) : "?", NULL);
 	}
-	json_array_foreach(json_object_get(j, "nat"), i, v) {
+	json_array_foreach(json_object_get(j, "nat"), i, v)
+	{
 		nat_add(x, nat_text(jstr(v, "kind"), xstrdup(jstr(v, "from")),
-				    xstrdup(jstr(v, "to")), jstr(v, "after"), jstr(v, "before"),
-				    json_is_true(json_object_get(v, "reverse")), k));
+		                    xstrdup(jstr(v, "to")), jstr(v, "after"), jstr(v, "before"),
+		                    json_is_true(json_object_get(v, "reverse")), k));
 	}
 	s = json_object_get(j, "stopped");
 	if (json_is_object(s)) {
 		const char *next = json_string_value(json_object_get(s, "expected_next"));
 
 		x->stop = xprintf("after %s, expected next %s", jstr(s, "after"),
-				  next ? next : "unknown");
+		                  next ? next : "unknown");
 	}
 	s = json_object_get(j, "answered_by");
 	if (json_is_object(s)) {
 		if (strcmp(jstr(s, "kind"), "tcp_rst") == 0)
-			x->answer = xprintf("TCP RST from %s at %s", jstr(s, "from"),
-					    jstr(s, "point"));
+			x->answer =
+			    xprintf("TCP RST from %s at %s", jstr(s, "from"), jstr(s, "point"));
 		else
 			x->answer = xprintf("ICMP %s from %s at %s", jstr(s, "name"),
-					    jstr(s, "from"), jstr(s, "point"));
+			                    jstr(s, "from"), jstr(s, "point"));
 	}
 	s = json_object_get(j, "client_ip_lost");
 	if (json_is_object(s))
 		x->lost = xprintf("%s replaced by %s between %s and %s", jstr(s, "original"),
-				  jstr(s, "replaced_by"), jstr(s, "after"), jstr(s, "before"));
+		                  jstr(s, "replaced_by"), jstr(s, "after"), jstr(s, "before"));
 }
 
 static int conv_from_json(json_t *j, struct xconv *x)
@@ -310,7 +311,8 @@ static int conv_from_json(json_t *j, struct xconv *x)
 	x->dst = xstrdup(jstr(o, "dst"));
 	x->sport = jport(o, "sport");
 	x->dport = jport(o, "dport");
-	json_array_foreach(json_object_get(j, "directions"), i, d) {
+	json_array_foreach(json_object_get(j, "directions"), i, d)
+	{
 		int k = strcmp(jstr(d, "dir"), "reverse") == 0;
 
 		if (!x->dir[k].present)
@@ -329,7 +331,7 @@ static int schema_ok(const char *path, json_t *o)
 	}
 	if (json_integer_value(v) != SCHEMA_VERSION) {
 		msg_error(path, "schema_version %lld; this pktpath reads %d",
-			  (long long)json_integer_value(v), SCHEMA_VERSION);
+		          (long long)json_integer_value(v), SCHEMA_VERSION);
 		return -1;
 	}
 	return 0;
@@ -361,7 +363,8 @@ static int load_document(struct expect *e, json_t *root)
 		msg_error(e->path, "not a pktpath JSON result (no conversations array)");
 		return -1;
 	}
-	json_array_foreach(convs, i, c) {
+	json_array_foreach(convs, i, c)
+	{
 		if (add_conv(e, c) < 0)
 			return -1;
 	}
@@ -479,8 +482,8 @@ static void diff(struct cmp *c, const char *fmt, ...)
 	if (vasprintf(&what, fmt, ap) < 0)
 		abort();
 	va_end(ap);
-	msg_info("expect", "conv %lld %s %s: %s", c->now->id, l,
-		 c->k == 0 ? "forward" : "reverse", what);
+	msg_info("expect", "conv %lld %s %s: %s", c->now->id, l, c->k == 0 ? "forward" : "reverse",
+	         what);
 	free(what);
 	free(l);
 	c->ndiff++;
@@ -581,8 +584,8 @@ static int cmp_id(const void *x, const void *y)
 
 /* Pairs now[] with was[] (by full origin, then without the source port,
  * both in id order): pair[i] is the index into was, or -1. */
-static void pair_up(struct xconv **was, size_t nwas, struct xconv **now, size_t nnow,
-		    long *pair, bool *taken)
+static void pair_up(struct xconv **was, size_t nwas, struct xconv **now, size_t nnow, long *pair,
+                    bool *taken)
 {
 	for (size_t i = 0; i < nnow; i++)
 		pair[i] = -1;
@@ -631,7 +634,7 @@ size_t expect_compare(const struct expect *e, const struct report_view *v)
 			char *l = label(now[i]);
 
 			msg_info("expect", "new conversation: conv %lld %s (not in %s)", now[i]->id,
-				 l, e->path);
+			         l, e->path);
 			free(l);
 			c.ndiff++;
 			continue;
@@ -644,14 +647,14 @@ size_t expect_compare(const struct expect *e, const struct report_view *v)
 			char *l = label(was[j]);
 
 			msg_info("expect", "conversation missing: %s (conv %lld in %s)", l,
-				 was[j]->id, e->path);
+			         was[j]->id, e->path);
 			free(l);
 			c.ndiff++;
 		}
 	}
 	if (c.ndiff)
 		msg_info("expect", "%zu difference%s from %s", c.ndiff, c.ndiff == 1 ? "" : "s",
-			 e->path);
+		         e->path);
 	for (size_t i = 0; i < v->nconv; i++)
 		xconv_free(&run[i]);
 	free(run);

@@ -28,7 +28,7 @@ void flow_tuple_of(const struct pp_obs *o, struct pp_tuple *t)
 		t->dport = o->dport;
 		t->has_ports = 1;
 	} else if ((o->proto == 1 || o->proto == 58) && !(o->flags & PP_OBS_ICMP_ERROR) &&
-		   o->sport) {
+	           o->sport) {
 		/* ICMP echo: the identifier names the conversation both ways. */
 		t->sport = o->sport;
 		t->dport = o->sport;

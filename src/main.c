@@ -47,7 +47,7 @@ static unsigned findings_of(const struct report_view *v)
 }
 
 static int report(const struct pp_options *opt, const struct report_view *v,
-		  const struct report_opts *ro)
+                  const struct report_opts *ro)
 {
 	switch (opt->format) {
 	case PP_FMT_TEXT:

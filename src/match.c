@@ -37,7 +37,7 @@ struct match {
 	struct slot {
 		uint64_t key; /* 0: empty (keys are odd) */
 		struct match_ident *id;
-	} *slot;
+	} * slot;
 	size_t nslots; /* power of two, at most half full */
 	struct match_ident *qhead, *qtail;
 	struct match_ident *free_list;
@@ -90,7 +90,6 @@ void match_free(struct match *m)
 	free(m);
 }
 
-
 static uint32_t tunnel_intern(struct match *m, const struct pp_obs *o)
 {
 	struct match_tunnel t;
@@ -140,8 +139,8 @@ uint64_t match_key(const struct pp_obs *o)
 {
 	uint32_t w[8] = {0};
 
-	w[0] = (uint32_t)o->proto | (uint32_t)o->family << 8 | (uint32_t)(o->flags & KEY_FLAGS)
-								      << 16;
+	w[0] =
+	    (uint32_t)o->proto | (uint32_t)o->family << 8 | (uint32_t)(o->flags & KEY_FLAGS) << 16;
 	w[1] = (o->flags & PP_OBS_IPID) ? o->ip_id : 0;
 	w[2] = o->payload_len;
 	w[3] = o->frag_off;
@@ -177,8 +176,8 @@ static bool same_invariants(const struct match_ident *id, const struct pp_obs *o
 	uint8_t n;
 
 	if (id->family != o->family || id->proto != o->proto ||
-	    (id->flags & KEY_FLAGS) != (o->flags & KEY_FLAGS) || id->payload_len != o->payload_len ||
-	    id->frag_off != o->frag_off)
+	    (id->flags & KEY_FLAGS) != (o->flags & KEY_FLAGS) ||
+	    id->payload_len != o->payload_len || id->frag_off != o->frag_off)
 		return false;
 	if ((o->flags & PP_OBS_IPID) && id->ip_id != o->ip_id)
 		return false;
@@ -202,7 +201,7 @@ static bool same_invariants(const struct match_ident *id, const struct pp_obs *o
 /* NAT does not rewrite multicast or broadcast packets: identical reports
  * from two hosts (IGMP, MLD: no IP ID, same payload) are two packets. */
 static bool group_addresses_agree(const struct match *m, const struct match_ident *id,
-				  uint32_t tuple)
+                                  uint32_t tuple)
 {
 	const struct pp_tuple *a = flow_tuple(m->flows, id->hops[0].tuple);
 	const struct pp_tuple *b = flow_tuple(m->flows, tuple);
@@ -216,8 +215,7 @@ static bool group_addresses_agree(const struct match *m, const struct match_iden
  * and out, and then it was routed in between (its TTL fell) or the capture
  * says which way it went; the same TTL again is a new attempt of the packet
  * (or a duplicate capture), not the next hop. */
-static bool hop_allowed(const struct match *m, const struct match_ident *id,
-			const struct pp_obs *o)
+static bool hop_allowed(const struct match *m, const struct match_ident *id, const struct pp_obs *o)
 {
 	unsigned seen = 0;
 
@@ -234,8 +232,8 @@ static bool hop_allowed(const struct match *m, const struct match_ident *id,
 				return false;
 			continue;
 		}
-		dirs_differ = h->dir != PP_DIR_UNKNOWN && o->dir != PP_DIR_UNKNOWN &&
-			      h->dir != o->dir;
+		dirs_differ =
+		    h->dir != PP_DIR_UNKNOWN && o->dir != PP_DIR_UNKNOWN && h->dir != o->dir;
 		if (++seen >= 2 || (!dirs_differ && h->ttl == o->ttl))
 			return false;
 	}
@@ -299,8 +297,7 @@ static void grow(struct match *m)
 	free(old);
 }
 
-static void add_hop(struct match *m, struct match_ident *id, const struct pp_obs *o,
-		    uint32_t tuple)
+static void add_hop(struct match *m, struct match_ident *id, const struct pp_obs *o, uint32_t tuple)
 {
 	struct match_hop *h = &id->hops[id->nhops++];
 

@@ -132,7 +132,7 @@ void msg_progress_bytes(const char *what, uint64_t done, uint64_t total)
 
 	if (done > total)
 		done = total;
-	msg_progress("pktpath: %s: %llu of %llu MB (%u%%)", what,
-		     (unsigned long long)(done / mb), (unsigned long long)(total / mb),
-		     total ? (unsigned)(done * 100 / total) : 100u);
+	msg_progress("pktpath: %s: %llu of %llu MB (%u%%)", what, (unsigned long long)(done / mb),
+	             (unsigned long long)(total / mb),
+	             total ? (unsigned)(done * 100 / total) : 100u);
 }

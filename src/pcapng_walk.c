@@ -76,7 +76,7 @@ struct pcapng_walk {
 };
 
 static int fail(struct pcapng_walk *w, int status, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static int fail(struct pcapng_walk *w, int status, const char *fmt, ...)
 {
@@ -104,7 +104,7 @@ static int rd_fill(struct pcapng_walk *w)
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return fail(w, PCAPNG_WALK_BAD, "read error at offset %llu: %s",
-			    (unsigned long long)w->off, strerror(errno));
+		            (unsigned long long)w->off, strerror(errno));
 	if (n == 0)
 		w->eof = true;
 	w->len += (size_t)n;
@@ -147,7 +147,7 @@ static int rd_skip(struct pcapng_walk *w, uint64_t n)
 		}
 		if (lseek(w->fd, (off_t)(w->off + n), SEEK_SET) < 0)
 			return fail(w, PCAPNG_WALK_BAD, "seek error at offset %llu: %s",
-				    (unsigned long long)w->off, strerror(errno));
+			            (unsigned long long)w->off, strerror(errno));
 		w->off += n;
 		w->eof = false;
 		return 0;
@@ -376,8 +376,7 @@ static int add_iface(struct pcapng_walk *w, const uint8_t fixed[8], uint64_t opt
 	struct pcapng_iface *ifc;
 
 	if (w->nif >= PCAPNG_WALK_MAX_IFACES)
-		return fail(w, PCAPNG_WALK_BAD, "more than %u interfaces",
-			    PCAPNG_WALK_MAX_IFACES);
+		return fail(w, PCAPNG_WALK_BAD, "more than %u interfaces", PCAPNG_WALK_MAX_IFACES);
 	if (w->nif == w->ifs_size) {
 		uint32_t n = w->ifs_size ? w->ifs_size * 2 : 8;
 		struct pcapng_iface *v = realloc(w->ifs, n * sizeof *v);
@@ -410,7 +409,7 @@ static int add_iface(struct pcapng_walk *w, const uint8_t fixed[8], uint64_t opt
 			free(o.name);
 			free(o.descr);
 			return fail(w, PCAPNG_WALK_BAD, "interface %u has if_tsresol %u", w->nif,
-				    o.tsresol);
+			            o.tsresol);
 		}
 		ifc->tsresol = 1;
 		for (unsigned i = 0; i < ifc->tsexp; i++)
@@ -427,7 +426,7 @@ static int add_iface(struct pcapng_walk *w, const uint8_t fixed[8], uint64_t opt
 		w->first_dlt = ifc->dlt;
 		w->first_snaplen = ifc->snaplen;
 	} else if ((int)ifc->linktype != w->first_dlt ||
-		   pcapng_adjust_snaplen(w->first_dlt, ifc->snaplen) != w->first_snaplen) {
+	           pcapng_adjust_snaplen(w->first_dlt, ifc->snaplen) != w->first_snaplen) {
 		/* sf-pcapng.c compares the stored LINKTYPE_ value with the
 		 * first interface's DLT_ value and the snapshot lengths. */
 		w->libpcap_stops = true;
@@ -439,7 +438,7 @@ static int add_iface(struct pcapng_walk *w, const uint8_t fixed[8], uint64_t opt
 
 /* The packet part of EPB, SPB and PB: data (read or skipped), options. */
 static int packet_body(struct pcapng_walk *w, uint32_t type, uint64_t body, uint64_t fixed,
-		       struct pcapng_pkt *p, bool want_data)
+                       struct pcapng_pkt *p, bool want_data)
 {
 	struct opts o = {.block = type};
 	uint64_t room = body - fixed, padded = ((uint64_t)p->caplen + 3) & ~(uint64_t)3;
@@ -447,8 +446,8 @@ static int packet_body(struct pcapng_walk *w, uint32_t type, uint64_t body, uint
 
 	if (p->caplen > room)
 		return fail(w, PCAPNG_WALK_BAD,
-			    "packet block at offset %llu has %u captured bytes in %llu",
-			    (unsigned long long)p->offset, p->caplen, (unsigned long long)room);
+		            "packet block at offset %llu has %u captured bytes in %llu",
+		            (unsigned long long)p->offset, p->caplen, (unsigned long long)room);
 	p->data = NULL;
 	if (want_data && p->caplen <= w->max_data) {
 		if (p->caplen > w->data_size) {
@@ -472,8 +471,8 @@ static int packet_body(struct pcapng_walk *w, uint32_t type, uint64_t body, uint
 				return w->status;
 			if ((size_t)n < chunk)
 				return fail(w, PCAPNG_WALK_TRUNCATED,
-					    "the file ends inside the packet block at offset %llu",
-					    (unsigned long long)p->offset);
+				            "the file ends inside the packet block at offset %llu",
+				            (unsigned long long)p->offset);
 			got += n;
 		}
 		p->data = w->data;
@@ -498,8 +497,8 @@ static int check_iface(struct pcapng_walk *w, uint32_t local, struct pcapng_pkt 
 {
 	if (local >= w->sec_nif)
 		return fail(w, PCAPNG_WALK_BAD,
-			    "packet block at offset %llu names interface %u of %u",
-			    (unsigned long long)p->offset, local, w->sec_nif);
+		            "packet block at offset %llu names interface %u of %u",
+		            (unsigned long long)p->offset, local, w->sec_nif);
 	p->iface = w->sec_base + local;
 	return 0;
 }
@@ -512,12 +511,13 @@ static int read_trailer(struct pcapng_walk *w, uint32_t len, uint64_t start)
 	if (got < 0)
 		return w->status;
 	if (got < 4)
-		return fail(w, PCAPNG_WALK_TRUNCATED, "the file ends inside the block at offset %llu",
-			    (unsigned long long)start);
+		return fail(w, PCAPNG_WALK_TRUNCATED,
+		            "the file ends inside the block at offset %llu",
+		            (unsigned long long)start);
 	if (get32(w, t) != len)
 		return fail(w, PCAPNG_WALK_BAD,
-			    "block at offset %llu has length %u but trailing length %u",
-			    (unsigned long long)start, len, get32(w, t));
+		            "block at offset %llu has length %u but trailing length %u",
+		            (unsigned long long)start, len, get32(w, t));
 	return 0;
 }
 
@@ -531,16 +531,18 @@ static int section(struct pcapng_walk *w, const uint8_t h[8], uint64_t start, ui
 	if (got < 0)
 		return w->status;
 	if (got < 4)
-		return fail(w, PCAPNG_WALK_TRUNCATED, "the file ends inside the section header at offset %llu",
-			    (unsigned long long)start);
+		return fail(w, PCAPNG_WALK_TRUNCATED,
+		            "the file ends inside the section header at offset %llu",
+		            (unsigned long long)start);
 	memcpy(&bom, f, 4);
 	if (bom == BYTE_ORDER_MAGIC)
 		w->swapped = false;
 	else if (bom == __builtin_bswap32(BYTE_ORDER_MAGIC))
 		w->swapped = true;
 	else
-		return fail(w, PCAPNG_WALK_BAD, "section header at offset %llu has no byte-order magic",
-			    (unsigned long long)start);
+		return fail(w, PCAPNG_WALK_BAD,
+		            "section header at offset %llu has no byte-order magic",
+		            (unsigned long long)start);
 	if (!w->started)
 		w->first_swapped = w->swapped;
 	else if (w->swapped != w->first_swapped)
@@ -548,13 +550,14 @@ static int section(struct pcapng_walk *w, const uint8_t h[8], uint64_t start, ui
 	len = get32(w, h + 4);
 	if (len % 4 != 0 || len < 28)
 		return fail(w, PCAPNG_WALK_BAD, "section header at offset %llu has length %u",
-			    (unsigned long long)start, len);
+		            (unsigned long long)start, len);
 	if ((size_t)got < sizeof f)
-		return fail(w, PCAPNG_WALK_TRUNCATED, "the file ends inside the section header at offset %llu",
-			    (unsigned long long)start);
+		return fail(w, PCAPNG_WALK_TRUNCATED,
+		            "the file ends inside the section header at offset %llu",
+		            (unsigned long long)start);
 	if (get16(w, f + 4) != 1)
 		return fail(w, PCAPNG_WALK_BAD, "section at offset %llu has version %u.%u",
-			    (unsigned long long)start, get16(w, f + 4), get16(w, f + 6));
+		            (unsigned long long)start, get16(w, f + 4), get16(w, f + 6));
 	/* read so far: type, length, magic, versions, half the section
 	 * length (20 bytes); the trailing length follows the rest */
 	if (rd_skip(w, len - 24) < 0)
@@ -583,8 +586,9 @@ int pcapng_walk_next(struct pcapng_walk *w, struct pcapng_pkt *p, bool want_data
 		if (got == 0 && w->started)
 			return PCAPNG_WALK_END;
 		if (got < 8)
-			return fail(w, PCAPNG_WALK_TRUNCATED, "the file ends inside the block at offset %llu",
-				    (unsigned long long)start);
+			return fail(w, PCAPNG_WALK_TRUNCATED,
+			            "the file ends inside the block at offset %llu",
+			            (unsigned long long)start);
 		memcpy(&type, h, 4); /* SHB's type reads the same in both orders */
 		if (type == BT_SHB) {
 			if (section(w, h, start, &len) != 0)
@@ -594,20 +598,22 @@ int pcapng_walk_next(struct pcapng_walk *w, struct pcapng_pkt *p, bool want_data
 			continue;
 		}
 		if (!w->started)
-			return fail(w, PCAPNG_WALK_BAD, "the file does not start with a section header");
+			return fail(w, PCAPNG_WALK_BAD,
+			            "the file does not start with a section header");
 		type = get32(w, h);
 		len = get32(w, h + 4);
 		if (len < BLOCK_MIN || len % 4 != 0)
 			return fail(w, PCAPNG_WALK_BAD, "block at offset %llu has length %u",
-				    (unsigned long long)start, len);
+			            (unsigned long long)start, len);
 		body = len - BLOCK_MIN;
 		memset(p, 0, sizeof *p);
 		p->offset = start;
 		switch (type) {
 		case BT_IDB:
 			if (body < 8)
-				return fail(w, PCAPNG_WALK_BAD, "interface block at offset %llu is too short",
-					    (unsigned long long)start);
+				return fail(w, PCAPNG_WALK_BAD,
+				            "interface block at offset %llu is too short",
+				            (unsigned long long)start);
 			got = rd_get(w, f, 8);
 			if (got < 0)
 				return w->status;
@@ -618,8 +624,9 @@ int pcapng_walk_next(struct pcapng_walk *w, struct pcapng_pkt *p, bool want_data
 		case BT_EPB:
 		case BT_PB:
 			if (body < 20)
-				return fail(w, PCAPNG_WALK_BAD, "packet block at offset %llu is too short",
-					    (unsigned long long)start);
+				return fail(w, PCAPNG_WALK_BAD,
+				            "packet block at offset %llu is too short",
+				            (unsigned long long)start);
 			got = rd_get(w, f, 20);
 			if (got < 0)
 				return w->status;
@@ -631,14 +638,15 @@ int pcapng_walk_next(struct pcapng_walk *w, struct pcapng_pkt *p, bool want_data
 			p->caplen = get32(w, f + 12);
 			p->len = get32(w, f + 16);
 			p->ts = ts_to_ns(&w->ifs[p->iface],
-					 (uint64_t)get32(w, f + 4) << 32 | get32(w, f + 8));
+			                 (uint64_t)get32(w, f + 4) << 32 | get32(w, f + 8));
 			rc = packet_body(w, type, body, 20, p, want_data);
 			packet = true;
 			break;
 		case BT_SPB:
 			if (body < 4)
-				return fail(w, PCAPNG_WALK_BAD, "packet block at offset %llu is too short",
-					    (unsigned long long)start);
+				return fail(w, PCAPNG_WALK_BAD,
+				            "packet block at offset %llu is too short",
+				            (unsigned long long)start);
 			got = rd_get(w, f, 4);
 			if (got < 0)
 				return w->status;
@@ -650,8 +658,8 @@ int pcapng_walk_next(struct pcapng_walk *w, struct pcapng_pkt *p, bool want_data
 			/* no captured length: the packet's, cut to the snapshot
 			 * length, as libpcap computes it; no time stamp */
 			p->len = get32(w, f);
-			p->caplen = p->len < w->ifs[p->iface].snaplen ? p->len
-								     : w->ifs[p->iface].snaplen;
+			p->caplen =
+			    p->len < w->ifs[p->iface].snaplen ? p->len : w->ifs[p->iface].snaplen;
 			p->ts = ts_to_ns(&w->ifs[p->iface], 0);
 			rc = packet_body(w, type, body, 4, p, want_data);
 			packet = true;

@@ -13,18 +13,18 @@
 
 #include "pktpath/pcapng_write.h"
 
-#define BT_SHB 0x0A0D0D0Au
-#define BT_IDB 0x00000001u
-#define BT_EPB 0x00000006u
+#define BT_SHB           0x0A0D0D0Au
+#define BT_IDB           0x00000001u
+#define BT_EPB           0x00000006u
 #define BYTE_ORDER_MAGIC 0x1A2B3C4Du
 
-#define OPT_ENDOFOPT 0
-#define OPT_COMMENT 1
-#define SHB_USERAPPL 4
-#define IF_NAME 2
+#define OPT_ENDOFOPT   0
+#define OPT_COMMENT    1
+#define SHB_USERAPPL   4
+#define IF_NAME        2
 #define IF_DESCRIPTION 3
-#define IF_TSRESOL 9
-#define EPB_FLAGS 2
+#define IF_TSRESOL     9
+#define EPB_FLAGS      2
 
 /* A block's total length must fit 32 bits: packet data is bounded well
  * below that, options by their 16-bit lengths. */
@@ -119,8 +119,8 @@ struct pcapng_writer *pcapng_writer_new(FILE *out, const char *userappl)
 	le32(h, BT_SHB);
 	le32(h + 4, (uint32_t)total);
 	le32(h + 8, BYTE_ORDER_MAGIC);
-	le16(h + 12, 1); /* major */
-	le16(h + 14, 0); /* minor */
+	le16(h + 12, 1);         /* major */
+	le16(h + 14, 0);         /* minor */
 	memset(h + 16, 0xff, 8); /* section length: not given */
 	put(w, h, sizeof h);
 	if (opts) {
@@ -132,7 +132,7 @@ struct pcapng_writer *pcapng_writer_new(FILE *out, const char *userappl)
 }
 
 int64_t pcapng_writer_iface(struct pcapng_writer *w, uint16_t linktype, uint32_t snaplen,
-			    const char *name, const char *descr)
+                            const char *name, const char *descr)
 {
 	const uint8_t tsresol = 9; /* 10^-9 s */
 	size_t total = 20 + str_opt_len(name) + str_opt_len(descr) + opt_len(1) + 4;
@@ -153,8 +153,8 @@ int64_t pcapng_writer_iface(struct pcapng_writer *w, uint16_t linktype, uint32_t
 }
 
 int pcapng_writer_packet(struct pcapng_writer *w, uint32_t iface, int64_t ts_ns,
-			 const uint8_t *data, uint32_t caplen, uint32_t len, uint32_t flags,
-			 const char *comment)
+                         const uint8_t *data, uint32_t caplen, uint32_t len, uint32_t flags,
+                         const char *comment)
 {
 	static const uint8_t zero[4];
 	uint64_t ts = ts_ns < 0 ? 0 : (uint64_t)ts_ns;

@@ -80,7 +80,7 @@ uint32_t point_find(const struct point_reg *r, uint32_t input, uint32_t ifkey)
 }
 
 uint32_t point_get(struct point_reg *r, uint32_t input, uint32_t ifkey, const char *name,
-		   const char *node, char *const *files, size_t nfiles)
+                   const char *node, char *const *files, size_t nfiles)
 {
 	uint32_t id = point_find(r, input, ifkey);
 	struct chain_point *p;

@@ -64,7 +64,7 @@ static int parse_filter(const char *s, struct addr_filter *f)
 }
 
 static bool endpoint_matches(const struct addr_filter *f, const struct pp_addr *a, uint16_t port,
-			     bool has_port)
+                             bool has_port)
 {
 	if (!addr_eq(&f->addr, a))
 		return false;
@@ -110,7 +110,7 @@ int report_opts_check(const struct report_opts *o)
 
 	if (o->conversation && parse_filter(o->conversation, &f) < 0) {
 		msg_usage("--conversation: '%s' is not ADDR, ADDR:PORT or [ADDR]:PORT",
-			  o->conversation);
+		          o->conversation);
 		return -1;
 	}
 	return 0;
@@ -122,7 +122,7 @@ const struct chain_conv *report_conv(const struct report_view *v, size_t i)
 }
 
 int report_view_make(struct report_view *v, const struct chain_result *r,
-		     const struct report_opts *o)
+                     const struct report_opts *o)
 {
 	struct addr_filter f;
 
@@ -130,7 +130,7 @@ int report_view_make(struct report_view *v, const struct chain_result *r,
 	v->r = r;
 	if (o->conversation && parse_filter(o->conversation, &f) < 0) {
 		msg_usage("--conversation: '%s' is not ADDR, ADDR:PORT or [ADDR]:PORT",
-			  o->conversation);
+		          o->conversation);
 		return -1;
 	}
 	v->idx = calloc(r->nconv ? r->nconv : 1, sizeof *v->idx);
@@ -148,7 +148,8 @@ int report_view_make(struct report_view *v, const struct chain_result *r,
 		if (!k)
 			abort();
 		for (size_t i = 0; i < v->nconv; i++)
-			k[i] = (struct interest_key){v->idx[i], chain_result_interest(r, v->idx[i])};
+			k[i] =
+			    (struct interest_key){v->idx[i], chain_result_interest(r, v->idx[i])};
 		qsort(k, v->nconv, sizeof *k, cmp_interest);
 		if (v->nconv > o->limit)
 			v->nconv = o->limit;
@@ -191,8 +192,7 @@ const char *report_point_name(const struct chain_result *r, int64_t point)
 	return point >= 0 && (size_t)point < r->npoints ? r->points[point].name : "(unknown)";
 }
 
-void report_hop_name(const struct chain_result *r, const struct chain_hop *h, char *buf,
-		     size_t len)
+void report_hop_name(const struct chain_result *r, const struct chain_hop *h, char *buf, size_t len)
 {
 	const char *dir = h->dir == PP_DIR_IN ? "(in)" : h->dir == PP_DIR_OUT ? "(out)" : "";
 
@@ -209,8 +209,7 @@ void report_tuple_text(const struct pp_tuple *t, char *buf, size_t len)
 	snprintf(buf, len, "%s -> %s", a, b);
 }
 
-void report_addr_note(const struct chain_result *r, const struct pp_addr *a, char *buf,
-		      size_t len)
+void report_addr_note(const struct chain_result *r, const struct pp_addr *a, char *buf, size_t len)
 {
 	struct topo_addr_info i;
 
@@ -220,7 +219,7 @@ void report_addr_note(const struct chain_result *r, const struct pp_addr *a, cha
 	switch (i.kind) {
 	case TOPO_ADDR_NODE:
 		snprintf(buf, len, "%s %s address", i.node ? i.node : "node",
-			 i.iface ? i.iface->name : "");
+		         i.iface ? i.iface->name : "");
 		break;
 	case TOPO_ADDR_POD:
 		if (i.netns)
@@ -238,7 +237,7 @@ void report_addr_note(const struct chain_result *r, const struct pp_addr *a, cha
 
 /* "ip:port (what it is)" */
 static void endpoint_noted(const struct chain_result *r, const struct chain_endpoint *e, char *buf,
-			   size_t len)
+                           size_t len)
 {
 	char ep[INET6_ADDRSTRLEN + 8], note[256];
 
@@ -248,7 +247,7 @@ static void endpoint_noted(const struct chain_result *r, const struct chain_endp
 }
 
 void report_nat_sentence(const struct chain_result *r, const struct chain_dir *d,
-			 const struct chain_nat *n, char *buf, size_t len)
+                         const struct chain_nat *n, char *buf, size_t len)
 {
 	char from[320], to[320], a[512], b[512];
 
@@ -256,12 +255,13 @@ void report_nat_sentence(const struct chain_result *r, const struct chain_dir *d
 	endpoint_noted(r, &n->to, to, sizeof to);
 	report_hop_name(r, &d->hops[n->after_hop], a, sizeof a);
 	report_hop_name(r, &d->hops[n->before_hop], b, sizeof b);
-	snprintf(buf, len, "%s %s -> %s%s between %s and %s", n->kind == CHAIN_DNAT ? "DNAT" : "SNAT",
-		 from, to, n->reverse ? " (reverse)" : "", a, b);
+	snprintf(buf, len, "%s %s -> %s%s between %s and %s",
+	         n->kind == CHAIN_DNAT ? "DNAT" : "SNAT", from, to, n->reverse ? " (reverse)" : "",
+	         a, b);
 }
 
 void report_stop_sentence(const struct chain_result *r, const struct chain_dir *d, char *buf,
-			  size_t len)
+                          size_t len)
 {
 	const struct chain_stop *s = &d->stop;
 	char after[512], route[256] = "";
@@ -269,14 +269,14 @@ void report_stop_sentence(const struct chain_result *r, const struct chain_dir *
 	report_hop_name(r, &d->hops[s->after_hop], after, sizeof after);
 	if (s->expected_route[0] && s->expected_dev[0])
 		snprintf(route, sizeof route, "; expected to leave by %s (route %s)",
-			 s->expected_dev, s->expected_route);
+		         s->expected_dev, s->expected_route);
 	else if (s->expected_route[0])
 		snprintf(route, sizeof route, "; route there: %s", s->expected_route);
 	snprintf(buf, len, "%s after %s: %llu packet%s never reached %s%s",
-		 d->verdict == CHAIN_PARTIAL ? "partly stopped" : "stopped", after,
-		 (unsigned long long)s->packets, s->packets == 1 ? "" : "s",
-		 s->expected_next >= 0 ? report_point_name(r, s->expected_next) : "a next point",
-		 route);
+	         d->verdict == CHAIN_PARTIAL ? "partly stopped" : "stopped", after,
+	         (unsigned long long)s->packets, s->packets == 1 ? "" : "s",
+	         s->expected_next >= 0 ? report_point_name(r, s->expected_next) : "a next point",
+	         route);
 }
 
 void report_stop_detail(const struct chain_dir *d, char *buf, size_t len)
@@ -288,10 +288,10 @@ void report_stop_detail(const struct chain_dir *d, char *buf, size_t len)
 	if (d->verdict != CHAIN_PARTIAL || !s->has_delivered_len)
 		return;
 	n = snprintf(buf, len, "stopped: IP length %u..%u, %llu of %llu with DF", s->len_min,
-		     s->len_max, (unsigned long long)s->df, (unsigned long long)s->packets);
+	             s->len_max, (unsigned long long)s->df, (unsigned long long)s->packets);
 	if (s->tunnel_overhead && n > 0 && (size_t)n < len)
 		n += snprintf(buf + n, len - (size_t)n, " (+%u bytes of encapsulation)",
-			      s->tunnel_overhead);
+		              s->tunnel_overhead);
 	if (s->tcp_flags_or && n > 0 && (size_t)n < len) {
 		char f[16];
 
@@ -300,12 +300,12 @@ void report_stop_detail(const struct chain_dir *d, char *buf, size_t len)
 	}
 	if (n > 0 && (size_t)n < len)
 		snprintf(buf + n, len - (size_t)n, "; arrived: %llu packets, IP length %u..%u",
-			 (unsigned long long)s->delivered, s->delivered_len_min,
-			 s->delivered_len_max);
+		         (unsigned long long)s->delivered, s->delivered_len_min,
+		         s->delivered_len_max);
 }
 
 void report_answer_sentence(const struct chain_result *r, const struct chain_conv *c,
-			    const struct chain_dir *d, char *buf, size_t len)
+                            const struct chain_dir *d, char *buf, size_t len)
 {
 	const struct chain_answer *a = &d->answer;
 	char from[INET6_ADDRSTRLEN], mtu[32] = "";
@@ -313,18 +313,18 @@ void report_answer_sentence(const struct chain_result *r, const struct chain_con
 	chain_format_addr(&a->from, from, sizeof from);
 	if (a->kind == CHAIN_ANSWER_TCP_RST) {
 		snprintf(buf, len, "answered by TCP RST from %s, first seen at %s", from,
-			 report_point_name(r, a->point));
+		         report_point_name(r, a->point));
 		return;
 	}
 	if (a->mtu)
 		snprintf(mtu, sizeof mtu, " (mtu %u)", a->mtu);
 	snprintf(buf, len, "answered by ICMP %s%s from %s, first seen at %s",
-		 report_icmp_name(c->family, a->type, a->code), mtu, from,
-		 report_point_name(r, a->point));
+	         report_icmp_name(c->family, a->type, a->code), mtu, from,
+	         report_point_name(r, a->point));
 }
 
 void report_lost_sentence(const struct chain_result *r, const struct chain_dir *d, char *buf,
-			  size_t len)
+                          size_t len)
 {
 	char o[INET6_ADDRSTRLEN], n[INET6_ADDRSTRLEN], a[512], b[512], note[256], by[320];
 
@@ -338,15 +338,15 @@ void report_lost_sentence(const struct chain_result *r, const struct chain_dir *
 }
 
 void report_copies_sentence(const struct chain_result *r, const struct chain_dir *d, char *buf,
-			    size_t len)
+                            size_t len)
 {
 	size_t n = 0;
 
 	buf[0] = '\0';
 	for (uint32_t i = 0; i < d->ncopies && n < len; i++) {
 		int k = snprintf(buf + n, len - n, "%s%s (%llu)", i ? ", " : "also seen at ",
-				 report_point_name(r, d->copies[i].point),
-				 (unsigned long long)d->copies[i].packets);
+		                 report_point_name(r, d->copies[i].point),
+		                 (unsigned long long)d->copies[i].packets);
 
 		if (k < 0)
 			break;
@@ -359,22 +359,32 @@ void report_copies_sentence(const struct chain_result *r, const struct chain_dir
 const char *report_icmp_name(uint8_t family, uint8_t type, uint8_t code)
 {
 	static const char *const unreach4[] = {
-		"net unreachable",      "host unreachable",     "protocol unreachable",
-		"port unreachable",     "fragmentation needed", "source route failed",
-		"net unknown",          "host unknown",         "source host isolated",
-		"net prohibited",       "host prohibited",      "net unreachable for TOS",
-		"host unreachable for TOS", "administratively prohibited",
+	    "net unreachable",
+	    "host unreachable",
+	    "protocol unreachable",
+	    "port unreachable",
+	    "fragmentation needed",
+	    "source route failed",
+	    "net unknown",
+	    "host unknown",
+	    "source host isolated",
+	    "net prohibited",
+	    "host prohibited",
+	    "net unreachable for TOS",
+	    "host unreachable for TOS",
+	    "administratively prohibited",
 	};
 	static const char *const unreach6[] = {
-		"no route",           "administratively prohibited", "beyond scope",
-		"address unreachable", "port unreachable",            "source address failed policy",
-		"reject route",
+	    "no route",         "administratively prohibited",
+	    "beyond scope",     "address unreachable",
+	    "port unreachable", "source address failed policy",
+	    "reject route",
 	};
 
 	if (family == 4) {
 		if (type == 3)
 			return code < sizeof unreach4 / sizeof *unreach4 ? unreach4[code]
-									  : "unreachable";
+			                                                 : "unreachable";
 		if (type == 11)
 			return code ? "fragment reassembly time exceeded" : "ttl exceeded";
 		if (type == 12)

@@ -102,7 +102,7 @@ static void mark(struct edges *e, int64_t p)
 }
 
 static void collect(struct edges *e, const struct chain_result *r, const struct chain_conv *c,
-		    int k)
+                    int k)
 {
 	const struct chain_dir *d = &c->dir[k];
 	char buf[1200], tag[32];
@@ -140,8 +140,8 @@ static void collect(struct edges *e, const struct chain_result *r, const struct 
 		label_add(x, buf);
 	}
 	if (d->has_stop) {
-		struct edge *x = edge_get(e, d->hops[d->stop.after_hop].point, d->stop.expected_next,
-					  true, &back);
+		struct edge *x = edge_get(e, d->hops[d->stop.after_hop].point,
+		                          d->stop.expected_next, true, &back);
 
 		x->fwd += d->stop.packets;
 		snprintf(buf, sizeof buf, "%s %s stopped", tag, k == CHAIN_FORWARD ? "fwd" : "rev");
@@ -204,13 +204,13 @@ int report_dot(FILE *out, const struct report_view *v)
 			snprintf(head, sizeof head, "%" PRIu64 " pkts\\n", x->fwd);
 		else if (x->rev)
 			snprintf(head, sizeof head, "%" PRIu64 " pkts, %" PRIu64 " back\\n", x->fwd,
-				 x->rev);
+			         x->rev);
 		else
 			snprintf(head, sizeof head, "%" PRIu64 " pkts\\n", x->fwd);
 		fprintf(out, " [label=\"%s%s\"%s];\n", head, x->label,
-			x->stop  ? ", color=red, fontcolor=red, style=dashed"
-			: x->rev ? ", dir=both"
-				 : "");
+		        x->stop  ? ", color=red, fontcolor=red, style=dashed"
+		        : x->rev ? ", dir=both"
+		                 : "");
 	}
 	if (dropped)
 		fputs("  \"(stopped)\" [shape=octagon, color=red, fontcolor=red];\n", out);

@@ -53,7 +53,7 @@ static json_t *j_time_string(int64_t ns)
 		return json_null();
 	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
 	snprintf(buf + strlen(buf), sizeof buf - strlen(buf), ".%09lldZ",
-		 (long long)(ns % 1000000000));
+	         (long long)(ns % 1000000000));
 	return json_string(buf);
 }
 
@@ -72,7 +72,7 @@ static json_t *j_mac(const uint8_t m[6])
 	char buf[18];
 
 	snprintf(buf, sizeof buf, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4],
-		 m[5]);
+	         m[5]);
 	return json_string(buf);
 }
 
@@ -122,9 +122,9 @@ static json_t *j_points(const struct chain_result *r)
 		json_object_set_new(o, "first_ts", p->packets ? j_time(p->first_ts) : json_null());
 		json_object_set_new(o, "last_ts", p->packets ? j_time(p->last_ts) : json_null());
 		json_object_set_new(o, "first_time",
-				    p->packets ? j_time_string(p->first_ts) : json_null());
+		                    p->packets ? j_time_string(p->first_ts) : json_null());
 		json_object_set_new(o, "last_time",
-				    p->packets ? j_time_string(p->last_ts) : json_null());
+		                    p->packets ? j_time_string(p->last_ts) : json_null());
 		json_object_set_new(o, "clock_offset", json_real((double)p->clock_offset / 1e9));
 		json_object_set_new(o, "iface", j_iface(r, p->name));
 		json_array_append_new(a, o);
@@ -195,14 +195,14 @@ static json_t *j_nodes(const struct chain_result *r)
 		json_object_set_new(o, "name", json_string(n->name));
 		json_object_set_new(o, "clock_offset", json_real((double)n->clock_offset / 1e9));
 		json_object_set_new(o, "clock_source",
-				    json_string(i == 0       ? "reference"
-						: n->manual  ? "manual"
-						: n->estimated ? "estimated"
-							       : "assumed"));
+		                    json_string(i == 0         ? "reference"
+		                                : n->manual    ? "manual"
+		                                : n->estimated ? "estimated"
+		                                               : "assumed"));
 		json_object_set_new(o, "estimated_from",
-				    i == 0 || n->manual || !n->estimated
-					    ? json_null()
-					    : json_string(r->nodes[n->via].name));
+		                    i == 0 || n->manual || !n->estimated
+		                        ? json_null()
+		                        : json_string(r->nodes[n->via].name));
 		json_object_set_new(o, "pairs_to", json_integer((json_int_t)n->pairs_to));
 		json_object_set_new(o, "pairs_from", json_integer((json_int_t)n->pairs_from));
 		json_array_append_new(a, o);
@@ -217,9 +217,9 @@ static json_t *j_hop(const struct chain_result *r, const struct chain_hop *h)
 
 	json_object_set_new(o, "point", json_string(r->points[h->point].name));
 	json_object_set_new(o, "dir",
-			    h->dir == PP_DIR_IN    ? json_string("in")
-			    : h->dir == PP_DIR_OUT ? json_string("out")
-						   : json_null());
+	                    h->dir == PP_DIR_IN    ? json_string("in")
+	                    : h->dir == PP_DIR_OUT ? json_string("out")
+	                                           : json_null());
 	json_object_set_new(o, "packets", json_integer((json_int_t)h->packets));
 	json_object_set_new(o, "src", j_addr(&h->tuple.src));
 	json_object_set_new(o, "sport", j_port(h->tuple.has_ports, h->tuple.sport));
@@ -227,7 +227,7 @@ static json_t *j_hop(const struct chain_result *r, const struct chain_hop *h)
 	json_object_set_new(o, "dport", j_port(h->tuple.has_ports && !echo, h->tuple.dport));
 	json_object_set_new(o, "ttl", json_integer(h->ttl));
 	json_object_set_new(o, "latency_us_p50",
-			    h->has_latency ? json_real(h->latency_us_p50) : json_null());
+	                    h->has_latency ? json_real(h->latency_us_p50) : json_null());
 	if (h->has_tunnel) {
 		static const char *const kinds[] = {"none", "vxlan", "geneve", "gre", "ipip"};
 		json_t *t = json_object();
@@ -240,17 +240,17 @@ static json_t *j_hop(const struct chain_result *r, const struct chain_hop *h)
 	}
 	if (h->split_into)
 		json_object_set_new(o, "split",
-				    json_pack("{s:I,s:I}", "from", (json_int_t)h->split_from,
-					      "into", (json_int_t)h->split_into));
+		                    json_pack("{s:I,s:I}", "from", (json_int_t)h->split_from,
+		                              "into", (json_int_t)h->split_into));
 	if (h->merged_into)
 		json_object_set_new(o, "merged",
-				    json_pack("{s:I,s:I}", "from", (json_int_t)h->merged_from,
-					      "into", (json_int_t)h->merged_into));
+		                    json_pack("{s:I,s:I}", "from", (json_int_t)h->merged_from,
+		                              "into", (json_int_t)h->merged_into));
 	return o;
 }
 
 static json_t *j_nat(const struct chain_result *r, const struct chain_dir *d,
-		     const struct chain_nat *n)
+                     const struct chain_nat *n)
 {
 	json_t *o = json_object();
 
@@ -274,12 +274,12 @@ static json_t *j_stop(const struct chain_result *r, const struct chain_dir *d)
 	json_object_set_new(o, "after_hop", json_integer(s->after_hop));
 	json_object_set_new(o, "expected_next", j_point(r, s->expected_next));
 	json_object_set_new(o, "expected_dev",
-			    s->expected_dev[0] ? json_string(s->expected_dev) : json_null());
+	                    s->expected_dev[0] ? json_string(s->expected_dev) : json_null());
 	json_object_set_new(o, "expected_route",
-			    s->expected_route[0] ? json_string(s->expected_route) : json_null());
+	                    s->expected_route[0] ? json_string(s->expected_route) : json_null());
 	json_object_set_new(o, "packets", json_integer((json_int_t)s->packets));
-	json_object_set_new(o, "ip_len", json_pack("{s:i,s:i}", "min", (int)s->len_min, "max",
-						   (int)s->len_max));
+	json_object_set_new(o, "ip_len",
+	                    json_pack("{s:i,s:i}", "min", (int)s->len_min, "max", (int)s->len_max));
 	json_object_set_new(o, "df", json_integer((json_int_t)s->df));
 	if (s->tcp_flags_or) {
 		char f[16];
@@ -290,17 +290,16 @@ static json_t *j_stop(const struct chain_result *r, const struct chain_dir *d)
 	if (s->tunnel_overhead)
 		json_object_set_new(o, "encap_overhead", json_integer(s->tunnel_overhead));
 	if (s->has_delivered_len)
-		json_object_set_new(o, "delivered",
-				    json_pack("{s:I,s:i,s:i,s:I}", "packets",
-					      (json_int_t)s->delivered, "ip_len_min",
-					      (int)s->delivered_len_min, "ip_len_max",
-					      (int)s->delivered_len_max, "df",
-					      (json_int_t)s->delivered_df));
+		json_object_set_new(
+		    o, "delivered",
+		    json_pack("{s:I,s:i,s:i,s:I}", "packets", (json_int_t)s->delivered,
+		              "ip_len_min", (int)s->delivered_len_min, "ip_len_max",
+		              (int)s->delivered_len_max, "df", (json_int_t)s->delivered_df));
 	return o;
 }
 
 static json_t *j_answer(const struct chain_result *r, const struct chain_conv *c,
-			const struct chain_answer *a)
+                        const struct chain_answer *a)
 {
 	json_t *o = json_object();
 
@@ -311,7 +310,7 @@ static json_t *j_answer(const struct chain_result *r, const struct chain_conv *c
 		json_object_set_new(o, "type", json_integer(a->type));
 		json_object_set_new(o, "code", json_integer(a->code));
 		json_object_set_new(o, "name",
-				    json_string(report_icmp_name(c->family, a->type, a->code)));
+		                    json_string(report_icmp_name(c->family, a->type, a->code)));
 		if (a->mtu)
 			json_object_set_new(o, "mtu", json_integer(a->mtu));
 	}
@@ -339,8 +338,8 @@ static json_t *j_dir(const struct chain_result *r, const struct chain_conv *c, i
 	json_object_set_new(o, "nat", nat);
 	json_object_set_new(o, "verdict", json_string(chain_verdict_name(d->verdict)));
 	json_object_set_new(o, "stopped", d->has_stop ? j_stop(r, d) : json_null());
-	json_object_set_new(o, "answered_by", d->has_answer ? j_answer(r, c, &d->answer)
-							    : json_null());
+	json_object_set_new(o, "answered_by",
+	                    d->has_answer ? j_answer(r, c, &d->answer) : json_null());
 	if (d->has_lost) {
 		json_t *l = json_object();
 
@@ -357,17 +356,17 @@ static json_t *j_dir(const struct chain_result *r, const struct chain_conv *c, i
 	if (c->proto == 6) {
 		json_object_set_new(o, "segments", json_integer((json_int_t)d->segments));
 		json_object_set_new(o, "retransmissions",
-				    json_integer((json_int_t)d->retransmissions));
+		                    json_integer((json_int_t)d->retransmissions));
 	}
 	json_object_set_new(o, "unmatched", json_integer((json_int_t)d->unmatched));
 	{
 		json_t *copies = json_array();
 
 		for (uint32_t i = 0; i < d->ncopies; i++)
-			json_array_append_new(copies,
-					      json_pack("{s:s,s:I}", "point",
-							r->points[d->copies[i].point].name, "packets",
-							(json_int_t)d->copies[i].packets));
+			json_array_append_new(copies, json_pack("{s:s,s:I}", "point",
+			                                        r->points[d->copies[i].point].name,
+			                                        "packets",
+			                                        (json_int_t)d->copies[i].packets));
 		json_object_set_new(o, "copies", copies);
 	}
 	return o;
@@ -381,8 +380,7 @@ static json_t *j_conv(const struct chain_result *r, const struct chain_conv *c)
 	json_object_set_new(origin, "src", j_addr(&c->origin.src));
 	json_object_set_new(origin, "sport", j_port(c->origin.has_ports, c->origin.sport));
 	json_object_set_new(origin, "dst", j_addr(&c->origin.dst));
-	json_object_set_new(origin, "dport",
-			    j_port(c->origin.has_ports && !echo, c->origin.dport));
+	json_object_set_new(origin, "dport", j_port(c->origin.has_ports && !echo, c->origin.dport));
 	for (int k = 0; k < 2; k++) {
 		if (c->dir[k].present)
 			json_array_append_new(dirs, j_dir(r, c, k));
@@ -429,11 +427,11 @@ static json_t *j_findings(const struct chain_result *r)
 
 	report_findings(r, &f);
 	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "conversations",
-			 (json_int_t)f.conversations, "stopped", (json_int_t)f.stopped, "partial",
-			 (json_int_t)f.partial, "delivered", (json_int_t)f.delivered,
-			 "client_ip_lost", (json_int_t)f.client_ip_lost, "nat", (json_int_t)f.nat,
-			 "snat", (json_int_t)f.snat, "unmatched", (json_int_t)f.unmatched,
-			 "ignored", (json_int_t)f.ignored, "read", (json_int_t)f.read);
+	                 (json_int_t)f.conversations, "stopped", (json_int_t)f.stopped, "partial",
+	                 (json_int_t)f.partial, "delivered", (json_int_t)f.delivered,
+	                 "client_ip_lost", (json_int_t)f.client_ip_lost, "nat", (json_int_t)f.nat,
+	                 "snat", (json_int_t)f.snat, "unmatched", (json_int_t)f.unmatched,
+	                 "ignored", (json_int_t)f.ignored, "read", (json_int_t)f.read);
 }
 
 static void header_fields(json_t *o, const struct chain_result *r)
@@ -449,10 +447,11 @@ static void summary_fields(json_t *o, const struct chain_result *r)
 {
 	/* findings, then the packets that were not used */
 	json_object_set_new(o, "findings", j_findings(r));
-	json_object_set_new(o, "ignored", j_counts(r->counts.ignored + 1, PP_R__COUNT - 1,
-						   reason_name_i_shift, true));
+	json_object_set_new(
+	    o, "ignored",
+	    j_counts(r->counts.ignored + 1, PP_R__COUNT - 1, reason_name_i_shift, true));
 	json_object_set_new(o, "decoded",
-			    j_counts(r->counts.decoded, PP_L__COUNT, layer_name_i, true));
+	                    j_counts(r->counts.decoded, PP_L__COUNT, layer_name_i, true));
 	json_object_set_new(o, "notes", j_counts(r->counts.notes, PP_N__COUNT, note_name_i, true));
 }
 

@@ -58,7 +58,9 @@ static void inputs_table(FILE *out, const struct chain_result *r)
 		if (p->packets)
 			utc(out, p->last_ts);
 		fprintf(out, " | %+.6f s%s |\n", (double)p->clock_offset / 1e9,
-			p->clock_manual ? " (set)" : p->clock_estimated ? "" : " (assumed)");
+		        p->clock_manual      ? " (set)"
+		        : p->clock_estimated ? ""
+		                             : " (assumed)");
 	}
 	fputc('\n', out);
 }
@@ -71,10 +73,10 @@ static void findings(FILE *out, const struct report_view *v)
 
 	report_findings(v->r, &f);
 	fprintf(out,
-		"**%zu conversations**: %zu delivered, %zu stopped, %zu partial; client IP lost "
-		"in %zu; %" PRIu64 " of %" PRIu64 " packets not used.\n\n",
-		f.conversations, f.delivered, f.stopped, f.partial, f.client_ip_lost, f.ignored,
-		f.read);
+	        "**%zu conversations**: %zu delivered, %zu stopped, %zu partial; client IP lost "
+	        "in %zu; %" PRIu64 " of %" PRIu64 " packets not used.\n\n",
+	        f.conversations, f.delivered, f.stopped, f.partial, f.client_ip_lost, f.ignored,
+	        f.read);
 	for (size_t i = 0; i < v->nconv; i++) {
 		const struct chain_conv *c = report_conv(v, i);
 
@@ -90,13 +92,13 @@ static void findings(FILE *out, const struct report_view *v)
 			if (d->has_stop) {
 				report_stop_sentence(v->r, d, buf, sizeof buf);
 				fprintf(out, "- **conv %u** %s `%s` %s: %s\n", c->id,
-					chain_proto_name(c->proto), t,
-					k == CHAIN_FORWARD ? "forward" : "reverse", buf);
+				        chain_proto_name(c->proto), t,
+				        k == CHAIN_FORWARD ? "forward" : "reverse", buf);
 			}
 			if (d->has_lost) {
 				report_lost_sentence(v->r, d, buf, sizeof buf);
 				fprintf(out, "- **conv %u** %s `%s`: %s\n", c->id,
-					chain_proto_name(c->proto), t, buf);
+				        chain_proto_name(c->proto), t, buf);
 			}
 		}
 	}
@@ -112,7 +114,7 @@ static void direction(FILE *out, const struct chain_result *r, const struct chai
 	if (!d->present)
 		return;
 	fprintf(out, "**%s** %s, %" PRIu64 " packets: ", k == CHAIN_FORWARD ? "forward" : "reverse",
-		chain_verdict_name(d->verdict), d->packets);
+	        chain_verdict_name(d->verdict), d->packets);
 	for (uint32_t i = 0; i < d->nhops; i++) {
 		report_hop_name(r, &d->hops[i], buf, sizeof buf);
 		fputs(i ? " → `" : "`", out);
@@ -185,7 +187,7 @@ int report_markdown(FILE *out, const struct report_view *v)
 	}
 	if (noise)
 		fprintf(out, "%zu multicast or broadcast conversation%s not shown.\n\n", noise,
-			noise == 1 ? "" : "s");
+		        noise == 1 ? "" : "s");
 	ignored(out, v->r);
 	return ferror(out) ? -1 : 0;
 }

@@ -52,15 +52,15 @@ enum note_kind { NOTE_NONE = 0, NOTE_HOP, NOTE_COPY, NOTE_ANSWER };
 struct note {
 	uint32_t tuple; /* flow table id; FLOW_NONE: an answer quoting nothing seen */
 	uint16_t point;
-	uint8_t kind;   /* enum note_kind */
-	uint8_t dir;    /* enum pp_dir of the hop as the chain named it */
+	uint8_t kind; /* enum note_kind */
+	uint8_t dir;  /* enum pp_dir of the hop as the chain named it */
 };
 _Static_assert(sizeof(struct note) == 8, "a note is 8 bytes per packet on disk");
 
 /* The notes of one input. While noting, win holds indices [base, base +
  * NOTES_WINDOW); while writing, it is the read buffer of [rbase, rbase + rn). */
 struct note_file {
-	int fd;       /* -1: nothing noted */
+	int fd; /* -1: nothing noted */
 	uint64_t base;
 	uint64_t end; /* highest index noted + 1 */
 	struct note *win;
@@ -132,7 +132,7 @@ static void store_failed(struct pcapng_notes *n)
 {
 	if (!n->failed)
 		msg_error(n->path, "cannot keep packet notes in a temporary file: %s",
-			  strerror(errno));
+		          strerror(errno));
 	n->failed = true;
 }
 
@@ -225,7 +225,8 @@ static struct note note_get(struct note_file *f, uint64_t idx)
 
 		memset(f->win, 0, NOTES_WINDOW * sizeof *f->win);
 		do {
-			got = pread(f->fd, f->win, want * sizeof *f->win, (off_t)(idx * sizeof *f->win));
+			got = pread(f->fd, f->win, want * sizeof *f->win,
+			            (off_t)(idx * sizeof *f->win));
 		} while (got < 0 && errno == EINTR);
 		if (got < 0 && !f->read_err)
 			f->read_err = errno;
@@ -255,7 +256,7 @@ static bool is_input(const char *out, const struct point_reg *points)
 }
 
 struct pcapng_notes *pcapng_notes_new(const char *out, const struct point_reg *points,
-				      struct flow_table *flows)
+                                      struct flow_table *flows)
 {
 	struct pcapng_notes *n;
 	struct stat st;
@@ -321,7 +322,7 @@ static uint32_t input_of_point(struct pcapng_notes *n, uint32_t p)
 }
 
 static void note_hop(struct pcapng_notes *n, const struct match_hop *h, enum note_kind kind,
-		     uint32_t tuple, uint8_t dir)
+                     uint32_t tuple, uint8_t dir)
 {
 	uint32_t input;
 
@@ -331,11 +332,10 @@ static void note_hop(struct pcapng_notes *n, const struct match_hop *h, enum not
 	if (input == UINT32_MAX)
 		return;
 	note_put(n, input, h->frame - 1,
-		 (struct note){tuple, (uint16_t)h->point, (uint8_t)kind, dir});
+	         (struct note){tuple, (uint16_t)h->point, (uint8_t)kind, dir});
 }
 
-void pcapng_notes_observe(void *arg, const struct match_ident *raw,
-			  const struct match_ident *hops)
+void pcapng_notes_observe(void *arg, const struct match_ident *raw, const struct match_ident *hops)
 {
 	struct pcapng_notes *n = arg;
 	uint32_t t;
@@ -356,7 +356,7 @@ void pcapng_notes_observe(void *arg, const struct match_ident *raw,
 
 		if (h->flags & PP_OBS_COPY)
 			note_hop(n, h, NOTE_COPY, hops->nhops ? hops->hops[0].tuple : h->tuple,
-				 PP_DIR_UNKNOWN);
+			         PP_DIR_UNKNOWN);
 	}
 	for (unsigned i = 0; i < hops->nhops; i++)
 		note_hop(n, &hops->hops[i], NOTE_HOP, hops->hops[i].tuple, hops->hops[i].dir);
@@ -405,7 +405,7 @@ static void conv_map_free(struct conv_map *m)
 
 /* The conversation and direction of a tuple, or NULL. */
 static const struct chain_conv *conv_of(const struct conv_map *m, struct flow_table *ft,
-					const struct chain_result *r, uint32_t tuple, int *dir)
+                                        const struct chain_result *r, uint32_t tuple, int *dir)
 {
 	uint32_t root;
 	int par;
@@ -452,7 +452,7 @@ static void add(char *buf, size_t len, size_t *at, const char *fmt, ...)
 }
 
 static void describe_hop(const struct chain_result *r, const struct chain_conv *c, int k,
-			 const struct note *nt, char *buf, size_t len)
+                         const struct note *nt, char *buf, size_t len)
 {
 	const struct chain_dir *d = &c->dir[k];
 	const char *dn = k == CHAIN_FORWARD ? "forward" : "reverse";
@@ -473,10 +473,10 @@ static void describe_hop(const struct chain_result *r, const struct chain_conv *
 		if (x->before_hop != (uint32_t)j)
 			continue;
 		chain_format_endpoint(&x->from.addr, x->from.port, x->from.has_port, from,
-				      sizeof from);
+		                      sizeof from);
 		chain_format_endpoint(&x->to.addr, x->to.port, x->to.has_port, to, sizeof to);
-		add(buf, len, &at, " %s %s->%s%s", x->kind == CHAIN_DNAT ? "DNAT" : "SNAT", from, to,
-		    x->reverse ? " (reverse)" : "");
+		add(buf, len, &at, " %s %s->%s%s", x->kind == CHAIN_DNAT ? "DNAT" : "SNAT", from,
+		    to, x->reverse ? " (reverse)" : "");
 	}
 	if (d->has_lost && d->lost.before_hop == (uint32_t)j)
 		add(buf, len, &at, "; client IP lost here");
@@ -492,7 +492,7 @@ struct describe_ctx {
 };
 
 static void describe(struct describe_ctx *x, const struct note *nt, const struct capture_frame *f,
-		     char *buf, size_t len)
+                     char *buf, size_t len)
 {
 	const struct chain_conv *c = NULL;
 	int k = 0;
@@ -508,17 +508,19 @@ static void describe(struct describe_ctx *x, const struct note *nt, const struct
 		return;
 	case NOTE_COPY:
 		if (c)
-			snprintf(buf, len, "conv %u %s copy at %s: a promiscuous bridge's copy, not a hop",
-				 c->id, k == CHAIN_FORWARD ? "forward" : "reverse",
-				 report_point_name(x->r, nt->point));
+			snprintf(buf, len,
+			         "conv %u %s copy at %s: a promiscuous bridge's copy, not a hop",
+			         c->id, k == CHAIN_FORWARD ? "forward" : "reverse",
+			         report_point_name(x->r, nt->point));
 		else
-			snprintf(buf, len, "a promiscuous bridge's copy, in no reported conversation");
+			snprintf(buf, len,
+			         "a promiscuous bridge's copy, in no reported conversation");
 		return;
 	case NOTE_ANSWER:
 		if (c)
 			snprintf(buf, len, "conv %u %s answer: an ICMP error about it, seen at %s",
-				 c->id, k == CHAIN_FORWARD ? "forward" : "reverse",
-				 report_point_name(x->r, nt->point));
+			         c->id, k == CHAIN_FORWARD ? "forward" : "reverse",
+			         report_point_name(x->r, nt->point));
 		else
 			snprintf(buf, len, "an ICMP error quoting no conversation seen");
 		return;
@@ -591,13 +593,14 @@ static int64_t iface_of(struct writer *wr, struct wsrc *s, uint32_t point, int d
 	p = point < wr->r->npoints ? &wr->r->points[point] : NULL;
 	if (p && p->clock_offset)
 		snprintf(descr, sizeof descr,
-			 "pktpath capture point %s; time stamps corrected by %+.9f s to %s's clock",
-			 p->name, -(double)p->clock_offset / 1e9,
-			 wr->r->nnodes ? wr->r->nodes[0].name : "the reference");
+		         "pktpath capture point %s; time stamps corrected by %+.9f s to %s's clock",
+		         p->name, -(double)p->clock_offset / 1e9,
+		         wr->r->nnodes ? wr->r->nodes[0].name : "the reference");
 	else
-		snprintf(descr, sizeof descr, "pktpath capture point %s", p ? p->name : "(unknown)");
+		snprintf(descr, sizeof descr, "pktpath capture point %s",
+		         p ? p->name : "(unknown)");
 	id = pcapng_writer_iface(wr->w, pcapng_dlt_to_linktype(dlt), CAPTURE_MAX_CAPLEN,
-				 p ? p->name : NULL, descr);
+	                         p ? p->name : NULL, descr);
 	if (id < 0)
 		return -1;
 	if (wr->nifs == wr->capifs) {
@@ -614,7 +617,7 @@ static int64_t iface_of(struct writer *wr, struct wsrc *s, uint32_t point, int d
 }
 
 static int write_packet(struct writer *wr, struct describe_ctx *x, struct note_file *nf,
-			struct wsrc *s)
+                        struct wsrc *s)
 {
 	struct note nt = {0};
 	uint32_t point = s->pi->base_point;
@@ -632,9 +635,11 @@ static int write_packet(struct writer *wr, struct describe_ctx *x, struct note_f
 		return -1;
 	describe(x, &nt, &s->f, comment, sizeof comment);
 	return pcapng_writer_packet(wr->w, (uint32_t)iface, s->key.ts, s->f.data, s->f.caplen,
-				    s->f.len,
-				    s->f.dir == PP_DIR_IN ? 1u : s->f.dir == PP_DIR_OUT ? 2u : 0u,
-				    comment);
+	                            s->f.len,
+	                            s->f.dir == PP_DIR_IN    ? 1u
+	                            : s->f.dir == PP_DIR_OUT ? 2u
+	                                                     : 0u,
+	                            comment);
 }
 
 static int flush_notes(struct pcapng_notes *n)
@@ -652,8 +657,8 @@ static int flush_notes(struct pcapng_notes *n)
 }
 
 int report_pcapng(struct pcapng_notes *n, const struct chain_result *r,
-		  const struct pcapng_input *in, size_t nin, const char *bpf,
-		  const struct decode_cfg *dcfg)
+                  const struct pcapng_input *in, size_t nin, const char *bpf,
+                  const struct decode_cfg *dcfg)
 {
 	struct describe_ctx x = {.r = r, .flows = n->flows, .dcfg = dcfg};
 	struct writer wr = {.r = r};
@@ -717,7 +722,7 @@ int report_pcapng(struct pcapng_notes *n, const struct chain_result *r,
 	for (size_t i = 0; i < n->nf; i++) {
 		if (n->f[i].read_err && !rc) {
 			msg_error(n->path, "cannot read the packet notes back: %s",
-				  strerror(n->f[i].read_err));
+			          strerror(n->f[i].read_err));
 			rc = -1;
 		}
 	}

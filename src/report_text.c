@@ -22,11 +22,11 @@ static const char *col(const struct ctx *c, const char *code)
 	return c->color ? code : "";
 }
 
-#define RED "\033[31m"
-#define GREEN "\033[32m"
+#define RED    "\033[31m"
+#define GREEN  "\033[32m"
 #define YELLOW "\033[33m"
-#define BOLD "\033[1m"
-#define RESET "\033[0m"
+#define BOLD   "\033[1m"
+#define RESET  "\033[0m"
 
 static void hop_name(const struct ctx *c, const struct chain_hop *h, char *buf, size_t len)
 {
@@ -78,19 +78,20 @@ static void print_encap_and_segments(const struct ctx *c, const struct chain_dir
 
 			chain_format_addr(&h->tunnel.src, s, sizeof s);
 			chain_format_addr(&h->tunnel.dst, t, sizeof t);
-			fprintf(c->out, "                encapsulated (%s vni %u, %s -> %s) at %s\n",
-				kinds[h->tunnel.kind % 5], h->tunnel.vni, s, t, name);
+			fprintf(c->out,
+			        "                encapsulated (%s vni %u, %s -> %s) at %s\n",
+			        kinds[h->tunnel.kind % 5], h->tunnel.vni, s, t, name);
 		}
 		if (h->split_into)
 			fprintf(c->out,
-				"                %" PRIu64 " segments split into %" PRIu64
-				" before %s\n",
-				h->split_from, h->split_into, name);
+			        "                %" PRIu64 " segments split into %" PRIu64
+			        " before %s\n",
+			        h->split_from, h->split_into, name);
 		if (h->merged_into)
 			fprintf(c->out,
-				"                %" PRIu64 " segments merged into %" PRIu64
-				" before %s\n",
-				h->merged_from, h->merged_into, name);
+			        "                %" PRIu64 " segments merged into %" PRIu64
+			        " before %s\n",
+			        h->merged_from, h->merged_into, name);
 	}
 }
 
@@ -114,7 +115,7 @@ static void print_latency(const struct ctx *c, const struct chain_dir *d)
 }
 
 static void print_answer(const struct ctx *c, const struct chain_conv *cv,
-			 const struct chain_dir *d)
+                         const struct chain_dir *d)
 {
 	char buf[1024];
 
@@ -139,13 +140,13 @@ static void print_dir(const struct ctx *c, const struct chain_conv *cv, int k)
 {
 	const struct chain_dir *d = &cv->dir[k];
 	const char *vcol = d->verdict == CHAIN_DELIVERED ? GREEN
-			   : d->verdict == CHAIN_STOPPED ? RED
-							 : YELLOW;
+	                   : d->verdict == CHAIN_STOPPED ? RED
+	                                                 : YELLOW;
 
 	if (!d->present)
 		return;
 	fprintf(c->out, "  %-8s %s%-9s%s ", k == CHAIN_FORWARD ? "forward" : "reverse",
-		col(c, vcol), chain_verdict_name(d->verdict), col(c, RESET));
+	        col(c, vcol), chain_verdict_name(d->verdict), col(c, RESET));
 	print_path(c, d);
 	if (d->has_stop)
 		print_stop(c, d);
@@ -166,9 +167,10 @@ static void print_dir(const struct ctx *c, const struct chain_conv *cv, int k)
 	print_encap_and_segments(c, d);
 	print_latency(c, d);
 	if (d->retransmissions || d->unmatched)
-		fprintf(c->out, "                %" PRIu64 " retransmissions, %" PRIu64
-				" packets seen at one inner point only\n",
-			d->retransmissions, d->unmatched);
+		fprintf(c->out,
+		        "                %" PRIu64 " retransmissions, %" PRIu64
+		        " packets seen at one inner point only\n",
+		        d->retransmissions, d->unmatched);
 }
 
 static void print_conv_head(const struct ctx *c, const struct chain_conv *cv)
@@ -176,10 +178,9 @@ static void print_conv_head(const struct ctx *c, const struct chain_conv *cv)
 	char t[2 * EP_LEN + 8];
 
 	report_tuple_text(&cv->origin, t, sizeof t);
-	fprintf(c->out, "%sconv %u%s  %s %s  (%" PRIu64 " packet%s forward, %" PRIu64
-			" reverse)\n",
-		col(c, BOLD), cv->id, col(c, RESET), chain_proto_name(cv->proto), t,
-		cv->dir[0].packets, cv->dir[0].packets == 1 ? "" : "s", cv->dir[1].packets);
+	fprintf(c->out, "%sconv %u%s  %s %s  (%" PRIu64 " packet%s forward, %" PRIu64 " reverse)\n",
+	        col(c, BOLD), cv->id, col(c, RESET), chain_proto_name(cv->proto), t,
+	        cv->dir[0].packets, cv->dir[0].packets == 1 ? "" : "s", cv->dir[1].packets);
 }
 
 /* One line per finding, the most important first. */
@@ -190,11 +191,11 @@ static void print_findings(const struct ctx *c, const struct report_view *v)
 
 	report_findings(c->r, &f);
 	fprintf(c->out,
-		"pktpath: %zu conversation%s across %zu point%s on %zu node%s: %zu delivered, "
-		"%zu stopped, %zu partial; client IP lost in %zu\n",
-		f.conversations, f.conversations == 1 ? "" : "s", c->r->npoints,
-		c->r->npoints == 1 ? "" : "s", c->r->nnodes, c->r->nnodes == 1 ? "" : "s",
-		f.delivered, f.stopped, f.partial, f.client_ip_lost);
+	        "pktpath: %zu conversation%s across %zu point%s on %zu node%s: %zu delivered, "
+	        "%zu stopped, %zu partial; client IP lost in %zu\n",
+	        f.conversations, f.conversations == 1 ? "" : "s", c->r->npoints,
+	        c->r->npoints == 1 ? "" : "s", c->r->nnodes, c->r->nnodes == 1 ? "" : "s",
+	        f.delivered, f.stopped, f.partial, f.client_ip_lost);
 	for (size_t i = 0; i < v->nconv; i++) {
 		const struct chain_conv *cv = report_conv(v, i);
 		char t[2 * EP_LEN + 8], buf[1200];
@@ -212,12 +213,12 @@ static void print_findings(const struct ctx *c, const struct report_view *v)
 			if (d->has_stop) {
 				report_stop_sentence(c->r, d, buf, sizeof buf);
 				fprintf(c->out, "  conv %u %s %s: %s %s\n", cv->id,
-					chain_proto_name(cv->proto), t, dir, buf);
+				        chain_proto_name(cv->proto), t, dir, buf);
 			}
 			if (d->has_lost) {
 				report_lost_sentence(c->r, d, buf, sizeof buf);
 				fprintf(c->out, "  conv %u %s %s: %s\n", cv->id,
-					chain_proto_name(cv->proto), t, buf);
+				        chain_proto_name(cv->proto), t, buf);
 			}
 		}
 	}
@@ -230,16 +231,17 @@ static void print_clocks(const struct ctx *c)
 
 		if (n->manual)
 			fprintf(c->out, "clock %s %+.6f s (set by hand)\n", n->name,
-				(double)n->clock_offset / 1e9);
+			        (double)n->clock_offset / 1e9);
 		else if (n->estimated)
 			fprintf(c->out,
-				"clock %s %+.6f s relative to %s (from %" PRIu64 " packets to it, %" PRIu64
-				" from it)\n",
-				n->name, (double)n->clock_offset / 1e9, c->r->nodes[n->via].name,
-				n->pairs_to, n->pairs_from);
+			        "clock %s %+.6f s relative to %s (from %" PRIu64
+			        " packets to it, %" PRIu64 " from it)\n",
+			        n->name, (double)n->clock_offset / 1e9, c->r->nodes[n->via].name,
+			        n->pairs_to, n->pairs_from);
 		else
-			fprintf(c->out, "clock %s: no packet seen on it and another node; assumed +0\n",
-				n->name);
+			fprintf(c->out,
+			        "clock %s: no packet seen on it and another node; assumed +0\n",
+			        n->name);
 	}
 }
 
@@ -252,13 +254,13 @@ static void print_ignored(const struct ctx *c)
 		if (!k->ignored[i])
 			continue;
 		fprintf(c->out, "%s %s %" PRIu64, any ? "," : "packets not used:", reason_name(i),
-			k->ignored[i]);
+		        k->ignored[i]);
 		any = true;
 	}
 	if (any)
 		fputc('\n', c->out);
 	fprintf(c->out, "%" PRIu64 " packets read, %" PRIu64 " not used\n", k->read,
-		counts_ignored_total(k));
+	        counts_ignored_total(k));
 }
 
 int report_text(FILE *out, const struct report_view *v, const struct report_opts *o)
@@ -282,8 +284,10 @@ int report_text(FILE *out, const struct report_view *v, const struct report_opts
 	}
 	fputc('\n', out);
 	if (noise)
-		fprintf(out, "%zu multicast or broadcast conversation%s not shown (--format json has them)\n",
-			noise, noise == 1 ? "" : "s");
+		fprintf(out,
+		        "%zu multicast or broadcast conversation%s not shown (--format json has "
+		        "them)\n",
+		        noise, noise == 1 ? "" : "s");
 	print_ignored(&c);
 	return ferror(out) ? -1 : 0;
 }

@@ -28,7 +28,7 @@ struct capture_input {
 	size_t nfiles;
 	char *topology; /* snapshot JSON found next to a bundle's captures, or NULL */
 	char **spool;   /* NULL, or per file: NULL, or the temporary copy of a pipe
-			 * to read instead (files[] keeps the name for messages) */
+	                 * to read instead (files[] keeps the name for messages) */
 };
 
 struct capture_inputs {
@@ -42,7 +42,7 @@ struct capture_frame {
 	uint32_t caplen, len;
 	int dlt;
 	uint32_t ifindex; /* pcapng interface id (IDBs numbered across the file's
-			   * sections), CAPTURE_NO_IFINDEX otherwise */
+	                   * sections), CAPTURE_NO_IFINDEX otherwise */
 	uint8_t dir;      /* enum pp_dir from pcapng epb_flags, else PP_DIR_UNKNOWN */
 	uint64_t recno;   /* 1-based record number across the input's files */
 	size_t file;      /* index into the input's files */
@@ -64,7 +64,7 @@ void capture_inputs_free(struct capture_inputs *in);
  * Returns NULL, with a message printed, when none of its files can be
  * opened; files that cannot be opened later are reported and skipped. */
 struct capture *capture_open(const struct capture_input *in, const char *bpf,
-			     struct pp_counts *counts);
+                             struct pp_counts *counts);
 
 /* 1: *f holds a frame; 0: the input is exhausted (unreadable files were
  * reported and skipped). */

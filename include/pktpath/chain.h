@@ -37,7 +37,7 @@ struct chain_point {
 	int64_t clock_offset;      /* ns ahead of the reference node */
 	bool clock_estimated;      /* false: no evidence, assumed 0 */
 	bool clock_manual;
-	uint32_t clock_via;        /* node the estimate was chained from */
+	uint32_t clock_via; /* node the estimate was chained from */
 	uint64_t clock_pairs_to, clock_pairs_from;
 	/* Where the point was not capturing although inside [first, last]
 	 * (a missing piece of a rotated set), corrected clock. */
@@ -55,9 +55,9 @@ struct chain_node {
 
 struct chain_hop {
 	uint32_t point;
-	uint8_t dir;        /* enum pp_dir; PP_DIR_UNKNOWN when the point is seen once */
+	uint8_t dir; /* enum pp_dir; PP_DIR_UNKNOWN when the point is seen once */
 	uint8_t ttl;
-	uint64_t packets;   /* observations at this hop */
+	uint64_t packets; /* observations at this hop */
 	struct pp_tuple tuple;
 	bool has_latency;
 	double latency_us_p50; /* from the previous hop */
@@ -82,8 +82,8 @@ struct chain_nat {
 };
 
 struct chain_stop {
-	uint32_t after_hop;     /* index into hops */
-	int64_t expected_next;  /* point id, or -1 when unknown */
+	uint32_t after_hop;    /* index into hops */
+	int64_t expected_next; /* point id, or -1 when unknown */
 	/* From the topology of the node where it stopped: the route a packet
 	 * to its destination takes there ("" when unknown) and the device it
 	 * should have left by. Set whether or not that device was captured. */
@@ -91,21 +91,21 @@ struct chain_stop {
 	char expected_dev[64];
 	uint64_t packets;
 	/* what sets the stopped packets apart from those that arrived */
-	uint32_t len_min, len_max;           /* IP total length at the last hop */
+	uint32_t len_min, len_max; /* IP total length at the last hop */
 	bool has_delivered_len;
 	uint32_t delivered_len_min, delivered_len_max;
-	uint64_t df;                         /* stopped packets with DF */
-	uint64_t delivered_df, delivered;    /* for comparison */
+	uint64_t df;                      /* stopped packets with DF */
+	uint64_t delivered_df, delivered; /* for comparison */
 	uint8_t tcp_flags_or;
-	uint32_t tunnel_overhead;            /* outer bytes when the last hop was encapsulated */
+	uint32_t tunnel_overhead; /* outer bytes when the last hop was encapsulated */
 };
 
 struct chain_answer {
 	enum chain_answer_kind kind;
-	uint8_t type, code;  /* ICMP */
-	uint16_t mtu;        /* fragmentation needed / packet too big */
+	uint8_t type, code; /* ICMP */
+	uint16_t mtu;       /* fragmentation needed / packet too big */
 	struct pp_addr from;
-	uint32_t point;      /* first point where the answer was seen */
+	uint32_t point; /* first point where the answer was seen */
 	uint64_t packets;
 };
 
@@ -123,10 +123,10 @@ struct chain_sighting {
 
 struct chain_dir {
 	bool present;
-	uint64_t packets;     /* wire packets (identities; split segments count once each) */
-	uint64_t segments;    /* TCP: distinct segments, retransmissions not counted */
+	uint64_t packets;  /* wire packets (identities; split segments count once each) */
+	uint64_t segments; /* TCP: distinct segments, retransmissions not counted */
 	uint64_t retransmissions;
-	uint64_t unmatched;   /* seen at one point in the middle of the path only */
+	uint64_t unmatched; /* seen at one point in the middle of the path only */
 	struct chain_hop *hops;
 	uint32_t nhops;
 	struct chain_nat *nat;
@@ -143,7 +143,7 @@ struct chain_dir {
 };
 
 struct chain_conv {
-	uint32_t id;          /* 1.. in order of the first packet */
+	uint32_t id; /* 1.. in order of the first packet */
 	uint8_t proto, family;
 	struct pp_tuple origin;
 	int64_t first_ts, last_ts; /* corrected */
@@ -158,11 +158,11 @@ struct chain_findings {
 	size_t conversations;
 	size_t stopped, partial, delivered; /* per conversation: its worst direction */
 	size_t client_ip_lost;
-	size_t nat, snat;                   /* conversations with any / a forward SNAT */
+	size_t nat, snat; /* conversations with any / a forward SNAT */
 };
 
 struct chain_result {
-	struct topo *topo;           /* names and classifies; may hold no node */
+	struct topo *topo; /* names and classifies; may hold no node */
 	struct chain_point *points;
 	size_t npoints;
 	struct chain_node *nodes;
@@ -172,8 +172,8 @@ struct chain_result {
 	struct chain_store *store;
 	size_t nconv;
 	struct chain_findings findings;
-	struct pp_counts counts;     /* all inputs together */
-	uint64_t unmatched;          /* observations counted under match.unmatched */
+	struct pp_counts counts; /* all inputs together */
+	uint64_t unmatched;      /* observations counted under match.unmatched */
 	int64_t window_ns;
 };
 
@@ -197,7 +197,7 @@ void chain_add(struct chain *c, const struct match_ident *id);
  * taken out and the rest in path order, in/out named (nhops may be 0), or
  * NULL for an ICMP error, which answers the conversation it quotes. */
 typedef void chain_observer_fn(void *arg, const struct match_ident *raw,
-			       const struct match_ident *hops);
+                               const struct match_ident *hops);
 void chain_set_observer(struct chain *c, chain_observer_fn *fn, void *arg);
 
 /* Completes pending work (segment groups) older than the window at now. */
@@ -207,7 +207,7 @@ void chain_tick(struct chain *c, int64_t now);
  * (the registry's array, which may move as points are added; each with its
  * clock offset) and the topology (may be NULL). */
 void chain_set_env(struct chain *c, struct chain_point *const *points, const size_t *npoints,
-		   const struct topo *topo);
+                   const struct topo *topo);
 
 /* Finishes every conversation still open and hands the stored results to
  * out (store, nconv, findings, unmatched, window); chain_result_free()
@@ -220,7 +220,7 @@ void chain_result_free(struct chain_result *r);
 const char *chain_verdict_name(enum chain_verdict v);
 /* "ip:port", "[v6]:port", or the bare address without port. */
 void chain_format_endpoint(const struct pp_addr *a, uint16_t port, bool has_port, char *buf,
-			   size_t len);
+                           size_t len);
 void chain_format_addr(const struct pp_addr *a, char *buf, size_t len);
 const char *chain_proto_name(uint8_t proto);
 /* TCP flags the way tcpdump shows them: "S", "S.", "P.", "F.", "R" ... */

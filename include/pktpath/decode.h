@@ -15,18 +15,18 @@
 #include "pktpath/reason.h"
 #include "pktpath/span.h"
 
-#define DECODE_MAX_VLAN_TAGS 2
-#define DECODE_MAX_TUNNELS 2
-#define DECODE_MAX_LAYERS 16
+#define DECODE_MAX_VLAN_TAGS        2
+#define DECODE_MAX_TUNNELS          2
+#define DECODE_MAX_LAYERS           16
 #define DECODE_MAX_UDP_TUNNEL_PORTS 8
 
 /* Link types handled, by DLT value (as in pcap/dlt.h). */
 enum {
-	DECODE_DLT_NULL = 0,        /* BSD loopback, host-order family */
-	DECODE_DLT_EN10MB = 1,      /* Ethernet */
-	DECODE_DLT_RAW = 12,        /* raw IP (OpenBSD value; some files use 14) */
+	DECODE_DLT_NULL = 0,   /* BSD loopback, host-order family */
+	DECODE_DLT_EN10MB = 1, /* Ethernet */
+	DECODE_DLT_RAW = 12,   /* raw IP (OpenBSD value; some files use 14) */
 	DECODE_DLT_RAW_ALT = 14,
-	DECODE_DLT_LOOP = 108,      /* OpenBSD loopback, network-order family */
+	DECODE_DLT_LOOP = 108, /* OpenBSD loopback, network-order family */
 	DECODE_DLT_LINUX_SLL = 113,
 	DECODE_DLT_RAW_LINKTYPE = 101, /* LINKTYPE_RAW as stored in files */
 	DECODE_DLT_IPV4 = 228,
@@ -46,8 +46,8 @@ struct decode_cfg {
 struct decode_ctx {
 	const struct decode_cfg *cfg;
 	struct pp_obs *obs;
-	uint32_t layers;     /* bit (1u << enum pp_layer) per layer decoded */
-	unsigned depth;      /* layers decoded so far, bounded by DECODE_MAX_LAYERS */
+	uint32_t layers; /* bit (1u << enum pp_layer) per layer decoded */
+	unsigned depth;  /* layers decoded so far, bounded by DECODE_MAX_LAYERS */
 	unsigned vlan_tags;
 	unsigned tunnels;
 };
@@ -58,7 +58,7 @@ void decode_cfg_default(struct decode_cfg *cfg);
 /* Decodes one frame of link type dlt into *obs (ts, frame, point are left for
  * the caller). On PP_OK, dc->layers tells what was seen. */
 enum pp_reason decode_frame(struct decode_ctx *dc, int dlt, const uint8_t *pkt, size_t caplen,
-			    size_t wirelen);
+                            size_t wirelen);
 
 /* True when decode_frame() knows link type dlt. */
 int decode_dlt_supported(int dlt);
@@ -72,7 +72,7 @@ enum pp_reason decode_enter(struct decode_ctx *dc, enum pp_layer layer);
  * tunnel in obs->tun (outer addresses = the IP header that carried it) and
  * clears the per-packet fields so that the inner headers fill them. */
 enum pp_reason decode_tunnel(struct decode_ctx *dc, enum pp_layer layer, enum pp_tunnel kind,
-			     uint32_t vni);
+                             uint32_t vni);
 /* UDP payload demultiplexer: VXLAN/Geneve by destination port (dc->cfg),
  * else the payload digest. */
 enum pp_reason decode_udp_payload(struct decode_ctx *dc, struct span *s, uint16_t dport);

@@ -32,7 +32,7 @@ struct flow_node {
 	uint32_t parent;
 	uint8_t parity; /* direction relative to parent: 0 same, 1 opposite */
 	uint8_t rank;
-	uint32_t conv;  /* on roots: the conversation aggregate, or FLOW_NONE */
+	uint32_t conv; /* on roots: the conversation aggregate, or FLOW_NONE */
 };
 
 struct flow_table {

@@ -14,7 +14,7 @@
 struct htab {
 	uint64_t *hash; /* 0 marks an empty slot */
 	uint32_t *val;
-	size_t cap;     /* power of two */
+	size_t cap; /* power of two */
 	size_t n;
 };
 

@@ -21,19 +21,19 @@
 
 /* One observation of an identity, reduced to what the chain needs. */
 struct match_hop {
-	int64_t ts;       /* corrected to the reference clock */
-	uint64_t frame;   /* record number in its input */
+	int64_t ts;     /* corrected to the reference clock */
+	uint64_t frame; /* record number in its input */
 	uint32_t point;
-	uint32_t tuple;   /* flow table id of the addresses/ports seen here */
+	uint32_t tuple; /* flow table id of the addresses/ports seen here */
 	uint32_t ip_len;
-	uint32_t tunnel;  /* tunnel table id of the outer header, 0 = none */
-	uint16_t flags;   /* PP_OBS_* of this observation */
+	uint32_t tunnel; /* tunnel table id of the outer header, 0 = none */
+	uint16_t flags;  /* PP_OBS_* of this observation */
 	uint8_t ttl;
-	uint8_t dir;      /* enum pp_dir */
+	uint8_t dir; /* enum pp_dir */
 };
 
 struct match_ident {
-	struct match_ident *qnext;  /* expiry queue, in creation order */
+	struct match_ident *qnext; /* expiry queue, in creation order */
 	uint64_t key;
 	int64_t first_ts, last_ts;
 	/* the invariant fields, to verify candidates with equal key hashes */
@@ -60,9 +60,9 @@ struct match_tunnel {
 struct match_stats {
 	uint64_t observations;
 	uint64_t identities;
-	uint64_t joined;         /* observations that joined an open identity */
+	uint64_t joined;             /* observations that joined an open identity */
 	uint64_t same_point_rejects; /* a candidate already had this point: attempt/copy */
-	uint64_t hop_overflow;   /* more hops than MATCH_MAX_HOPS: started anew */
+	uint64_t hop_overflow;       /* more hops than MATCH_MAX_HOPS: started anew */
 };
 
 struct match;

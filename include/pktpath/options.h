@@ -30,23 +30,23 @@ struct pp_node_arg {
 struct pp_options {
 	enum pp_format format;
 	enum pp_color color;
-	const char *filter;        /* -f: BPF expression for every file */
-	const char *write_pcapng;  /* --write-pcapng OUT */
-	const char *expect;        /* --expect FILE */
-	const char *conversation;  /* --conversation ADDR[:PORT] */
-	unsigned fail_on;          /* enum pp_finding bits */
-	unsigned long limit;       /* --limit N, 0 = all */
-	int64_t window_ns;         /* --window: matching window */
+	const char *filter;       /* -f: BPF expression for every file */
+	const char *write_pcapng; /* --write-pcapng OUT */
+	const char *expect;       /* --expect FILE */
+	const char *conversation; /* --conversation ADDR[:PORT] */
+	unsigned fail_on;         /* enum pp_finding bits */
+	unsigned long limit;      /* --limit N, 0 = all */
+	int64_t window_ns;        /* --window: matching window */
 	struct pp_node_arg *clocks;
 	size_t nclocks;
 	struct pp_node_arg *topologies;
 	size_t ntopologies;
 	char **service_cidrs;
 	size_t nservice_cidrs;
-	uint16_t tunnel_ports[8];  /* --vxlan-port / --geneve-port additions */
+	uint16_t tunnel_ports[8]; /* --vxlan-port / --geneve-port additions */
 	uint8_t tunnel_kinds[8];
 	size_t ntunnel_ports;
-	char **inputs;             /* POINT=FILE, FILE or DIR */
+	char **inputs; /* POINT=FILE, FILE or DIR */
 	size_t ninputs;
 };
 

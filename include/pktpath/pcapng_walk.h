@@ -23,8 +23,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define PCAPNG_WALK_MAX_IFACES 65536u    /* more IDBs than this in one file: error */
-#define PCAPNG_WALK_MAX_NAME   256u      /* longer if_name/if_description are cut */
+#define PCAPNG_WALK_MAX_IFACES 65536u /* more IDBs than this in one file: error */
+#define PCAPNG_WALK_MAX_NAME   256u   /* longer if_name/if_description are cut */
 
 struct pcapng_iface {
 	uint16_t linktype; /* LINKTYPE_ value as stored in the IDB */
@@ -33,10 +33,10 @@ struct pcapng_iface {
 	uint64_t tsresol;  /* time stamp units per second */
 	uint8_t tsexp;     /* resolution exponent (10^-tsexp or 2^-tsexp) */
 	bool tsbinary;
-	int64_t tsoffset;  /* seconds added to every time stamp (if_tsoffset) */
+	int64_t tsoffset;        /* seconds added to every time stamp (if_tsoffset) */
 	uint64_t ns_mul, ns_div; /* decimal resolutions: fraction -> ns */
-	char *name;        /* if_name, printable, or NULL */
-	char *descr;       /* if_description, printable, or NULL */
+	char *name;              /* if_name, printable, or NULL */
+	char *descr;             /* if_description, printable, or NULL */
 };
 
 struct pcapng_pkt {

@@ -24,7 +24,7 @@ struct pcapng_writer *pcapng_writer_new(FILE *out, const char *userappl);
 /* Adds an interface; returns its id (0, 1, ... in order), or -1 on a write
  * error. linktype is a LINKTYPE_ value; name and descr may be NULL. */
 int64_t pcapng_writer_iface(struct pcapng_writer *w, uint16_t linktype, uint32_t snaplen,
-			    const char *name, const char *descr);
+                            const char *name, const char *descr);
 
 /* Adds a packet of interface iface: ts_ns since the epoch (negative
  * values are written as 0), caplen bytes of data of a len-byte packet.
@@ -32,8 +32,8 @@ int64_t pcapng_writer_iface(struct pcapng_writer *w, uint16_t linktype, uint32_t
  * values longer than PCAPNG_WRITE_MAX_OPT are cut. Returns 0, or -1 on a
  * write error or a caplen the format cannot hold. */
 int pcapng_writer_packet(struct pcapng_writer *w, uint32_t iface, int64_t ts_ns,
-			 const uint8_t *data, uint32_t caplen, uint32_t len, uint32_t flags,
-			 const char *comment);
+                         const uint8_t *data, uint32_t caplen, uint32_t len, uint32_t flags,
+                         const char *comment);
 
 /* Frees the writer; returns 0, or the errno of the first write that failed
  * (EINVAL for a packet the format cannot hold). Does not close out. */

@@ -15,19 +15,19 @@
 #include "pktpath/chain.h"
 #include "pktpath/htab.h"
 
-#define POINT_BASE UINT32_MAX           /* the input's own point */
+#define POINT_BASE UINT32_MAX /* the input's own point */
 /* The registry never moves its entries: the reading thread adds points
  * while the analysis reads them. Beyond this many, interfaces of an input
  * share its own point. The array is reserved, not touched, up front. */
-#define POINT_MAX 65536
-#define POINT_PCAPNG_IF 0x80000000u     /* key space of pcapng interface ids */
+#define POINT_MAX       65536
+#define POINT_PCAPNG_IF 0x80000000u /* key space of pcapng interface ids */
 
 struct point_reg {
 	struct chain_point *v;
 	size_t n, cap;
 	struct point_key {
 		uint32_t input, ifkey, point;
-	} *keys;
+	} * keys;
 	size_t nkeys, capkeys;
 	struct htab index; /* hash of (input, ifkey) -> keys[] */
 	char **nodes;
@@ -44,7 +44,7 @@ uint32_t point_node(struct point_reg *r, const char *node);
  * point of an input is registered first with ifkey POINT_BASE. files are
  * copied. */
 uint32_t point_get(struct point_reg *r, uint32_t input, uint32_t ifkey, const char *name,
-		   const char *node, char *const *files, size_t nfiles);
+                   const char *node, char *const *files, size_t nfiles);
 /* Point of (input, ifkey) or UINT32_MAX. */
 uint32_t point_find(const struct point_reg *r, uint32_t input, uint32_t ifkey);
 

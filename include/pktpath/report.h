@@ -18,7 +18,7 @@ struct report_opts {
  * given, otherwise in order of their first packet. */
 struct report_view {
 	const struct chain_result *r;
-	size_t *idx;  /* conversations of r, in the order shown */
+	size_t *idx; /* conversations of r, in the order shown */
 	size_t nconv;
 };
 
@@ -31,7 +31,7 @@ int report_opts_check(const struct report_opts *o);
 
 /* Returns -1 (after a usage message) when the --conversation value is bad. */
 int report_view_make(struct report_view *v, const struct chain_result *r,
-		     const struct report_opts *o);
+                     const struct report_opts *o);
 void report_view_free(struct report_view *v);
 
 /* Summary counts over the whole result (not only the view). */
@@ -50,29 +50,28 @@ void report_findings(const struct chain_result *r, struct report_findings *f);
  * with "(in)"/"(out)" when the point sees the packet twice. */
 const char *report_point_name(const struct chain_result *r, int64_t point);
 void report_hop_name(const struct chain_result *r, const struct chain_hop *h, char *buf,
-		     size_t len);
+                     size_t len);
 /* "a -> b" for a conversation's origin (no destination port for ICMP echo). */
 void report_tuple_text(const struct pp_tuple *t, char *buf, size_t len);
 
 /* What the topology knows of an address, for people: "service",
  * "pod pod-nginx1 on node2", "node1 eth0 address"; "" when nothing. */
-void report_addr_note(const struct chain_result *r, const struct pp_addr *a, char *buf,
-		      size_t len);
+void report_addr_note(const struct chain_result *r, const struct pp_addr *a, char *buf, size_t len);
 
 /* Findings as sentences, shared by the text and Markdown reports. */
 void report_nat_sentence(const struct chain_result *r, const struct chain_dir *d,
-			 const struct chain_nat *n, char *buf, size_t len);
+                         const struct chain_nat *n, char *buf, size_t len);
 void report_stop_sentence(const struct chain_result *r, const struct chain_dir *d, char *buf,
-			  size_t len);
+                          size_t len);
 /* What sets the stopped packets of a partial direction apart ("" if none). */
 void report_stop_detail(const struct chain_dir *d, char *buf, size_t len);
 void report_answer_sentence(const struct chain_result *r, const struct chain_conv *c,
-			    const struct chain_dir *d, char *buf, size_t len);
+                            const struct chain_dir *d, char *buf, size_t len);
 void report_lost_sentence(const struct chain_result *r, const struct chain_dir *d, char *buf,
-			  size_t len);
+                          size_t len);
 /* "also seen at node1/cni0 (12): ..." for copies; "" when none. */
 void report_copies_sentence(const struct chain_result *r, const struct chain_dir *d, char *buf,
-			    size_t len);
+                            size_t len);
 
 /* Multicast/broadcast chatter (IGMP, MLD, neighbour discovery): left out of
  * the reports for people, summed up in one line; JSON keeps it. */

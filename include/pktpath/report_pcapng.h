@@ -32,12 +32,11 @@ struct pcapng_notes;
  * note store. points and flows are the analysis's and must outlive the
  * notes. Returns NULL after a message when OUT cannot be created. */
 struct pcapng_notes *pcapng_notes_new(const char *out, const struct point_reg *points,
-				      struct flow_table *flows);
+                                      struct flow_table *flows);
 void pcapng_notes_free(struct pcapng_notes *n);
 
 /* A chain_observer_fn (chain.h); arg is the struct pcapng_notes. */
-void pcapng_notes_observe(void *arg, const struct match_ident *raw,
-			  const struct match_ident *hops);
+void pcapng_notes_observe(void *arg, const struct match_ident *raw, const struct match_ident *hops);
 
 /* One input of the analysis, as it was read. */
 struct pcapng_input {
@@ -50,7 +49,7 @@ struct pcapng_input {
  * bpf and dcfg are the analysis's (-f, tunnel ports). Returns 0, or -1
  * after a message. */
 int report_pcapng(struct pcapng_notes *n, const struct chain_result *r,
-		  const struct pcapng_input *in, size_t nin, const char *bpf,
-		  const struct decode_cfg *dcfg);
+                  const struct pcapng_input *in, size_t nin, const char *bpf,
+                  const struct decode_cfg *dcfg);
 
 #endif

@@ -21,8 +21,7 @@
 #include "pktpath/capture.h"
 #include "pktpath/reason.h"
 
-static void print_counts(const char *file, const struct pp_counts *c, uint64_t frames,
-			 double secs)
+static void print_counts(const char *file, const struct pp_counts *c, uint64_t frames, double secs)
 {
 	printf("%s: read %" PRIu64 " frames %" PRIu64, file, c->read, frames);
 	for (int r = 1; r < PP_R__COUNT; r++)
@@ -128,7 +127,7 @@ int main(int argc, char **argv)
 	}
 	for (int i = optind; i < argc; i++) {
 		struct capture_input in = {
-			.point = argv[i], .node = argv[i], .files = &argv[i], .nfiles = 1};
+		    .point = argv[i], .node = argv[i], .files = &argv[i], .nfiles = 1};
 
 		read_input(&in, bpf, per_frame);
 	}

@@ -42,7 +42,7 @@ static int passed, failed;
 		} else {                                                                           \
 			failed++;                                                                  \
 			fprintf(stdout, "FAIL %s:%d: %s == %lld, want %s == %lld\n", __FILE__,     \
-				__LINE__, #a, a_, #b, b_);                                         \
+			        __LINE__, #a, a_, #b, b_);                                         \
 		}                                                                                  \
 	} while (0)
 
@@ -53,7 +53,7 @@ static int passed, failed;
 		} else {                                                                           \
 			failed++;                                                                  \
 			fprintf(stdout, "FAIL %s:%d: no \"%s\" in:\n%s\n", __FILE__, __LINE__,     \
-				(needle), (hay));                                                  \
+			        (needle), (hay));                                                  \
 		}                                                                                  \
 	} while (0)
 
@@ -108,10 +108,10 @@ static size_t pkt_eth(uint8_t *b, uint8_t proto, uint16_t id)
 
 	memset(b, 0, 64);
 	memcpy(b, eth, 14);
-	b[14] = 0x45;       /* IPv4, 20-byte header */
+	b[14] = 0x45;          /* IPv4, 20-byte header */
 	b[16] = 0, b[17] = 50; /* total length */
 	b[18] = (uint8_t)(id >> 8), b[19] = (uint8_t)id;
-	b[22] = 64;         /* TTL */
+	b[22] = 64; /* TTL */
 	b[23] = proto;
 	b[26] = 10, b[29] = 1; /* 10.0.0.1 */
 	b[30] = 10, b[33] = 2; /* 10.0.0.2 */
@@ -146,10 +146,10 @@ struct tp {
 };
 
 static void write_pcap(const char *path, int dlt, int snaplen, bool nano, const struct tp *pk,
-		       size_t n)
+                       size_t n)
 {
 	pcap_t *p = pcap_open_dead_with_tstamp_precision(
-		dlt, snaplen, nano ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO);
+	    dlt, snaplen, nano ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO);
 	pcap_dumper_t *d = pcap_dump_open(p, path);
 	static uint8_t data[300000];
 
@@ -274,7 +274,7 @@ static void ng_shb(struct ng *g, bool swap)
 
 /* tsresol < 0: none; name/descr NULL: none */
 static void ng_idb(struct ng *g, uint16_t linktype, uint32_t snaplen, const char *name,
-		   const char *descr, int tsresol, int64_t tsoffset)
+                   const char *descr, int tsresol, int64_t tsoffset)
 {
 	size_t at = ng_begin(g, 1);
 
@@ -303,7 +303,7 @@ static void ng_idb(struct ng *g, uint16_t linktype, uint32_t snaplen, const char
 
 /* flags < 0: no epb_flags option */
 static void ng_epb(struct ng *g, uint32_t iface, uint64_t t, const uint8_t *d, uint32_t caplen,
-		   uint32_t len, long flags)
+                   uint32_t len, long flags)
 {
 	size_t at = ng_begin(g, 6);
 
@@ -327,7 +327,7 @@ static void ng_epb(struct ng *g, uint32_t iface, uint64_t t, const uint8_t *d, u
 }
 
 static void ng_pb(struct ng *g, uint16_t iface, uint64_t t, const uint8_t *d, uint32_t caplen,
-		  uint32_t len, long flags)
+                  uint32_t len, long flags)
 {
 	size_t at = ng_begin(g, 2);
 
@@ -452,8 +452,8 @@ static uint64_t ignored_total(const struct pp_counts *c)
 static void test_normal(void)
 {
 	struct tp pk[3] = {{1700000000123456789, 64, 64, 6},
-			   {1700000000223456789, 64, 1500, 17},
-			   {1700000001000000001, 64, 64, 1}};
+	                   {1700000000223456789, 64, 1500, 17},
+	                   {1700000001000000001, 64, 64, 1}};
 
 	write_pcap(tpath("normal.pcap"), DLT_EN10MB, 65535, true, pk, 3);
 	run(NULL, 1, tpath("normal.pcap"));
@@ -567,10 +567,10 @@ static void test_permission(void)
 static void test_cut_record(void)
 {
 	struct tp pk[5] = {{1000000000, 64, 64, 6},
-			   {2000000000, 64, 64, 6},
-			   {3000000000, 64, 64, 6},
-			   {4000000000, 64, 64, 6},
-			   {5000000000, 64, 64, 6}};
+	                   {2000000000, 64, 64, 6},
+	                   {3000000000, 64, 64, 6},
+	                   {4000000000, 64, 64, 6},
+	                   {5000000000, 64, 64, 6}};
 	char want[512];
 
 	write_pcap(tpath("cut.pcap"), DLT_EN10MB, 65535, true, pk, 5);
@@ -583,9 +583,9 @@ static void test_cut_record(void)
 	CHECK_EQ(R.f[4].file, 1);
 	CHECK_EQ(R.f[4].recno, 5);
 	snprintf(want, sizeof want,
-		 "pktpath: warning: %s: capture ends mid-record after 4 packets (the last record "
-		 "is cut short)\n",
-		 tpath("cut.pcap"));
+	         "pktpath: warning: %s: capture ends mid-record after 4 packets (the last record "
+	         "is cut short)\n",
+	         tpath("cut.pcap"));
 	CHECK(strcmp(R.err, want) == 0);
 
 	/* cut inside a record header */
@@ -598,12 +598,12 @@ static void test_cut_record(void)
 
 static void test_header_checks(void)
 {
-	struct tp pk[6] = {{1000000000, 64, 64, 6},   {2000000000, 0, 64, 6},
-			   {3000000000, 64, 60, 6},   {1500000000, 64, 64, 6},
-			   {1600000000, 64, 64, 6},   {6000000000, 64, 64, 6}};
+	struct tp pk[6] = {{1000000000, 64, 64, 6}, {2000000000, 0, 64, 6},
+	                   {3000000000, 64, 60, 6}, {1500000000, 64, 64, 6},
+	                   {1600000000, 64, 64, 6}, {6000000000, 64, 64, 6}};
 	struct tp big[2] = {{1000000000, 64, 64, 6}, {2000000000, 262145, 262145, 6}};
 	struct tp bigdbus[3] = {
-		{1000000000, 64, 64, 6}, {2000000000, 262145, 300000, 6}, {3000000000, 64, 64, 6}};
+	    {1000000000, 64, 64, 6}, {2000000000, 262145, 300000, 6}, {3000000000, 64, 64, 6}};
 
 	write_pcap(tpath("hdrs.pcap"), DLT_EN10MB, 65535, true, pk, 6);
 	run(NULL, 1, tpath("hdrs.pcap"));
@@ -616,9 +616,9 @@ static void test_header_checks(void)
 	CHECK_EQ(R.f[1].recno, 4);
 	/* counted, and said once per file */
 	CHECK_HAS(R.err, "hdrs.pcap: 1 record with more bytes captured than the packet had "
-			 "(caplen > len): counted as pcap.caplen_exceeds_length\n");
+	                 "(caplen > len): counted as pcap.caplen_exceeds_length\n");
 	CHECK_HAS(R.err, "hdrs.pcap: 1 record without a captured byte: counted as "
-			 "pcap.caplen_zero\n");
+	                 "pcap.caplen_zero\n");
 
 	pk[3].ts = 500000000; /* now backwards: 1.0 -> 0.5 */
 	write_pcap(tpath("back.pcap"), DLT_EN10MB, 65535, true, pk, 6);
@@ -648,9 +648,9 @@ static void test_header_checks(void)
 static void test_filter(void)
 {
 	struct tp pk[4] = {{1000000000, 64, 64, 6},
-			   {2000000000, 64, 64, 17},
-			   {3000000000, 64, 64, 6},
-			   {4000000000, 64, 64, 1}};
+	                   {2000000000, 64, 64, 17},
+	                   {3000000000, 64, 64, 6},
+	                   {4000000000, 64, 64, 1}};
 
 	write_pcap(tpath("mix.pcap"), DLT_EN10MB, 65535, true, pk, 4);
 	run("tcp", 1, tpath("mix.pcap"));
@@ -671,18 +671,21 @@ static void test_filter(void)
 	CHECK_EQ(R.cnt[1].read, 2);
 	CHECK_EQ(R.f[0].dlt, DLT_EN10MB);
 	CHECK_EQ(R.f[R.n - 1].dlt, DLT_LINUX_SLL);
-	CHECK_HAS(R.err, "sll.pcap: time stamps jump back by up to 3.000 s, 1 time, first at packet 1");
+	CHECK_HAS(R.err,
+	          "sll.pcap: time stamps jump back by up to 3.000 s, 1 time, first at packet 1");
 
 	run("tcp and and", 1, tpath("mix.pcap"));
 	CHECK_EQ(R.n, 0);
 	CHECK_EQ(R.cnt[0].ignored[PP_R_PCAP_FILTERED], 4);
-	CHECK_HAS(R.err, "mix.pcap: filter 'tcp and and' does not compile for link type EN10MB (1)");
+	CHECK_HAS(R.err,
+	          "mix.pcap: filter 'tcp and and' does not compile for link type EN10MB (1)");
 	CHECK_HAS(R.err, "its packets are counted as filter.rejected\n");
 }
 
 static void test_unsupported(void)
 {
-	struct tp pk[3] = {{1000000000, 64, 64, 6}, {2000000000, 0, 64, 6}, {3000000000, 64, 64, 6}};
+	struct tp pk[3] = {
+	    {1000000000, 64, 64, 6}, {2000000000, 0, 64, 6}, {3000000000, 64, 64, 6}};
 
 	write_pcap(tpath("radio.pcap"), DLT_IEEE802_11_RADIO, 65535, true, pk, 3);
 	run("tcp", 1, tpath("radio.pcap"));
@@ -691,8 +694,9 @@ static void test_unsupported(void)
 	CHECK_EQ(R.cnt[0].read, 3);
 	CHECK_EQ(R.cnt[0].ignored[PP_R_LINK_UNSUPPORTED], 2);
 	CHECK_EQ(R.cnt[0].ignored[PP_R_PCAP_CAPLEN_ZERO], 1);
-	CHECK_HAS(R.err, "radio.pcap: unsupported link type IEEE802_11_RADIO (127): its packets are "
-			 "counted as link.unsupported_type\n");
+	CHECK_HAS(R.err,
+	          "radio.pcap: unsupported link type IEEE802_11_RADIO (127): its packets are "
+	          "counted as link.unsupported_type\n");
 }
 
 /* ---- pcapng -------------------------------------------------------------------- */
@@ -715,14 +719,15 @@ static void test_pcapng_basic(bool swap)
 	ng_idb(&G, 1, 0, "eth0", "the uplink", 9, 0);
 	ng_idb(&G, 1, 0, NULL, "described only", -1, 0);
 	ng_idb(&G, 1, 0, NULL, NULL, -1, 0);
-	ng_other(&G, 4, 13);          /* NRB */
-	ng_epb(&G, 0, 1700000000123456789ull, E, (uint32_t)En, 70, 1); /* in */
-	ng_epb(&G, 1, 1700000001000000ull, E, (uint32_t)En, (uint32_t)En, 2);     /* out, us */
-	ng_other(&G, 5, 20);          /* ISB */
-	ng_other(&G, 0x40000BAD, 9);  /* custom */
-	ng_other(&G, 0x12345678, 0);  /* unknown */
+	ng_other(&G, 4, 13);                                                  /* NRB */
+	ng_epb(&G, 0, 1700000000123456789ull, E, (uint32_t)En, 70, 1);        /* in */
+	ng_epb(&G, 1, 1700000001000000ull, E, (uint32_t)En, (uint32_t)En, 2); /* out, us */
+	ng_other(&G, 5, 20);                                                  /* ISB */
+	ng_other(&G, 0x40000BAD, 9);                                          /* custom */
+	ng_other(&G, 0x12345678, 0);                                          /* unknown */
 	ng_epb(&G, 2, 1700000002000000ull, E, (uint32_t)En, (uint32_t)En, -1);
-	ng_epb(&G, 0, 1700000003000000000ull, E, (uint32_t)En, (uint32_t)En, 3); /* bits 11: unknown */
+	ng_epb(&G, 0, 1700000003000000000ull, E, (uint32_t)En, (uint32_t)En,
+	       3); /* bits 11: unknown */
 	ng_spb(&G, E, (uint32_t)En, (uint32_t)En);
 	ng_pb(&G, 1, 1700000005000000ull, E, (uint32_t)En, (uint32_t)En, 1);
 	ng_write(name);
@@ -763,13 +768,13 @@ static void test_pcapng_multilink(void)
 	ng_epb(&G, 0, 1000000001, E, (uint32_t)En, (uint32_t)En, 1);
 	ng_epb(&G, 1, 2000000002, S, (uint32_t)Sn, (uint32_t)Sn, 2);
 	ng_epb(&G, 2, 3000003, W, (uint32_t)Wn, (uint32_t)Wn, -1);
-	ng_epb(&G, 0, 4000000004, E, 0, (uint32_t)En, -1); /* caplen 0 */
+	ng_epb(&G, 0, 4000000004, E, 0, (uint32_t)En, -1);                /* caplen 0 */
 	ng_epb(&G, 1, 5000000005, S, (uint32_t)Sn, (uint32_t)Sn - 1, -1); /* caplen > len */
 	ng_write("multilink.pcapng");
 
 	run(NULL, 1, tpath("multilink.pcapng"));
 	CHECK_HAS(R.err, "multilink.pcapng: 1 record without a captured byte: counted as "
-			 "pcap.caplen_zero\n");
+	                 "pcap.caplen_zero\n");
 	CHECK_EQ(R.n, 3);
 	CHECK_EQ(R.cnt[0].read, 5);
 	CHECK_EQ(R.cnt[0].ignored[PP_R_PCAP_CAPLEN_ZERO], 1);
@@ -784,7 +789,7 @@ static void test_pcapng_multilink(void)
 	CHECK_EQ(R.f[1].dir, PP_DIR_OUT);
 	CHECK_EQ(R.f[1].caplen, Sn);
 	CHECK(strcmp(R.f[1].name, "any") == 0);
-	CHECK_EQ(R.f[2].dlt, DLT_RAW); /* LINKTYPE_RAW 101 */
+	CHECK_EQ(R.f[2].dlt, DLT_RAW);   /* LINKTYPE_RAW 101 */
 	CHECK_EQ(R.f[2].ts, 3000003000); /* microseconds */
 	CHECK_EQ(R.f[2].b0, 0x45);
 	CHECK_EQ(R.f[2].recno, 3);
@@ -808,7 +813,7 @@ static void test_pcapng_multilink(void)
 	CHECK_EQ(R.n, 1);
 	CHECK_EQ(R.cnt[0].ignored[PP_R_LINK_UNSUPPORTED], 2);
 	CHECK_HAS(R.err, "wlan.pcapng: interface 1 (wlan0): unsupported link type "
-			 "IEEE802_11_RADIO (127)");
+	                 "IEEE802_11_RADIO (127)");
 
 	/* same link type, other snapshot length: libpcap stops too */
 	ng_shb(&G, false);
@@ -857,8 +862,8 @@ static void test_pcapng_sections(void)
 /* Time stamp resolutions and offsets: the walker converts as libpcap does. */
 static void test_pcapng_tsresol(void)
 {
-	static const int res[] = {0, 3, 6, 9, 12, 19, 0x80, 0x80 | 10, 0x80 | 20, 0x80 | 30,
-				  0x80 | 40, 0x80 | 63};
+	static const int res[] = {0,    3,         6,         9,         12,        19,
+	                          0x80, 0x80 | 10, 0x80 | 20, 0x80 | 30, 0x80 | 40, 0x80 | 63};
 
 	for (size_t i = 0; i < sizeof res / sizeof res[0]; i++) {
 		uint64_t units = 0x123456789abcdefull >> (i * 3);
@@ -902,7 +907,7 @@ static void test_pcapng_lose_track(void)
 	CHECK_EQ(R.f[0].ifindex, CAPTURE_NO_IFINDEX);
 	CHECK_EQ(R.f[1].ifindex, CAPTURE_NO_IFINDEX);
 	CHECK_HAS(R.err, "manyifs.pcapng: cannot follow pcapng interfaces from packet 1 on (more "
-			 "than 65536 interfaces)");
+	                 "than 65536 interfaces)");
 	{
 		const char *once = strstr(R.err, "cannot follow");
 
@@ -945,10 +950,13 @@ static void test_pcapng_hostile(void)
 		size_t at; /* offset in the block after SHB+IDB to overwrite */
 		uint32_t v;
 	} bad[] = {
-		{"length 0", 4, 0},           {"length 7", 4, 7},
-		{"length 13", 4, 13},         {"length huge", 4, 0xfffffffc},
-		{"caplen huge", 20, 0xfffffff0}, {"trailer", 8 + 20 + 64 + 28, 1},
-		{"iface", 8, 9},
+	    {"length 0", 4, 0},
+	    {"length 7", 4, 7},
+	    {"length 13", 4, 13},
+	    {"length huge", 4, 0xfffffffc},
+	    {"caplen huge", 20, 0xfffffff0},
+	    {"trailer", 8 + 20 + 64 + 28, 1},
+	    {"iface", 8, 9},
 	};
 	size_t base;
 
@@ -1011,7 +1019,8 @@ static void test_pcapng_fuzz(void)
 		struct pcapng_walk *w;
 		struct pcapng_pkt pk;
 		char *files[1] = {tpath("fz.pcapng")};
-		struct capture_input in = {.point = "f/z", .node = "f", .files = files, .nfiles = 1};
+		struct capture_input in = {
+		    .point = "f/z", .node = "f", .files = files, .nfiles = 1};
 		struct pp_counts cnt[1];
 		struct capture_frame f;
 		struct capture *c;
@@ -1031,7 +1040,8 @@ static void test_pcapng_fuzz(void)
 	}
 	for (size_t it = 0; it < iters; it++) {
 		char *files[1] = {tpath("fz.pcapng")};
-		struct capture_input in = {.point = "f/z", .node = "f", .files = files, .nfiles = 1};
+		struct capture_input in = {
+		    .point = "f/z", .node = "f", .files = files, .nfiles = 1};
 		struct pp_counts cnt[1];
 		struct capture_frame f;
 		struct capture *c;
@@ -1053,8 +1063,8 @@ static void test_pcapng_fuzz(void)
 			case 1: /* a length-like word at a 4-byte boundary */
 				at &= ~(size_t)3;
 				if (at + 4 <= n) {
-					static const uint32_t v[] = {0, 4, 12, 13, 28, 0x7ffffffc,
-								     0xfffffffc, 0x10000};
+					static const uint32_t v[] = {
+					    0, 4, 12, 13, 28, 0x7ffffffc, 0xfffffffc, 0x10000};
 					memcpy(buf + at, &v[(seed >> 24) % 8], 4);
 				}
 				break;
@@ -1088,8 +1098,10 @@ static void test_pcapng_fuzz(void)
 /* The same for pcap files: every prefix, and damaged record headers. */
 static void test_pcap_fuzz(void)
 {
-	struct tp pk[4] = {{1000000000, 64, 64, 6}, {2000000000, 60, 64, 17},
-			   {3000000000, 64, 64, 6}, {4000000000, 64, 64, 1}};
+	struct tp pk[4] = {{1000000000, 64, 64, 6},
+	                   {2000000000, 60, 64, 17},
+	                   {3000000000, 64, 64, 6},
+	                   {4000000000, 64, 64, 1}};
 	static uint8_t base[1024], buf[1024];
 	size_t n;
 	uint32_t seed = 777;
@@ -1102,7 +1114,8 @@ static void test_pcap_fuzz(void)
 	err_begin();
 	for (size_t it = 0; it < n + 1 + 1000; it++) {
 		char *files[1] = {tpath("fz.pcap")};
-		struct capture_input in = {.point = "f/z", .node = "f", .files = files, .nfiles = 1};
+		struct capture_input in = {
+		    .point = "f/z", .node = "f", .files = files, .nfiles = 1};
 		struct pp_counts cnt[1];
 		struct capture_frame fr;
 		struct capture *c;
@@ -1114,7 +1127,8 @@ static void test_pcap_fuzz(void)
 		} else {
 			/* a word of some record header (24 + k * 16 + ...) */
 			seed = seed * 1103515245u + 12345u;
-			size_t rec = (seed >> 16) % 4, at = 24 + rec * (16 + 64) + ((seed >> 8) % 4) * 4;
+			size_t rec = (seed >> 16) % 4,
+			       at = 24 + rec * (16 + 64) + ((seed >> 8) % 4) * 4;
 			uint32_t v[] = {0, 1, 63, 65, 65535, 262144, 262145, 0xffffffff};
 
 			memcpy(buf + at, &v[(seed >> 24) % 8], 4);
@@ -1123,7 +1137,8 @@ static void test_pcap_fuzz(void)
 		memset(cnt, 0, sizeof cnt);
 		c = capture_open(&in, it % 2 ? "tcp" : NULL, cnt);
 		while (c != NULL && capture_next(c, &fr) == 1) {
-			CHECK(fr.caplen > 0 && fr.caplen <= fr.len && fr.caplen <= CAPTURE_MAX_CAPLEN);
+			CHECK(fr.caplen > 0 && fr.caplen <= fr.len &&
+			      fr.caplen <= CAPTURE_MAX_CAPLEN);
 			got++;
 		}
 		capture_close(c);
@@ -1169,7 +1184,7 @@ static const char *files_of(size_t i)
 		const char *b = strrchr(X.in.v[i].files[j], '/');
 
 		snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%s", j ? "," : "",
-			 b ? b + 1 : X.in.v[i].files[j]);
+		         b ? b + 1 : X.in.v[i].files[j]);
 	}
 	return buf;
 }
@@ -1182,7 +1197,7 @@ static const char *files_of(size_t i)
 		} else {                                                                           \
 			failed++;                                                                  \
 			fprintf(stdout, "FAIL %s:%d: %s is \"%s\", want \"%s\"\n", __FILE__,       \
-				__LINE__, #a, a_ ? a_ : "(null)", b_);                             \
+			        __LINE__, #a, a_ ? a_ : "(null)", b_);                             \
 		}                                                                                  \
 	} while (0)
 
@@ -1267,7 +1282,7 @@ static void test_args(void)
 	CHECK_EQ(X.in.n, 1);
 	CHECK_STR(files_of(0), "x.pcap");
 	snprintf(arg, sizeof arg, "pktpath: x: two inputs have this point name (%s, %s)\n",
-		 tpath("a/x.pcap"), tpath("b/x.pcap"));
+	         tpath("a/x.pcap"), tpath("b/x.pcap"));
 	CHECK_STR(X.err, arg);
 
 	/* command-line order */
@@ -1299,8 +1314,8 @@ static void test_rotated(void)
 	CHECK_STR(X.in.v[0].point, "p");
 	CHECK_STR(files_of(0), "p.pcap,p.pcap1,p.pcap2,p.pcap4");
 	snprintf(want, sizeof want,
-		 "pktpath: warning: %s: rotated set is missing 1 piece: p.pcap3\n",
-		 tpath("rot/p.pcap"));
+	         "pktpath: warning: %s: rotated set is missing 1 piece: p.pcap3\n",
+	         tpath("rot/p.pcap"));
 	CHECK_STR(X.err, want);
 
 	/* a piece given names the whole set; a shell glob's pieces too */
@@ -1329,7 +1344,8 @@ static void test_rotated(void)
 	expand(2, want, tpath("rot/r.pcap"));
 	CHECK_EQ(X.in.n, 1);
 	CHECK_STR(X.in.v[0].point, "n1/r");
-	CHECK_HAS(X.err, "r.pcap2: given twice, as n1/r and r (and 2 more files of its rotated set)\n");
+	CHECK_HAS(X.err,
+	          "r.pcap2: given twice, as n1/r and r (and 2 more files of its rotated set)\n");
 	expand(1, tpath("rot/nothing.pcap"));
 	CHECK_EQ(X.rc, -1);
 	CHECK_HAS(X.err, "rot/nothing.pcap: No such file or directory\n");
@@ -1360,7 +1376,7 @@ static void test_rotated(void)
 	one_packet("rot/m.pcap40", 2);
 	expand(1, tpath("rot/m.pcap"));
 	CHECK_HAS(X.err, "rotated set is missing 39 pieces: m.pcap1, m.pcap2, m.pcap3, m.pcap4, "
-			 "m.pcap5, m.pcap6, m.pcap7, m.pcap8, ...\n");
+	                 "m.pcap5, m.pcap6, m.pcap7, m.pcap8, ...\n");
 	/* the first file lost */
 	one_packet("rot/q.pcap2", 1);
 	one_packet("rot/q.pcap1", 2);
@@ -1370,9 +1386,9 @@ static void test_rotated(void)
 
 static void test_bundle(void)
 {
-	static const char *dirs[] = {"bun",          "bun/node1",         "bun/node1/pod-centos",
-				     "bun/node2",    "bun/node2/ip",      "bun/node3",
-				     "bun/node1/.hidden", "bun/empty"};
+	static const char *dirs[] = {
+	    "bun",          "bun/node1", "bun/node1/pod-centos", "bun/node2",
+	    "bun/node2/ip", "bun/node3", "bun/node1/.hidden",    "bun/empty"};
 	char want[2048];
 
 	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
@@ -1412,9 +1428,9 @@ static void test_bundle(void)
 	CHECK_STR(X.in.v[3].topology, tpath("bun/node2/ip"));
 	CHECK(X.in.v[5].topology == NULL);
 	snprintf(want, sizeof want,
-		 "pktpath: warning: %s: a capture at the top of a bundle belongs to no node (put "
-		 "it in a node folder): left out\n",
-		 tpath("bun/top.pcap"));
+	         "pktpath: warning: %s: a capture at the top of a bundle belongs to no node (put "
+	         "it in a node folder): left out\n",
+	         tpath("bun/top.pcap"));
 	CHECK_STR(X.err, want);
 
 	/* a bundle plus a file given alone: command-line order */

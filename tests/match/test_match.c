@@ -19,18 +19,18 @@ static int failures;
 #define CHECK(cond)                                                                                \
 	do {                                                                                       \
 		if (!(cond)) {                                                                     \
-			fprintf(stderr, "%s:%d: %s: check failed: %s\n", __FILE__, __LINE__,      \
-				__func__, #cond);                                                  \
+			fprintf(stderr, "%s:%d: %s: check failed: %s\n", __FILE__, __LINE__,       \
+			        __func__, #cond);                                                  \
 			failures++;                                                                \
 		}                                                                                  \
 	} while (0)
 
 enum { SYN = 0x02, RST = 0x04, PSH = 0x08, ACK = 0x10 };
 
-#define US 1000LL
-#define MS (1000 * US)
+#define US  1000LL
+#define MS  (1000 * US)
 #define SEC (1000 * MS)
-#define T0 (1700000000LL * SEC)
+#define T0  (1700000000LL * SEC)
 
 /* A test world: points 0..n-1 and a pipeline. */
 struct world {
@@ -143,7 +143,7 @@ static void see(struct world *w, const struct pkt *p, uint32_t point, int64_t t,
 /* Sends p along points[0..n) with a DNAT of the destination after hop
  * `nat_at` (the hop index where the new address is first seen). */
 static void send_path(struct world *w, struct pkt p, const uint32_t *pts, unsigned n, int64_t t,
-		      uint8_t ttl, unsigned nat_at, const char *new_dst, uint16_t new_dport)
+                      uint8_t ttl, unsigned nat_at, const char *new_dst, uint16_t new_dport)
 {
 	for (unsigned i = 0; i < n; i++) {
 		if (new_dst && i == nat_at) {
@@ -173,8 +173,8 @@ static void handshake(struct world *w, uint16_t sport, uint32_t ipid_c, int64_t 
 	struct pkt syn = {"10.1.0.5", "10.96.0.10", sport, 80, ipid_c, 1000, 0, SYN, 0};
 	struct pkt synack = {"10.2.0.7", "10.1.0.5", 80, sport, 0, 5000, 1001, SYN | ACK, 0};
 	struct pkt ack = {"10.1.0.5", "10.96.0.10", sport, 80, ipid_c + 1, 1001, 5001, ACK, 0};
-	struct pkt req = {"10.1.0.5", "10.96.0.10", sport, 80, ipid_c + 2, 1001, 5001, PSH | ACK,
-			  100};
+	struct pkt req = {"10.1.0.5", "10.96.0.10", sport,     80, ipid_c + 2,
+	                  1001,       5001,         PSH | ACK, 100};
 
 	send_path(w, syn, fwd, 4, t, 64, 2, "10.2.0.7", 80);
 	/* the reply shows the pod address until node1 reverses the DNAT */
@@ -183,7 +183,8 @@ static void handshake(struct world *w, uint16_t sport, uint32_t ipid_c, int64_t 
 
 		if (i >= 2)
 			p.src = "10.96.0.10";
-		see(w, &p, rev[i], t + 1 * MS + (int64_t)i * 20 * US, (uint8_t)(64 - (i ? i - 0 : 0)));
+		see(w, &p, rev[i], t + 1 * MS + (int64_t)i * 20 * US,
+		    (uint8_t)(64 - (i ? i - 0 : 0)));
 	}
 	send_path(w, ack, fwd, 4, t + 2 * MS, 64, 2, "10.2.0.7", 80);
 	send_path(w, req, fwd, 4, t + 3 * MS, 64, 2, "10.2.0.7", 80);
@@ -239,8 +240,8 @@ static void test_ipid_wraparound(void)
 	world_init(&w, 4);
 	handshake(&w, 40010, 65533, T0);
 	for (uint32_t k = 0; k < 4; k++) {
-		struct pkt d = {"10.1.0.5", "10.96.0.10", 40010, 80, (65536 + k) & 0xffff,
-				1101 + 100 * k, 5001, ACK, 100};
+		struct pkt d = {"10.1.0.5",     "10.96.0.10", 40010, 80, (65536 + k) & 0xffff,
+		                1101 + 100 * k, 5001,         ACK,   100};
 
 		send_path(&w, d, fwd, 4, T0 + 10 * MS + (int64_t)k * MS, 64, 2, "10.2.0.7", 80);
 	}
@@ -293,8 +294,8 @@ static void test_same_point_in_and_out(void)
 	struct pkt syn = {"203.0.113.7", "10.0.0.180", 50123, 30875, 7, 9000, 0, SYN, 0};
 	struct pkt out = {"10.0.0.180", "10.2.0.7", 50123, 80, 7, 9000, 0, SYN, 0};
 	struct pkt sa_in = {"10.2.0.7", "10.0.0.180", 80, 50123, 0, 7000, 9001, SYN | ACK, 0};
-	struct pkt sa_out = {"10.0.0.180", "203.0.113.7", 30875, 50123, 0, 7000, 9001, SYN | ACK,
-			     0};
+	struct pkt sa_out = {"10.0.0.180", "203.0.113.7", 30875,     50123, 0,
+	                     7000,         9001,          SYN | ACK, 0};
 
 	world_init(&w, 3); /* p0 client, p1 node1 eth0, p2 node2 eth0 */
 	see(&w, &syn, 0, T0, 64);
@@ -336,9 +337,9 @@ static void test_ipid_collision(void)
 	handshake(&w, 40032, 500, T0 + 10 * US);
 	for (int k = 0; k < 3; k++) {
 		struct pkt a = {"10.1.0.5", "10.96.0.10", 40031, 80, 600, 2000 + (uint32_t)k * 10,
-				5001, ACK, 10};
+		                5001,       ACK,          10};
 		struct pkt b = {"10.1.0.5", "10.96.0.10", 40032, 80, 600, 3000 + (uint32_t)k * 10,
-				5001, ACK, 10};
+		                5001,       ACK,          10};
 
 		a.ip_id = b.ip_id = 600 + (uint32_t)k;
 		send_path(&w, a, fwd, 4, T0 + 20 * MS + k * MS, 64, 2, "10.2.0.7", 80);
@@ -549,11 +550,12 @@ static void test_partial_signature(void)
 	handshake(&w, 40080, 100, T0);
 	for (uint32_t k = 0; k < 6; k++) {
 		bool big = k % 2;
-		struct pkt d = {"10.1.0.5", "10.96.0.10", 40080, 80, 103 + k, 1101 + 2000 * k, 5001,
-				ACK, big ? 1448 : 100};
+		struct pkt d = {"10.1.0.5", "10.96.0.10", 40080,
+		                80,         103 + k,      1101 + 2000 * k,
+		                5001,       ACK,          big ? 1448 : 100};
 
-		send_path(&w, d, fwd, big ? 3 : 4, T0 + 10 * MS + (int64_t)k * MS, 64, 2, "10.2.0.7",
-			  80);
+		send_path(&w, d, fwd, big ? 3 : 4, T0 + 10 * MS + (int64_t)k * MS, 64, 2,
+		          "10.2.0.7", 80);
 	}
 	finish(&w, &r);
 	CHECK(r.nconv == 1);

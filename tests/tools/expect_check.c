@@ -114,8 +114,9 @@ static void check_path(const char *which, json_t *exp, json_t *act)
 	for (size_t i = 0; i < n; i++) {
 		const char *d = str(json_array_get(eh, i), "dir");
 
-		snprintf(want + strlen(want), sizeof want - strlen(want), "%s%s%s%s", i ? " > " : "",
-			 str(json_array_get(eh, i), "point"), d ? ":" : "", d ? d : "");
+		snprintf(want + strlen(want), sizeof want - strlen(want), "%s%s%s%s",
+		         i ? " > " : "", str(json_array_get(eh, i), "point"), d ? ":" : "",
+		         d ? d : "");
 	}
 	for (size_t i = 0; i < json_array_size(ap); i++) {
 		const char *d = str(json_array_get(ah, i), "dir");
@@ -125,7 +126,7 @@ static void check_path(const char *which, json_t *exp, json_t *act)
 		if (!eh_i || !str(eh_i, "dir"))
 			d = NULL;
 		snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s%s%s", i ? " > " : "",
-			 json_string_value(json_array_get(ap, i)), d ? ":" : "", d ? d : "");
+		         json_string_value(json_array_get(ap, i)), d ? ":" : "", d ? d : "");
 	}
 	if (strcmp(want, got) != 0)
 		diff(which, "path\n    want %s\n    got  %s", want, got);
@@ -135,11 +136,13 @@ static bool nat_equal(json_t *e, json_t *a, json_t *adir)
 {
 	const char *ed;
 
-	if (!same_str(str(e, "kind"), str(a, "kind")) || !same_str(str(e, "from"), str(a, "from")) ||
-	    !same_str(str(e, "to"), str(a, "to")) || !same_str(str(e, "after"), str(a, "after")) ||
+	if (!same_str(str(e, "kind"), str(a, "kind")) ||
+	    !same_str(str(e, "from"), str(a, "from")) || !same_str(str(e, "to"), str(a, "to")) ||
+	    !same_str(str(e, "after"), str(a, "after")) ||
 	    !same_str(str(e, "before"), str(a, "before")))
 		return false;
-	if ((ed = str(e, "after_dir")) && !same_str(ed, hop_dir(adir, json_object_get(a, "after_hop"))))
+	if ((ed = str(e, "after_dir")) &&
+	    !same_str(ed, hop_dir(adir, json_object_get(a, "after_hop"))))
 		return false;
 	if ((ed = str(e, "before_dir")) &&
 	    !same_str(ed, hop_dir(adir, json_object_get(a, "before_hop"))))
@@ -153,7 +156,7 @@ static bool nat_equal(json_t *e, json_t *a, json_t *adir)
 static void nat_text(json_t *n, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s %s -> %s between %s and %s", str(n, "kind"), str(n, "from"),
-		 str(n, "to"), str(n, "after"), str(n, "before"));
+	         str(n, "to"), str(n, "after"), str(n, "before"));
 }
 
 static void check_nat(const char *which, json_t *exp, json_t *act)
@@ -186,7 +189,7 @@ static void check_nat(const char *which, json_t *exp, json_t *act)
 }
 
 static void check_object(const char *which, const char *key, json_t *exp, json_t *act,
-			 const char *const *fields)
+                         const char *const *fields)
 {
 	json_t *e = json_object_get(exp, key), *a = json_object_get(act, key);
 
@@ -209,8 +212,8 @@ static void check_object(const char *which, const char *key, json_t *exp, json_t
 			char *es = json_dumps(ev, JSON_ENCODE_ANY), *as;
 
 			as = json_dumps(json_object_get(a, *fields) ? json_object_get(a, *fields)
-								     : json_null(),
-					JSON_ENCODE_ANY);
+			                                            : json_null(),
+			                JSON_ENCODE_ANY);
 			diff(which, "%s.%s: want %s, got %s", key, *fields, es, as);
 			free(es);
 			free(as);
@@ -223,7 +226,7 @@ static void check_dir(const char *which, json_t *exp, json_t *conv)
 	static const char *const stop_fields[] = {"after", "expected_next", NULL};
 	static const char *const answer_fields[] = {"kind", "type", "code", "from", "point", NULL};
 	static const char *const lost_fields[] = {"original", "replaced_by", "after", "before",
-						  NULL};
+	                                          NULL};
 	json_t *act = find_dir(conv, which);
 
 	if (!exp || json_is_null(exp)) {
