@@ -528,11 +528,16 @@ static int put_indented(struct outbuf *b, const char *s, size_t from, size_t to,
 {
 	static const char spaces[] = "        ";
 
-	for (size_t i = from; i < to; i++) {
-		if (collect(s + i, 1, b) < 0)
+	while (from < to) {
+		const char *nl = memchr(s + from, '\n', to - from);
+		size_t end = nl ? (size_t)(nl - s) + 1 : to;
+
+		/* whole lines at a time: this runs over every byte of the output */
+		if (collect(s + from, end - from, b) < 0)
 			return -1;
-		if (s[i] == '\n' && collect(spaces, (size_t)indent, b) < 0)
+		if (nl && collect(spaces, (size_t)indent, b) < 0)
 			return -1;
+		from = end;
 	}
 	return 0;
 }
