@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "pktpath/json_pool.h"
 #include "pktpath/options.h"
 #include "pktpath/report.h"
 #include "pktpath/topo.h"
@@ -495,21 +496,36 @@ static int dump(struct outbuf *b, json_t *o, size_t flags)
 	return rc;
 }
 
+/* A conversation of JSON Lines: one line. */
+static int put_line(const char *text, size_t index, void *arg)
+{
+	struct outbuf *b = arg;
+
+	(void)index;
+	if (collect(text, strlen(text), b) < 0)
+		return -1;
+	return collect("\n", 1, b);
+}
+
 static int report_lines(struct outbuf *b, const struct report_view *v)
 {
 	const size_t flags = JSON_COMPACT | JSON_REAL_PRECISION(16);
 	json_t *o = json_object();
+	struct json_pool *pool;
 
 	json_object_set_new(o, "type", json_string("header"));
 	header_fields(o, v->r);
 	if (dump(b, o, flags) < 0)
 		return -1;
+	pool = json_pool_start(flags, put_line, b);
 	for (size_t i = 0; i < v->nconv; i++) {
 		o = j_conv(v->r, report_conv(v, i));
 		json_object_set_new(o, "type", json_string("conversation"));
-		if (dump(b, o, flags) < 0)
-			return -1;
+		if (json_pool_submit(pool, o) < 0)
+			break;
 	}
+	if (json_pool_finish(pool) < 0)
+		return -1;
 	o = json_object();
 	json_object_set_new(o, "type", json_string("summary"));
 	json_object_set_new(o, "addresses", j_addresses(v));
@@ -542,6 +558,16 @@ static int put_indented(struct outbuf *b, const char *s, size_t from, size_t to,
 	return 0;
 }
 
+/* A conversation of the document: one element of an array at depth 2. */
+static int put_conversation(const char *text, size_t index, void *arg)
+{
+	struct outbuf *b = arg;
+
+	if (put_str(b, index ? ",\n    " : "\n    ") < 0)
+		return -1;
+	return put_indented(b, text, 0, strlen(text), 4);
+}
+
 /* The document is written piece by piece so that only one conversation's
  * JSON tree exists at a time: a tree of all of them costs hundreds of MB on
  * a large capture. The bytes are those of dumping the whole tree at once. */
@@ -549,6 +575,7 @@ static int report_document(struct outbuf *b, const struct report_view *v)
 {
 	const size_t flags = JSON_INDENT(2) | JSON_REAL_PRECISION(16);
 	json_t *head = json_object(), *tail = json_object();
+	struct json_pool *pool;
 	char *s;
 	int rc = 0;
 
@@ -561,17 +588,10 @@ static int report_document(struct outbuf *b, const struct report_view *v)
 	rc |= put_indented(b, s, 0, strlen(s) - 2, 0);
 	free(s);
 	rc |= put_str(b, ",\n  \"conversations\": [");
-	for (size_t i = 0; i < v->nconv && rc == 0; i++) {
-		json_t *c = j_conv(v->r, report_conv(v, i));
-
-		s = json_dumps(c, flags);
-		json_decref(c);
-		if (!s)
-			return -1;
-		rc |= put_str(b, i ? ",\n    " : "\n    ");
-		rc |= put_indented(b, s, 0, strlen(s), 4);
-		free(s);
-	}
+	pool = json_pool_start(flags, put_conversation, b);
+	for (size_t i = 0; i < v->nconv && rc == 0; i++)
+		rc |= json_pool_submit(pool, j_conv(v->r, report_conv(v, i)));
+	rc |= json_pool_finish(pool);
 	rc |= put_str(b, v->nconv ? "\n  ]" : "]");
 	json_object_set_new(tail, "addresses", j_addresses(v));
 	summary_fields(tail, v->r);
