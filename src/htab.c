@@ -101,25 +101,3 @@ int htab_next(const struct htab *t, struct htab_iter *it, uint32_t *val)
 		it->slot = (it->slot + 1) & (t->cap - 1);
 	}
 }
-
-uint64_t htab_hash(const void *p, size_t n, uint64_t seed)
-{
-	const uint8_t *b = p;
-	uint64_t h = seed ^ 0x9e3779b97f4a7c15ULL;
-
-	while (n >= 8) {
-		uint64_t w;
-
-		memcpy(&w, b, 8);
-		h = htab_mix64(h ^ w);
-		b += 8;
-		n -= 8;
-	}
-	if (n) {
-		uint64_t w = 0;
-
-		memcpy(&w, b, n);
-		h = htab_mix64(h ^ w ^ ((uint64_t)n << 56));
-	}
-	return htab_mix64(h);
-}

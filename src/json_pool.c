@@ -8,10 +8,39 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "pktpath/json_pool.h"
 
 #define RING 64
+
+/* Reused from tree to tree: the dump allocates nothing once warm. */
+struct text {
+	char *s;
+	size_t len, cap;
+};
+
+static int append(const char *p, size_t n, void *arg)
+{
+	struct text *t = arg;
+
+	if (t->len + n + 1 > t->cap) {
+		size_t cap = t->cap ? t->cap : 4096;
+		char *s;
+
+		while (cap < t->len + n + 1)
+			cap *= 2;
+		s = realloc(t->s, cap);
+		if (!s)
+			return -1;
+		t->s = s;
+		t->cap = cap;
+	}
+	memcpy(t->s + t->len, p, n);
+	t->len += n;
+	t->s[t->len] = '\0';
+	return 0;
+}
 
 struct json_pool {
 	size_t flags;
@@ -27,7 +56,7 @@ struct json_pool {
 	size_t made, taken, written;
 	struct {
 		json_t *tree;
-		char *text;
+		struct text text;
 		bool ready;
 	} slot[RING];
 };
@@ -38,20 +67,20 @@ static bool dump_next_locked(struct json_pool *p)
 {
 	size_t i;
 	json_t *tree;
-	char *text;
+	struct text *text;
+	int rc;
 
 	if (p->taken == p->made)
 		return false;
 	i = p->taken++ % RING;
 	tree = p->slot[i].tree;
-	p->slot[i].tree = NULL;
+	text = &p->slot[i].text;
 	pthread_mutex_unlock(&p->mu);
-	text = json_dumps(tree, p->flags);
-	json_decref(tree);
+	text->len = 0;
+	rc = json_dump_callback(tree, append, text, p->flags);
 	pthread_mutex_lock(&p->mu);
-	p->slot[i].text = text;
 	p->slot[i].ready = true;
-	if (!text)
+	if (rc < 0)
 		p->err = -1;
 	pthread_cond_broadcast(&p->changed);
 	return true;
@@ -62,17 +91,19 @@ static void write_ready_locked(struct json_pool *p)
 {
 	while (p->written < p->taken && p->slot[p->written % RING].ready) {
 		size_t i = p->written % RING;
-		char *text = p->slot[i].text;
-		bool write = text && p->err == 0;
+		const struct text *text = &p->slot[i].text;
+		bool write = p->err == 0;
 		int rc = 0;
 
-		p->slot[i].text = NULL;
-		p->slot[i].ready = false;
 		pthread_mutex_unlock(&p->mu);
 		if (write)
-			rc = p->sink(text, p->written, p->arg);
-		free(text);
+			rc = p->sink(text->s, text->len, p->written, p->arg);
+		/* freed here, not by the dumping thread: frees from two threads
+		 * into one malloc arena contend for its lock */
+		json_decref(p->slot[i].tree);
 		pthread_mutex_lock(&p->mu);
+		p->slot[i].tree = NULL;
+		p->slot[i].ready = false;
 		if (rc < 0)
 			p->err = -1;
 		p->written++;
@@ -152,6 +183,8 @@ int json_pool_finish(struct json_pool *p)
 	if (p->threaded)
 		pthread_join(p->thread, NULL);
 	err = p->err;
+	for (size_t i = 0; i < RING; i++)
+		free(p->slot[i].text.s);
 	pthread_mutex_destroy(&p->mu);
 	pthread_cond_destroy(&p->changed);
 	free(p);

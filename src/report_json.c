@@ -497,12 +497,12 @@ static int dump(struct outbuf *b, json_t *o, size_t flags)
 }
 
 /* A conversation of JSON Lines: one line. */
-static int put_line(const char *text, size_t index, void *arg)
+static int put_line(const char *text, size_t len, size_t index, void *arg)
 {
 	struct outbuf *b = arg;
 
 	(void)index;
-	if (collect(text, strlen(text), b) < 0)
+	if (collect(text, len, b) < 0)
 		return -1;
 	return collect("\n", 1, b);
 }
@@ -559,13 +559,13 @@ static int put_indented(struct outbuf *b, const char *s, size_t from, size_t to,
 }
 
 /* A conversation of the document: one element of an array at depth 2. */
-static int put_conversation(const char *text, size_t index, void *arg)
+static int put_conversation(const char *text, size_t len, size_t index, void *arg)
 {
 	struct outbuf *b = arg;
 
 	if (put_str(b, index ? ",\n    " : "\n    ") < 0)
 		return -1;
-	return put_indented(b, text, 0, strlen(text), 4);
+	return put_indented(b, text, 0, len, 4);
 }
 
 /* The document is written piece by piece so that only one conversation's

@@ -15,10 +15,11 @@
 
 struct json_pool;
 
-/* Receives the text of the index-th submitted tree; returns -1 to fail. */
-typedef int (*json_pool_sink)(const char *text, size_t index, void *arg);
+/* Receives the text of the index-th submitted tree (NUL-terminated, len
+ * bytes); returns -1 to fail. */
+typedef int (*json_pool_sink)(const char *text, size_t len, size_t index, void *arg);
 
-/* Dumps with json_dumps(tree, flags). Never NULL: without a thread the
+/* Dumps with json_dump_callback(tree, ..., flags). Never NULL: without a thread the
  * caller does all the work. */
 struct json_pool *json_pool_start(size_t flags, json_pool_sink sink, void *arg);
 
