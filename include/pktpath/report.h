@@ -82,6 +82,11 @@ const char *report_icmp_name(uint8_t family, uint8_t type, uint8_t code);
 
 int report_text(FILE *out, const struct report_view *v, const struct report_opts *o);
 int report_json(FILE *out, const struct report_view *v, bool lines);
+/* One conversation object of the JSON reports (report_json_conv.c);
+ * `lines` adds the "type" member of JSON Lines. */
+struct json_writer;
+void report_json_conv(struct json_writer *w, const struct chain_result *r,
+                      const struct chain_conv *c, bool lines);
 int report_markdown(FILE *out, const struct report_view *v);
 int report_dot(FILE *out, const struct report_view *v);
 
