@@ -248,27 +248,85 @@ static int apply_manual_clocks(struct run *r)
 	return 0;
 }
 
+struct clock_sample {
+	uint64_t key;
+	int64_t ts;
+	uint8_t ttl;
+};
+
+struct samples {
+	struct clock_sample *v;
+	size_t n, cap;
+};
+
+/* One thread's share of pass 1: every other input, each input's samples
+ * kept apart so that they are added in input order, as if read by one. */
+struct sampler {
+	struct run *r;
+	size_t first;
+	struct samples *in; /* per input */
+};
+
+static void samples_add(struct samples *s, const struct pp_obs *o)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 1024;
+		s->v = realloc(s->v, s->cap * sizeof *s->v);
+		if (!s->v)
+			abort();
+	}
+	s->v[s->n++] = (struct clock_sample){match_key(o), o->ts, o->ttl};
+}
+
+static void *sample_inputs(void *p)
+{
+	struct sampler *a = p;
+	struct run *r = a->r;
+
+	for (size_t i = a->first; i < r->nsrc; i += 2) {
+		struct source *s = &r->src[i];
+
+		source_open(r, s);
+		for (unsigned k = 0; k < CLOCK_SAMPLE_PACKETS && source_read(r, s, false); k++) {
+			if (match_key_strong(&s->next))
+				samples_add(&a->in[i], &s->next);
+		}
+		source_close(s);
+	}
+	return NULL;
+}
+
+/* Pass 1 reads the first packets of every input, on both cores: the
+ * second pass cannot start before the offsets are known. */
 static void sample_clocks(struct run *r)
 {
 	bool need = false;
 
 	for (uint32_t n = 1; n < r->points.nnodes; n++)
 		need |= !clock_result(r->clock, n)->manual;
-	if (need) {
-		msg_set_quiet(true); /* pass 2 reports what is wrong with the inputs */
-		for (size_t i = 0; i < r->nsrc; i++) {
-			struct source *s = &r->src[i];
+	if (need && r->nsrc) {
+		struct samples *in = calloc(r->nsrc, sizeof *in);
+		struct sampler a[2] = {{r, 0, in}, {r, 1, in}};
+		pthread_t t;
+		bool threaded;
 
-			source_open(r, s);
-			for (unsigned k = 0; k < CLOCK_SAMPLE_PACKETS && source_read(r, s, false);
-			     k++) {
-				if (match_key_strong(&s->next))
-					clock_add(r->clock, match_key(&s->next), s->node,
-					          s->next.ts, s->next.ttl);
-			}
-			source_close(s);
-		}
+		if (!in)
+			abort();
+		msg_set_quiet(true); /* pass 2 reports what is wrong with the inputs */
+		threaded = pthread_create(&t, NULL, sample_inputs, &a[1]) == 0;
+		sample_inputs(&a[0]);
+		if (threaded)
+			pthread_join(t, NULL);
+		else
+			sample_inputs(&a[1]);
 		msg_set_quiet(false);
+		for (size_t i = 0; i < r->nsrc; i++) {
+			for (size_t k = 0; k < in[i].n; k++)
+				clock_add(r->clock, in[i].v[k].key, r->src[i].node, in[i].v[k].ts,
+				          in[i].v[k].ttl);
+			free(in[i].v);
+		}
+		free(in);
 	}
 	clock_estimate(r->clock, 0);
 	clock_drop_samples(r->clock);

@@ -1,6 +1,7 @@
 /* chain_format.c - names and address formatting shared by the reports. */
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "pktpath/chain.h"
 
@@ -17,10 +18,32 @@ const char *chain_verdict_name(enum chain_verdict v)
 	return "unknown";
 }
 
+/* Dotted quad by hand: reports format millions of addresses, and
+ * inet_ntop() goes through printf for IPv4. */
+static bool format_v4(const uint8_t *b, char *buf, size_t len)
+{
+	char tmp[16], *p = tmp;
+
+	for (int i = 0; i < 4; i++) {
+		unsigned v = b[i];
+
+		if (v >= 100)
+			*p++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*p++ = (char)('0' + v / 10 % 10);
+		*p++ = (char)('0' + v % 10);
+		*p++ = i < 3 ? '.' : '\0';
+	}
+	if ((size_t)(p - tmp) > len)
+		return false;
+	memcpy(buf, tmp, (size_t)(p - tmp));
+	return true;
+}
+
 void chain_format_addr(const struct pp_addr *a, char *buf, size_t len)
 {
 	if (addr_is_v4(a)) {
-		if (!inet_ntop(AF_INET, a->b + 12, buf, (socklen_t)len))
+		if (!format_v4(a->b + 12, buf, len))
 			snprintf(buf, len, "?");
 	} else if (!inet_ntop(AF_INET6, a->b, buf, (socklen_t)len)) {
 		snprintf(buf, len, "?");
