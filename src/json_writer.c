@@ -175,6 +175,32 @@ static size_t utf8_seq(const unsigned char *p, size_t n)
 	return len;
 }
 
+char *jw_utf8_clean(const char *str)
+{
+	const unsigned char *p = (const unsigned char *)str;
+	size_t n = strlen(str);
+	char *out = malloc(3 * n + 1), *o = out; /* each bad byte: 3 bytes */
+
+	if (!out)
+		abort();
+	while (n) {
+		size_t seq = *p < 0x80 ? 1 : utf8_seq(p, n);
+
+		if (seq) {
+			memcpy(o, p, seq);
+			o += seq;
+		} else {
+			memcpy(o, "\xef\xbf\xbd", 3);
+			o += 3;
+			seq = 1;
+		}
+		p += seq;
+		n -= seq;
+	}
+	*o = '\0';
+	return out;
+}
+
 /* Escapes as jansson does: the two quoting characters, the named control
  * characters, other controls as \u00XX; UTF-8 as is. Names come from
  * customers' files, so a byte that is not UTF-8 (jansson refuses the whole

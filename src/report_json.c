@@ -1,8 +1,10 @@
 /* report_json.c - the machine report (schema_version 1, see pktpath(1)).
  *
  * The fields of the issue's contract are a promise: they are only ever
- * extended, never renamed or dropped. Objects are built with the
- * reference-stealing setters so that one json_decref frees a whole tree.
+ * extended, never renamed or dropped. The header and summary are jansson
+ * trees, built with the reference-stealing setters so that one json_decref
+ * frees a whole tree; the conversations, most of a large report, are
+ * written by report_json_conv.c in the same layout.
  */
 #include <arpa/inet.h>
 #include <jansson.h>
@@ -17,6 +19,21 @@
 #include "pktpath/topo.h"
 
 #define SCHEMA_VERSION 1
+
+/* Names come from customers' files and topologies: jansson refuses a
+ * string that is not UTF-8, which would drop the member silently. */
+static json_t *j_text(const char *s)
+{
+	json_t *j = json_string(s);
+	char *clean;
+
+	if (j)
+		return j;
+	clean = jw_utf8_clean(s);
+	j = json_string(clean);
+	free(clean);
+	return j;
+}
 
 static json_t *j_time(int64_t ns)
 {
@@ -53,7 +70,7 @@ static json_t *j_iface_point(const struct topo_iface *i)
 	if (!i)
 		return json_null();
 	topo_iface_point(i, buf, sizeof buf);
-	return json_string(buf);
+	return j_text(buf);
 }
 
 /* What the node's topology says about the interface a point captured. */
@@ -66,10 +83,10 @@ static json_t *j_iface(const struct chain_result *r, const char *point)
 		return json_null();
 	o = json_object();
 	json_object_set_new(o, "ifindex", json_integer(i->ifindex));
-	json_object_set_new(o, "kind", i->kind ? json_string(i->kind) : json_null());
+	json_object_set_new(o, "kind", i->kind ? j_text(i->kind) : json_null());
 	json_object_set_new(o, "mac", i->has_mac ? j_mac(i->mac) : json_null());
 	json_object_set_new(o, "mtu", i->mtu ? json_integer(i->mtu) : json_null());
-	json_object_set_new(o, "master", i->master ? json_string(i->master->name) : json_null());
+	json_object_set_new(o, "master", i->master ? j_text(i->master->name) : json_null());
 	json_object_set_new(o, "peer", j_iface_point(i->peer));
 	return o;
 }
@@ -84,9 +101,9 @@ static json_t *j_points(const struct chain_result *r)
 		json_t *o = json_object();
 
 		for (size_t f = 0; f < p->nfiles; f++)
-			json_array_append_new(files, json_string(p->files[f]));
-		json_object_set_new(o, "name", json_string(p->name));
-		json_object_set_new(o, "node", json_string(p->node));
+			json_array_append_new(files, j_text(p->files[f]));
+		json_object_set_new(o, "name", j_text(p->name));
+		json_object_set_new(o, "node", j_text(p->node));
 		json_object_set_new(o, "files", files);
 		json_object_set_new(o, "packets", json_integer((json_int_t)p->packets));
 		json_object_set_new(o, "first_ts", p->packets ? j_time(p->first_ts) : json_null());
@@ -113,11 +130,11 @@ static void j_address_add(json_t *map, const struct chain_result *r, const struc
 		return;
 	o = json_object();
 	json_object_set_new(o, "kind", json_string(topo_addr_kind_name(i.kind)));
-	json_object_set_new(o, "node", i.node ? json_string(i.node) : json_null());
-	json_object_set_new(o, "iface", i.iface ? json_string(i.iface->name) : json_null());
-	json_object_set_new(o, "netns", i.netns ? json_string(i.netns) : json_null());
+	json_object_set_new(o, "node", i.node ? j_text(i.node) : json_null());
+	json_object_set_new(o, "iface", i.iface ? j_text(i.iface->name) : json_null());
+	json_object_set_new(o, "netns", i.netns ? j_text(i.netns) : json_null());
 	json_object_set_new(o, "host_veth", j_iface_point(i.host_veth));
-	json_object_set_new(o, "bridge", i.bridge ? json_string(i.bridge->name) : json_null());
+	json_object_set_new(o, "bridge", i.bridge ? j_text(i.bridge->name) : json_null());
 	if (i.prefix_len) {
 		chain_format_addr(&i.prefix, ip, sizeof ip);
 		snprintf(buf, sizeof buf, "%s/%u", ip, (unsigned)i.prefix_len);
@@ -162,7 +179,7 @@ static json_t *j_nodes(const struct chain_result *r)
 		const struct chain_node *n = &r->nodes[i];
 		json_t *o = json_object();
 
-		json_object_set_new(o, "name", json_string(n->name));
+		json_object_set_new(o, "name", j_text(n->name));
 		json_object_set_new(o, "clock_offset", json_real((double)n->clock_offset / 1e9));
 		json_object_set_new(o, "clock_source",
 		                    json_string(i == 0         ? "reference"
@@ -172,7 +189,7 @@ static json_t *j_nodes(const struct chain_result *r)
 		json_object_set_new(o, "estimated_from",
 		                    i == 0 || n->manual || !n->estimated
 		                        ? json_null()
-		                        : json_string(r->nodes[n->via].name));
+		                        : j_text(r->nodes[n->via].name));
 		json_object_set_new(o, "pairs_to", json_integer((json_int_t)n->pairs_to));
 		json_object_set_new(o, "pairs_from", json_integer((json_int_t)n->pairs_from));
 		json_array_append_new(a, o);

@@ -200,6 +200,12 @@ static void beyond_jansson(void)
 		json_decref(back);
 	}
 	jw_free(&w);
+	{
+		char *clean = jw_utf8_clean("ok \xc3\xa9 \xff!");
+
+		CHECK(strcmp(clean, "ok \xc3\xa9 \xef\xbf\xbd!") == 0);
+		free(clean);
+	}
 }
 
 /* A report as pktpath wrote it equals its own jansson round trip. */
