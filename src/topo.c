@@ -422,17 +422,27 @@ static void *grow(void *v, size_t *cap, size_t n, size_t size)
 	return p;
 }
 
-static struct nsrec *node_add_ns(struct node *n, const char *name, const struct ld *ld)
+/* grow() for one more element, zeroed; a failure is reported. */
+static void *grow_zeroed(void *v, size_t *cap, size_t n, size_t size, const struct ld *ld)
 {
-	struct nsrec *ns, *v = grow(n->ns, &n->capns, n->nns, sizeof *n->ns);
+	char *p = grow(v, cap, n, size);
 
-	if (!v) {
+	if (!p) {
 		oom(ld);
 		return NULL;
 	}
+	memset(p + n * size, 0, size);
+	return p;
+}
+
+static struct nsrec *node_add_ns(struct node *n, const char *name, const struct ld *ld)
+{
+	struct nsrec *ns, *v = grow_zeroed(n->ns, &n->capns, n->nns, sizeof *v, ld);
+
+	if (!v)
+		return NULL;
 	n->ns = v;
-	ns = &n->ns[n->nns++];
-	memset(ns, 0, sizeof *ns);
+	ns = &v[n->nns++];
 	ns->nsid = -1;
 	if (name && !(ns->name = ar_name(&n->ar, ld, name))) {
 		n->nns--;
@@ -443,45 +453,34 @@ static struct nsrec *node_add_ns(struct node *n, const char *name, const struct 
 
 static struct iface *ns_add_iface(struct nsrec *ns, const struct ld *ld)
 {
-	struct iface *v = grow(ns->ifs, &ns->capifs, ns->nifs, sizeof *ns->ifs), *f;
+	struct iface *f, *v = grow_zeroed(ns->ifs, &ns->capifs, ns->nifs, sizeof *v, ld);
 
-	if (!v) {
-		oom(ld);
+	if (!v)
 		return NULL;
-	}
 	ns->ifs = v;
-	f = &ns->ifs[ns->nifs++];
-	memset(f, 0, sizeof *f);
+	f = &v[ns->nifs++];
 	f->link_nsid = -1;
 	return f;
 }
 
 static struct addrrec *ns_add_addr(struct nsrec *ns, const struct ld *ld)
 {
-	struct addrrec *v = grow(ns->addrs, &ns->capaddrs, ns->naddrs, sizeof *ns->addrs), *a;
+	struct addrrec *v = grow_zeroed(ns->addrs, &ns->capaddrs, ns->naddrs, sizeof *v, ld);
 
-	if (!v) {
-		oom(ld);
+	if (!v)
 		return NULL;
-	}
 	ns->addrs = v;
-	a = &ns->addrs[ns->naddrs++];
-	memset(a, 0, sizeof *a);
-	return a;
+	return &v[ns->naddrs++];
 }
 
 static struct routerec *ns_add_route(struct nsrec *ns, const struct ld *ld)
 {
-	struct routerec *v = grow(ns->routes, &ns->caproutes, ns->nroutes, sizeof *ns->routes), *r;
+	struct routerec *v = grow_zeroed(ns->routes, &ns->caproutes, ns->nroutes, sizeof *v, ld);
 
-	if (!v) {
-		oom(ld);
+	if (!v)
 		return NULL;
-	}
 	ns->routes = v;
-	r = &ns->routes[ns->nroutes++];
-	memset(r, 0, sizeof *r);
-	return r;
+	return &v[ns->nroutes++];
 }
 
 static void node_free(struct node *n)
@@ -854,6 +853,32 @@ static const char *route_type(struct node *n, const struct ld *ld, const char *s
 	return ar_name(&n->ar, ld, s);
 }
 
+/* The members both route formats (snapshot, ip -j) spell alike: dst, type,
+ * metric, gateway; *gw_fam is the gateway's family when there is one. */
+static int route_common(struct node *n, const struct ld *ld, const char *where, const json_t *o,
+                        struct routerec *r, bool *fam_known, uint8_t *gw_fam)
+{
+	const char *s;
+	uint64_t u;
+	int g;
+
+	if (get_str(ld, where, o, "dst", true, &s) < 0 || route_dst(ld, where, s, r, fam_known) < 0)
+		return -1;
+	r->pub.type = "unicast";
+	if ((g = get_str(ld, where, o, "type", false, &s)) < 0)
+		return -1;
+	if (g && !(r->pub.type = route_type(n, ld, s)))
+		return -1;
+	if ((g = get_uint(ld, where, o, "metric", UINT32_MAX, false, &u)) < 0)
+		return -1;
+	if (g)
+		r->pub.metric = (uint32_t)u;
+	if ((g = get_addr(ld, where, o, "gateway", false, &r->pub.gateway, gw_fam)) < 0)
+		return -1;
+	r->pub.has_gateway = g > 0;
+	return 0;
+}
+
 static int snap_route(struct node *n, const struct ld *ld, const char *where, const json_t *o,
                       struct nsrec *ns)
 {
@@ -875,21 +900,8 @@ static int snap_route(struct node *n, const struct ld *ld, const char *where, co
 	if (get_uint(ld, where, o, "table", UINT32_MAX, true, &u) < 0)
 		return -1;
 	r->pub.table = (uint32_t)u;
-	if (get_str(ld, where, o, "dst", true, &s) < 0 ||
-	    route_dst(ld, where, s, r, &fam_known) < 0)
+	if (route_common(n, ld, where, o, r, &fam_known, &fam) < 0)
 		return -1;
-	r->pub.type = "unicast";
-	if ((g = get_str(ld, where, o, "type", false, &s)) < 0)
-		return -1;
-	if (g && !(r->pub.type = route_type(n, ld, s)))
-		return -1;
-	if ((g = get_uint(ld, where, o, "metric", UINT32_MAX, false, &u)) < 0)
-		return -1;
-	if (g)
-		r->pub.metric = (uint32_t)u;
-	if ((g = get_addr(ld, where, o, "gateway", false, &r->pub.gateway, &fam)) < 0)
-		return -1;
-	r->pub.has_gateway = g > 0;
 	if ((g = get_uint(ld, where, o, "ifindex", INT32_MAX, false, &u)) < 0)
 		return -1;
 	if (g)
@@ -946,7 +958,6 @@ static int ipj_route(struct node *n, const struct ld *ld, const char *where, con
 	struct routerec *r;
 	const char *s;
 	json_t *nh, *fl, *via;
-	uint64_t u;
 	bool fam_known = false;
 	uint8_t fam;
 	int g;
@@ -955,22 +966,9 @@ static int ipj_route(struct node *n, const struct ld *ld, const char *where, con
 		return bad(ld, where, "must be an object");
 	if (!(r = ns_add_route(ns, ld)) || ipj_table(ld, where, o, &r->pub.table) < 0)
 		return -1;
-	if (get_str(ld, where, o, "dst", true, &s) < 0 ||
-	    route_dst(ld, where, s, r, &fam_known) < 0)
+	if (route_common(n, ld, where, o, r, &fam_known, &fam) < 0)
 		return -1;
-	r->pub.type = "unicast";
-	if ((g = get_str(ld, where, o, "type", false, &s)) < 0)
-		return -1;
-	if (g && !(r->pub.type = route_type(n, ld, s)))
-		return -1;
-	if ((g = get_uint(ld, where, o, "metric", UINT32_MAX, false, &u)) < 0)
-		return -1;
-	if (g)
-		r->pub.metric = (uint32_t)u;
-	if ((g = get_addr(ld, where, o, "gateway", false, &r->pub.gateway, &fam)) < 0)
-		return -1;
-	r->pub.has_gateway = g > 0;
-	if (g && !fam_known) {
+	if (r->pub.has_gateway && !fam_known) {
 		r->pub.family = fam;
 		fam_known = true;
 	}
