@@ -69,10 +69,9 @@ int htab_put(struct htab *t, uint64_t hash, uint32_t val)
 	return 0;
 }
 
-int htab_first(const struct htab *t, uint64_t hash, struct htab_iter *it, uint32_t *val)
+/* From it->slot on, the first slot holding it->hash; 0 at an empty one. */
+static int scan(const struct htab *t, struct htab_iter *it, uint32_t *val)
 {
-	it->hash = hash | 1;
-	it->slot = (size_t)it->hash & (t->cap - 1);
 	for (;;) {
 		uint64_t h = t->hash[it->slot];
 
@@ -86,18 +85,15 @@ int htab_first(const struct htab *t, uint64_t hash, struct htab_iter *it, uint32
 	}
 }
 
+int htab_first(const struct htab *t, uint64_t hash, struct htab_iter *it, uint32_t *val)
+{
+	it->hash = hash | 1;
+	it->slot = (size_t)it->hash & (t->cap - 1);
+	return scan(t, it, val);
+}
+
 int htab_next(const struct htab *t, struct htab_iter *it, uint32_t *val)
 {
 	it->slot = (it->slot + 1) & (t->cap - 1);
-	for (;;) {
-		uint64_t h = t->hash[it->slot];
-
-		if (h == 0)
-			return 0;
-		if (h == it->hash) {
-			*val = t->val[it->slot];
-			return 1;
-		}
-		it->slot = (it->slot + 1) & (t->cap - 1);
-	}
+	return scan(t, it, val);
 }

@@ -569,6 +569,22 @@ static int section(struct pcapng_walk *w, const uint8_t h[8], uint64_t start, ui
 	return 0;
 }
 
+/* Reads the n fixed bytes that start a block's body into f. Returns 1 when
+ * read, 0 when the file ended first, -1 on an error (w->status says it). */
+static long fixed_part(struct pcapng_walk *w, uint8_t *f, uint64_t body, uint32_t n,
+                       const char *what, uint64_t start)
+{
+	long got;
+
+	if (body < n) {
+		fail(w, PCAPNG_WALK_BAD, "%s block at offset %llu is too short", what,
+		     (unsigned long long)start);
+		return -1;
+	}
+	got = rd_get(w, f, n);
+	return got < 0 ? -1 : got == (long)n;
+}
+
 int pcapng_walk_next(struct pcapng_walk *w, struct pcapng_pkt *p, bool want_data)
 {
 	if (w->status != 0)
@@ -610,28 +626,20 @@ int pcapng_walk_next(struct pcapng_walk *w, struct pcapng_pkt *p, bool want_data
 		p->offset = start;
 		switch (type) {
 		case BT_IDB:
-			if (body < 8)
-				return fail(w, PCAPNG_WALK_BAD,
-				            "interface block at offset %llu is too short",
-				            (unsigned long long)start);
-			got = rd_get(w, f, 8);
-			if (got < 0)
-				return w->status;
-			if (got < 8)
-				break; /* the trailer read reports it */
+			if ((got = fixed_part(w, f, body, 8, "interface", start)) <= 0) {
+				if (got < 0)
+					return w->status;
+				break; /* the file ended: the trailer read reports it */
+			}
 			rc = add_iface(w, f, body - 8);
 			break;
 		case BT_EPB:
 		case BT_PB:
-			if (body < 20)
-				return fail(w, PCAPNG_WALK_BAD,
-				            "packet block at offset %llu is too short",
-				            (unsigned long long)start);
-			got = rd_get(w, f, 20);
-			if (got < 0)
-				return w->status;
-			if (got < 20)
+			if ((got = fixed_part(w, f, body, 20, "packet", start)) <= 0) {
+				if (got < 0)
+					return w->status;
 				break;
+			}
 			rc = check_iface(w, type == BT_EPB ? get32(w, f) : get16(w, f), p);
 			if (rc != 0)
 				break;
@@ -643,15 +651,11 @@ int pcapng_walk_next(struct pcapng_walk *w, struct pcapng_pkt *p, bool want_data
 			packet = true;
 			break;
 		case BT_SPB:
-			if (body < 4)
-				return fail(w, PCAPNG_WALK_BAD,
-				            "packet block at offset %llu is too short",
-				            (unsigned long long)start);
-			got = rd_get(w, f, 4);
-			if (got < 0)
-				return w->status;
-			if (got < 4)
+			if ((got = fixed_part(w, f, body, 4, "packet", start)) <= 0) {
+				if (got < 0)
+					return w->status;
 				break;
+			}
 			rc = check_iface(w, 0, p);
 			if (rc != 0)
 				break;
