@@ -257,6 +257,24 @@ static void endpoint_of(struct chain_endpoint *e, const struct pp_tuple *t, bool
 	e->port = dst ? t->dport : t->sport;
 }
 
+/* The rewrite of the destination (DNAT) or source (SNAT) between hop i-1,
+ * tuple a, and hop i, tuple b. */
+static const struct chain_nat *nat_add(struct chain_dir *out, uint32_t *n, enum chain_nat_kind kind,
+                                       const struct pp_tuple *a, const struct pp_tuple *b,
+                                       uint32_t i, bool reverse)
+{
+	struct chain_nat *x = &out->nat[(*n)++];
+	bool dst = kind == CHAIN_DNAT;
+
+	x->kind = kind;
+	endpoint_of(&x->from, a, dst);
+	endpoint_of(&x->to, b, dst);
+	x->after_hop = i - 1;
+	x->before_hop = i;
+	x->reverse = reverse;
+	return x;
+}
+
 static void build_nat(struct chain_dir *out, bool reverse)
 {
 	uint32_t n = 0;
@@ -268,27 +286,13 @@ static void build_nat(struct chain_dir *out, bool reverse)
 		const struct pp_tuple *a = &out->hops[i - 1].tuple, *b = &out->hops[i].tuple;
 
 		if (!addr_eq(&a->dst, &b->dst) || a->dport != b->dport) {
-			struct chain_nat *x = &out->nat[n++];
+			const struct chain_nat *x = nat_add(out, &n, CHAIN_DNAT, a, b, i, reverse);
 
-			x->kind = CHAIN_DNAT;
-			endpoint_of(&x->from, a, true);
-			endpoint_of(&x->to, b, true);
-			x->after_hop = i - 1;
-			x->before_hop = i;
-			x->reverse = reverse;
 			if (addr_eq(&x->from.addr, &x->to.addr) && !x->from.has_port)
 				n--; /* an echo id rewrite shows as SNAT only */
 		}
-		if (!addr_eq(&a->src, &b->src) || a->sport != b->sport) {
-			struct chain_nat *x = &out->nat[n++];
-
-			x->kind = CHAIN_SNAT;
-			endpoint_of(&x->from, a, false);
-			endpoint_of(&x->to, b, false);
-			x->after_hop = i - 1;
-			x->before_hop = i;
-			x->reverse = reverse;
-		}
+		if (!addr_eq(&a->src, &b->src) || a->sport != b->sport)
+			nat_add(out, &n, CHAIN_SNAT, a, b, i, reverse);
 	}
 	out->nnat = n;
 }
