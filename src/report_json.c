@@ -146,29 +146,23 @@ static void j_address_add(json_t *map, const struct chain_result *r, const struc
 	json_object_set_new(map, ip, o);
 }
 
-/* Every address of the reported conversations the topology can place:
- * node, pod (which node, namespace, veth), or service. */
-static json_t *j_addresses(const struct report_view *v)
+/* Adds to map every address of a conversation the topology can place:
+ * node, pod (which node, namespace, veth), or service. Called as each
+ * conversation is written, so that none is read back twice. */
+static void conv_addresses(json_t *map, const struct chain_result *r, const struct chain_conv *cv)
 {
-	json_t *map = json_object();
-
-	if (!v->r->topo)
-		return map;
-	for (size_t c = 0; c < v->nconv; c++) {
-		const struct chain_conv *cv = report_conv(v, c);
-
-		j_address_add(map, v->r, &cv->origin.src);
-		j_address_add(map, v->r, &cv->origin.dst);
-		for (int k = 0; k < 2; k++) {
-			for (uint32_t h = 0; h < cv->dir[k].nhops; h++) {
-				j_address_add(map, v->r, &cv->dir[k].hops[h].tuple.src);
-				j_address_add(map, v->r, &cv->dir[k].hops[h].tuple.dst);
-			}
-			if (cv->dir[k].has_answer)
-				j_address_add(map, v->r, &cv->dir[k].answer.from);
+	if (!r->topo)
+		return;
+	j_address_add(map, r, &cv->origin.src);
+	j_address_add(map, r, &cv->origin.dst);
+	for (int k = 0; k < 2; k++) {
+		for (uint32_t h = 0; h < cv->dir[k].nhops; h++) {
+			j_address_add(map, r, &cv->dir[k].hops[h].tuple.src);
+			j_address_add(map, r, &cv->dir[k].hops[h].tuple.dst);
 		}
+		if (cv->dir[k].has_answer)
+			j_address_add(map, r, &cv->dir[k].answer.from);
 	}
-	return map;
 }
 
 static json_t *j_nodes(const struct chain_result *r)
@@ -301,26 +295,33 @@ static int dump(struct outbuf *b, json_t *o, size_t flags)
 static int report_lines(struct outbuf *b, const struct report_view *v)
 {
 	const size_t flags = JSON_COMPACT | JSON_REAL_PRECISION(16);
-	json_t *o = json_object();
+	json_t *o = json_object(), *addresses = json_object();
 	struct json_writer w = {0};
 	int rc = 0;
 
 	json_object_set_new(o, "type", json_string("header"));
 	header_fields(o, v->r);
-	if (dump(b, o, flags) < 0)
+	if (dump(b, o, flags) < 0) {
+		json_decref(addresses);
 		return -1;
+	}
 	for (size_t i = 0; i < v->nconv && rc == 0; i++) {
+		const struct chain_conv *cv = report_conv(v, i);
+
 		jw_reset(&w, 0, 0);
-		report_json_conv(&w, v->r, report_conv(v, i), true);
+		report_json_conv(&w, v->r, cv, true);
+		conv_addresses(addresses, v->r, cv);
 		rc |= collect(w.s, w.len, b);
 		rc |= collect("\n", 1, b);
 	}
 	jw_free(&w);
-	if (rc < 0)
+	if (rc < 0) {
+		json_decref(addresses);
 		return -1;
+	}
 	o = json_object();
 	json_object_set_new(o, "type", json_string("summary"));
-	json_object_set_new(o, "addresses", j_addresses(v));
+	json_object_set_new(o, "addresses", addresses);
 	summary_fields(o, v->r);
 	return dump(b, o, flags);
 }
@@ -337,7 +338,7 @@ static int put_str(struct outbuf *b, const char *s)
 static int report_document(struct outbuf *b, const struct report_view *v)
 {
 	const size_t flags = JSON_INDENT(2) | JSON_REAL_PRECISION(16);
-	json_t *head = json_object(), *tail = json_object();
+	json_t *head = json_object(), *tail = json_object(), *addresses = json_object();
 	struct json_writer w = {0};
 	char *s;
 	int rc = 0;
@@ -345,21 +346,27 @@ static int report_document(struct outbuf *b, const struct report_view *v)
 	header_fields(head, v->r);
 	s = json_dumps(head, flags);
 	json_decref(head);
-	if (!s)
+	if (!s) {
+		json_decref(tail);
+		json_decref(addresses);
 		return -1;
+	}
 	/* "{...\n}" without its closing line */
 	rc |= collect(s, strlen(s) - 2, b);
 	free(s);
 	rc |= put_str(b, ",\n  \"conversations\": [");
 	for (size_t i = 0; i < v->nconv && rc == 0; i++) {
+		const struct chain_conv *cv = report_conv(v, i);
+
 		jw_reset(&w, 2, 2);
-		report_json_conv(&w, v->r, report_conv(v, i), false);
+		report_json_conv(&w, v->r, cv, false);
+		conv_addresses(addresses, v->r, cv);
 		rc |= put_str(b, i ? ",\n    " : "\n    ");
 		rc |= collect(w.s, w.len, b);
 	}
 	jw_free(&w);
 	rc |= put_str(b, v->nconv ? "\n  ]" : "]");
-	json_object_set_new(tail, "addresses", j_addresses(v));
+	json_object_set_new(tail, "addresses", addresses);
 	summary_fields(tail, v->r);
 	s = json_dumps(tail, flags);
 	json_decref(tail);
