@@ -28,12 +28,6 @@ void htab_free(struct htab *t)
 	memset(t, 0, sizeof *t);
 }
 
-void htab_clear(struct htab *t)
-{
-	memset(t->hash, 0, t->cap * sizeof *t->hash);
-	t->n = 0;
-}
-
 static void insert(struct htab *t, uint64_t hash, uint32_t val)
 {
 	size_t mask = t->cap - 1;

@@ -2,8 +2,8 @@
  *
  * The index stores only (hash, value); callers keep the real keys and check
  * them, walking every value stored under one hash with htab_next(). Values
- * are never removed one by one: the index is rebuilt or cleared instead,
- * which keeps probing simple (no tombstones).
+ * are never removed: every index in pktpath only grows (flows, points,
+ * clock samples) or is freed whole, which keeps probing simple.
  */
 #ifndef PKTPATH_HTAB_H
 #define PKTPATH_HTAB_H
@@ -27,7 +27,6 @@ struct htab_iter {
 
 int htab_init(struct htab *t, size_t cap_hint);
 void htab_free(struct htab *t);
-void htab_clear(struct htab *t);
 int htab_put(struct htab *t, uint64_t hash, uint32_t val);
 /* Starts an iteration: returns 1 and sets *val for the first value under
  * hash, 0 when there is none. */
