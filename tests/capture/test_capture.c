@@ -22,40 +22,13 @@
 #include "pktpath/obs.h"
 #include "pktpath/pcapng_walk.h"
 
-static int passed, failed;
-
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (cond) {                                                                        \
-			passed++;                                                                  \
-		} else {                                                                           \
-			failed++;                                                                  \
-			fprintf(stdout, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);            \
-		}                                                                                  \
-	} while (0)
-
-#define CHECK_EQ(a, b)                                                                             \
-	do {                                                                                       \
-		long long a_ = (long long)(a), b_ = (long long)(b);                                \
-		if (a_ == b_) {                                                                    \
-			passed++;                                                                  \
-		} else {                                                                           \
-			failed++;                                                                  \
-			fprintf(stdout, "FAIL %s:%d: %s == %lld, want %s == %lld\n", __FILE__,     \
-			        __LINE__, #a, a_, #b, b_);                                         \
-		}                                                                                  \
-	} while (0)
+/* stderr is what the tests capture: failed checks go to stdout */
+#define CHECK_PRINT(...) fprintf(stdout, __VA_ARGS__)
+#include "check.h"
 
 #define CHECK_HAS(hay, needle)                                                                     \
-	do {                                                                                       \
-		if (strstr((hay), (needle)) != NULL) {                                             \
-			passed++;                                                                  \
-		} else {                                                                           \
-			failed++;                                                                  \
-			fprintf(stdout, "FAIL %s:%d: no \"%s\" in:\n%s\n", __FILE__, __LINE__,     \
-			        (needle), (hay));                                                  \
-		}                                                                                  \
-	} while (0)
+	CHECK_MSG(strstr((hay), (needle)) != NULL, "check failed: no \"%s\" in:\n%s\n", (needle),  \
+	          (hay))
 
 static char tmp[64];
 
@@ -1192,13 +1165,9 @@ static const char *files_of(size_t i)
 #define CHECK_STR(a, b)                                                                            \
 	do {                                                                                       \
 		const char *a_ = (a), *b_ = (b);                                                   \
-		if (a_ != NULL && strcmp(a_, b_) == 0) {                                           \
-			passed++;                                                                  \
-		} else {                                                                           \
-			failed++;                                                                  \
-			fprintf(stdout, "FAIL %s:%d: %s is \"%s\", want \"%s\"\n", __FILE__,       \
-			        __LINE__, #a, a_ ? a_ : "(null)", b_);                             \
-		}                                                                                  \
+		CHECK_MSG(a_ != NULL && strcmp(a_, b_) == 0,                                       \
+		          "check failed: %s is \"%s\", want \"%s\"\n", #a, a_ ? a_ : "(null)",     \
+		          b_);                                                                     \
 	} while (0)
 
 static void one_packet(const char *name, int64_t ts)
@@ -1498,6 +1467,6 @@ int main(void)
 	test_bundle();
 	capture_inputs_free(&X.in);
 	nftw(tmp, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed != 0;
+	printf("%u passed, %u failed\n", checks - failures, failures);
+	return failures != 0;
 }

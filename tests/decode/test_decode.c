@@ -12,39 +12,13 @@
 
 #include "frames.h"
 
-static unsigned checks, failures;
-static const char *cur = "";
-
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		checks++;                                                                          \
-		if (!(cond)) {                                                                     \
-			failures++;                                                                \
-			fprintf(stderr, "%s:%d: [%s] failed: %s\n", __FILE__, __LINE__, cur,       \
-			        #cond);                                                            \
-		}                                                                                  \
-	} while (0)
-
-#define CHECK_EQ(a, b)                                                                             \
-	do {                                                                                       \
-		unsigned long long va_ = (unsigned long long)(a), vb_ = (unsigned long long)(b);   \
-		checks++;                                                                          \
-		if (va_ != vb_) {                                                                  \
-			failures++;                                                                \
-			fprintf(stderr, "%s:%d: [%s] failed: %s == %s (%llu != %llu, 0x%llx)\n",   \
-			        __FILE__, __LINE__, cur, #a, #b, va_, vb_, va_);                   \
-		}                                                                                  \
-	} while (0)
+#include "check.h"
 
 #define CHECK_REASON(got, want)                                                                    \
 	do {                                                                                       \
 		enum pp_reason g_ = (got), w_ = (want);                                            \
-		checks++;                                                                          \
-		if (g_ != w_) {                                                                    \
-			failures++;                                                                \
-			fprintf(stderr, "%s:%d: [%s] failed: reason %s, expected %s\n", __FILE__,  \
-			        __LINE__, cur, reason_name(g_), reason_name(w_));                  \
-		}                                                                                  \
+		CHECK_MSG(g_ == w_, "check failed: reason %s, expected %s\n", reason_name(g_),     \
+		          reason_name(w_));                                                        \
 	} while (0)
 
 static struct decode_cfg cfg;
@@ -68,8 +42,8 @@ static enum pp_reason decode_copy(int dlt, const uint8_t *data, size_t caplen, s
 	return r;
 }
 
-#define DECODE(dlt, arr)            (cur = #arr, decode_copy(dlt, arr, sizeof arr, sizeof arr))
-#define DECODE_WIRE(dlt, arr, wire) (cur = #arr, decode_copy(dlt, arr, sizeof arr, wire))
+#define DECODE(dlt, arr)            (check_context = #arr, decode_copy(dlt, arr, sizeof arr, sizeof arr))
+#define DECODE_WIRE(dlt, arr, wire) (check_context = #arr, decode_copy(dlt, arr, sizeof arr, wire))
 
 static int has(enum pp_layer l)
 {
@@ -120,7 +94,7 @@ static void test_expected_reasons(void)
 		const struct test_frame *f = &test_frames[i];
 		enum pp_reason r;
 
-		cur = f->name;
+		check_context = f->name;
 		r = decode_copy(f->dlt, f->data, f->len, f->wire ? f->wire : f->len);
 		CHECK_REASON(r, f->expect);
 		CHECK(strcmp(reason_name(r), "unknown") != 0);
@@ -378,7 +352,7 @@ static void test_icmp(void)
 	CHECK(obs.flags & PP_OBS_QUOTE_PORTS);
 
 	/* The same error cut by the snaplen inside the quoted IPv4 header. */
-	cur = "f_icmp_needfrag_tcp at caplen 50";
+	check_context = "f_icmp_needfrag_tcp at caplen 50";
 	CHECK_REASON(
 	    decode_copy(DECODE_DLT_EN10MB, f_icmp_needfrag_tcp, 50, sizeof f_icmp_needfrag_tcp),
 	    PP_OK);
@@ -455,7 +429,7 @@ static void test_tunnels(void)
 
 		memcpy(f, f_sll_in_ipv4_tcp, sizeof f);
 		f[1] = 3;
-		cur = "f_sll_in_ipv4_tcp as otherhost";
+		check_context = "f_sll_in_ipv4_tcp as otherhost";
 		CHECK_REASON(decode_copy(DECODE_DLT_LINUX_SLL, f, sizeof f, sizeof f), PP_OK);
 		CHECK(obs.flags & PP_OBS_OTHERHOST);
 		CHECK_EQ(obs.dir, PP_DIR_IN);
@@ -472,7 +446,7 @@ static void test_tunnels(void)
 	CHECK_EQ(obs.sport, 1234);
 
 	/* VXLAN on a port that is not configured is plain UDP. */
-	cur = "f_vxlan_8472 without 8472";
+	check_context = "f_vxlan_8472 without 8472";
 	{
 		struct decode_cfg only4789 = {
 		    .port = {4789}, .kind = {DECODE_UDP_VXLAN}, .nports = 1};
@@ -626,13 +600,13 @@ static void test_bounds(void)
 	struct pp_obs o;
 	struct decode_ctx c = {.cfg = &cfg, .obs = &o};
 
-	cur = "decode_enter";
+	check_context = "decode_enter";
 	for (unsigned i = 0; i < DECODE_MAX_LAYERS; i++)
 		CHECK_REASON(decode_enter(&c, PP_L_VLAN), PP_OK);
 	CHECK_REASON(decode_enter(&c, PP_L_VLAN), PP_R_TOO_MANY_LAYERS);
 	CHECK_EQ(c.depth, DECODE_MAX_LAYERS);
 
-	cur = "decode_tunnel";
+	check_context = "decode_tunnel";
 	memset(&c, 0, sizeof c);
 	memset(&o, 0, sizeof o);
 	c.obs = &o;
@@ -655,7 +629,7 @@ static void test_bounds(void)
 	CHECK_REASON(decode_tunnel(&c, PP_L_VXLAN, PP_TUN_VXLAN, 1), PP_R_TOO_MANY_LAYERS);
 
 	/* A VLAN tag limit per Ethernet header, not per frame. */
-	cur = "vlan per eth";
+	check_context = "vlan per eth";
 	{
 		/* clang-format off */
 		static const uint8_t qinq_in_vxlan[] = {
@@ -715,7 +689,7 @@ static void test_truncation_sweep(void)
 		struct pp_obs ref;
 		enum pp_reason rref;
 
-		cur = f->name;
+		check_context = f->name;
 		rref = decode_copy(f->dlt, f->data, f->len, wire);
 		ref = obs;
 		for (size_t c = 0; c <= f->len; c++) {
@@ -765,7 +739,7 @@ static void test_mutation_sweep(void)
 
 		if (f->len > sizeof tmp)
 			continue;
-		cur = f->name;
+		check_context = f->name;
 		for (size_t pos = 0; pos < f->len; pos++) {
 			for (size_t m = 0; m < 7; m++) {
 				enum pp_reason r;
@@ -791,7 +765,7 @@ static void test_wire_extremes(void)
 	for (size_t i = 0; i < TEST_FRAMES_N; i++) {
 		const struct test_frame *f = &test_frames[i];
 
-		cur = f->name;
+		check_context = f->name;
 		for (size_t w = 0; w < sizeof wires / sizeof wires[0]; w++) {
 			enum pp_reason r = decode_copy(f->dlt, f->data, f->len, wires[w]);
 

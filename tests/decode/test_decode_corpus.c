@@ -19,29 +19,9 @@
 
 #include "pktpath/decode.h"
 
-static unsigned checks, failures;
-static char cur[256];
+#include "check.h"
 
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		checks++;                                                                          \
-		if (!(cond)) {                                                                     \
-			failures++;                                                                \
-			fprintf(stderr, "%s:%d: [%s] failed: %s\n", __FILE__, __LINE__, cur,       \
-			        #cond);                                                            \
-		}                                                                                  \
-	} while (0)
-
-#define CHECK_EQ(a, b)                                                                             \
-	do {                                                                                       \
-		unsigned long long va_ = (unsigned long long)(a), vb_ = (unsigned long long)(b);   \
-		checks++;                                                                          \
-		if (va_ != vb_) {                                                                  \
-			failures++;                                                                \
-			fprintf(stderr, "%s:%d: [%s] failed: %s == %s (%llu != %llu)\n", __FILE__, \
-			        __LINE__, cur, #a, #b, va_, vb_);                                  \
-		}                                                                                  \
-	} while (0)
+static char cur[256]; /* the case or file; check_context points here */
 
 static int addr_is(const struct pp_addr *a, const char *text)
 {
@@ -557,6 +537,7 @@ int main(int argc, char **argv)
 		return 77;
 	}
 	closedir(d);
+	check_context = cur;
 	decode_cfg_default(&cfg);
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		run_case(dir, &cases[i]);

@@ -8,16 +8,7 @@
 
 #include "pktpath/span.h"
 
-static unsigned checks, failures;
-
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		checks++;                                                                          \
-		if (!(cond)) {                                                                     \
-			failures++;                                                                \
-			fprintf(stderr, "%s:%d: failed: %s\n", __FILE__, __LINE__, #cond);         \
-		}                                                                                  \
-	} while (0)
+#include "check.h"
 
 static void test_make(void)
 {

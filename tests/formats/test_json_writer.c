@@ -17,15 +17,7 @@
 
 #include "pktpath/json_writer.h"
 
-static int failures;
-
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);   \
-			failures++;                                                                \
-		}                                                                                  \
-	} while (0)
+#include "check.h"
 
 static const char *const strings[] = {
     "",
@@ -269,6 +261,6 @@ int main(int argc, char **argv)
 	for (int i = 1; i + 1 < argc; i += 2)
 		round_trip(argv[i + 1], strcmp(argv[i], "jsonl") == 0);
 	if (failures)
-		fprintf(stderr, "%d failures\n", failures);
+		fprintf(stderr, "%u failures\n", failures);
 	return failures ? 1 : 0;
 }

@@ -14,16 +14,9 @@
 #include "pktpath/flow.h"
 #include "pktpath/match.h"
 
-static int failures;
-
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			fprintf(stderr, "%s:%d: %s: check failed: %s\n", __FILE__, __LINE__,       \
-			        __func__, #cond);                                                  \
-			failures++;                                                                \
-		}                                                                                  \
-	} while (0)
+/* messages name the test function */
+#define CHECK_CONTEXT __func__
+#include "check.h"
 
 enum { SYN = 0x02, RST = 0x04, PSH = 0x08, ACK = 0x10 };
 
@@ -585,6 +578,6 @@ int main(void)
 	test_rst_answer();
 	test_partial_signature();
 	if (failures)
-		fprintf(stderr, "%d check(s) failed\n", failures);
+		fprintf(stderr, "%u check(s) failed\n", failures);
 	return failures ? 1 : 0;
 }

@@ -13,18 +13,7 @@
 
 #include "pktpath/topo.h"
 
-static int failures, checks;
-static const char *label = "";
-
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		checks++;                                                                          \
-		if (!(cond)) {                                                                     \
-			fprintf(stderr, "%s:%d: [%s] check failed: %s\n", __FILE__, __LINE__,      \
-			        label, #cond);                                                     \
-			failures++;                                                                \
-		}                                                                                  \
-	} while (0)
+#include "check.h"
 
 #define CHECK_STR(a, b) CHECK((a) != NULL && strcmp((a), (b)) == 0)
 
@@ -286,7 +275,7 @@ static void hop(const struct topo *t, const char *node, const char *dst, const c
 		fprintf(stderr,
 		        "[%s] next hop %s -> %s: got rc %d route '%s' dev %s port %s, want '%s' "
 		        "dev %s port %s\n",
-		        label, node, dst, rc, h.route ? h.route->text : "-",
+		        check_context, node, dst, rc, h.route ? h.route->text : "-",
 		        h.dev ? h.dev->name : "-", h.port ? h.port->name : "-", text,
 		        dev ? dev : "-", port ? port : "-");
 		failures++;
@@ -342,7 +331,7 @@ static struct topo *load(const char *node1, const char *node2)
 	struct topo *t = topo_new();
 
 	if (!t || topo_load(t, "node1", node1) < 0 || topo_load(t, "node2", node2) < 0) {
-		fprintf(stderr, "[%s] cannot load %s\n", label, node1);
+		fprintf(stderr, "[%s] cannot load %s\n", check_context, node1);
 		exit(1);
 	}
 	return t;
@@ -444,7 +433,7 @@ static void test_addr_file(const char *addr_file, const char *node2)
 	struct topo_addr_info ai;
 	struct pp_addr a;
 
-	label = "addr file";
+	check_context = "addr file";
 	CHECK_STR(topo_iface_by_index(t, "node1", 6)->name, "vethd7e7c6fd");
 	CHECK(topo_iface_by_index(t, "node1", 6)->peer == NULL);
 	CHECK(topo_iface_by_point(t, "node1/flannel.1")->vxlan.port == 8472);
@@ -490,7 +479,7 @@ int main(int argc, char **argv)
 	for (int k = 0; k < 2; k++) {
 		struct topo *t = k ? tb : ta;
 
-		label = k ? "ip -j dir" : "snapshot";
+		check_context = k ? "ip -j dir" : "snapshot";
 		test_nodes(t);
 		test_ifindex(t);
 		test_points(t);
@@ -498,14 +487,14 @@ int main(int argc, char **argv)
 		test_classify(t);
 		test_next_hop(t);
 	}
-	label = "snapshot == ip -j dir";
+	check_context = "snapshot == ip -j dir";
 	compare(ta, tb);
-	label = "service cidr";
+	check_context = "service cidr";
 	test_service_cidr(ta);
 	topo_free(ta);
 	topo_free(tb);
 	test_addr_file(addr, node2);
 
-	printf("%d checks, %d failed\n", checks, failures);
+	printf("%u checks, %u failed\n", checks, failures);
 	return failures ? 1 : 0;
 }

@@ -16,20 +16,13 @@
 
 #include "pktpath/topo.h"
 
-static int failures, checks;
+/* stderr is redirected while loading: messages go to the saved one */
+#define CHECK_PRINT(...) dprintf(saved_stderr, __VA_ARGS__)
+#include "check.h"
+
 static char tmpdir[] = "/tmp/pp-topo-bad.XXXXXX";
 static int errfd = -1; /* stderr goes here while loading */
 static int saved_stderr = -1;
-
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		checks++;                                                                          \
-		if (!(cond)) {                                                                     \
-			dprintf(saved_stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__,     \
-			        #cond);                                                            \
-			failures++;                                                                \
-		}                                                                                  \
-	} while (0)
 
 static void write_file(const char *path, const char *text, size_t len)
 {
@@ -559,7 +552,7 @@ int main(void)
 
 	dup2(saved_stderr, 2);
 	cleanup();
-	printf("%d checks, %d failed; sweep: %lu loads, %lu accepted\n", checks, failures,
+	printf("%u checks, %u failed; sweep: %lu loads, %lu accepted\n", checks, failures,
 	       sweep_loads, sweep_ok);
 	return failures ? 1 : 0;
 }
