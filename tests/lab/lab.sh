@@ -79,6 +79,11 @@ if [ "$(id -u)" -ne 0 ]; then
 	echo "lab.sh: needs root (network namespaces, iptables, tcpdump)" >&2
 	exit 77
 fi
+# The lab's namespaces have fixed names: one recording at a time on this
+# machine, whichever checkout or ctest run asks (ctest's RESOURCE_LOCK only
+# orders the tests of one run).
+exec 9>/run/lock/pktpath-lab.lock
+flock 9
 for t in ip bridge tcpdump dumpcap iptables-restore ip6tables-restore iptables ip6tables curl ethtool ss sha1sum python3; do
 	command -v "$t" >/dev/null || {
 		echo "lab.sh: $t not found (tests/deps.sh installs the lab tools)" >&2
