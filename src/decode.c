@@ -3,6 +3,8 @@
  * specification: tcpdump.org LINKTYPE registry, IEEE 802 EtherType registry,
  * IANA Protocol Numbers, IANA port numbers (VXLAN 4789, Geneve 6081).
  */
+#include <stdbool.h>
+
 #include "pktpath/decode.h"
 
 enum {
@@ -12,6 +14,8 @@ enum {
 	ETHERTYPE_QINQ = 0x88a8,     /* 802.1ad S-tag */
 	ETHERTYPE_QINQ_OLD = 0x9100, /* pre-standard S-tag still emitted by switches */
 	ETHERTYPE_TEB = 0x6558,      /* transparent Ethernet bridging (GRE, Geneve) */
+	ETHERTYPE_MPLS = 0x8847,
+	ETHERTYPE_MPLS_MC = 0x8848,
 };
 
 enum {
@@ -182,11 +186,14 @@ enum pp_reason decode_ethertype(struct decode_ctx *dc, struct span *s, uint16_t 
 	case ETHERTYPE_QINQ:
 	case ETHERTYPE_QINQ_OLD:
 		return decode_vlan(dc, s);
+	case ETHERTYPE_MPLS:
+	case ETHERTYPE_MPLS_MC:
+		return decode_mpls(dc, s);
 	case ETHERTYPE_TEB:
 		/* GRE and Geneve carry a whole Ethernet frame under this type. */
 		return decode_eth(dc, s);
 	default:
-		/* ARP, LLDP, MPLS, ...: nothing that can be matched by IP. */
+		/* ARP, LLDP, ...: nothing that can be matched by IP. */
 		return PP_R_LINK_NOT_IP;
 	}
 }
@@ -233,24 +240,66 @@ other:
 	return PP_OK;
 }
 
-enum pp_reason decode_udp_payload(struct decode_ctx *dc, struct span *s, uint16_t dport)
+static int tunnel_kind(const struct decode_cfg *cfg, uint16_t port)
 {
-	const struct decode_cfg *cfg = dc->cfg != NULL ? dc->cfg : &default_cfg;
 	unsigned n =
 	    cfg->nports < DECODE_MAX_UDP_TUNNEL_PORTS ? cfg->nports : DECODE_MAX_UDP_TUNNEL_PORTS;
 
 	for (unsigned i = 0; i < n; i++) {
-		if (cfg->port[i] != dport)
-			continue;
-		switch (cfg->kind[i]) {
-		case DECODE_UDP_VXLAN:
-			return decode_vxlan(dc, s);
-		case DECODE_UDP_GENEVE:
-			return decode_geneve(dc, s);
-		default:
-			break;
-		}
+		if (cfg->port[i] == port)
+			return cfg->kind[i];
 	}
+	return 0;
+}
+
+static enum pp_reason decode_udp_tunnel(struct decode_ctx *dc, struct span *s, int kind)
+{
+	switch (kind) {
+	case DECODE_UDP_VXLAN:
+		return decode_vxlan(dc, s);
+	case DECODE_UDP_GENEVE:
+		return decode_geneve(dc, s);
+	default:
+		decode_payload(dc->obs, s);
+		return PP_OK;
+	}
+}
+
+/* Does the payload start like a header of this tunnel? Used where only the
+ * source port names it: strict, as any UDP may come from that port. A header
+ * the snaplen cut is taken as one (the decoder then says it was truncated,
+ * as for the destination port), or a cut capture would decode differently. */
+static bool tunnel_header_plausible(int kind, const struct span *s)
+{
+	const uint8_t *h = span_peek(s, 8);
+
+	if (h == NULL)
+		return s->wire >= 8;
+	switch (kind) {
+	case DECODE_UDP_VXLAN:
+		/* flags exactly I, reserved bytes zero (RFC 7348) */
+		return rd_be32(h) == 0x08000000 && rd_u8(h + 7) == 0;
+	case DECODE_UDP_GENEVE:
+		return rd_u8(h) >> 6 == 0 &&
+		       (rd_be16(h + 2) == ETHERTYPE_TEB || rd_be16(h + 2) == ETHERTYPE_IPV4 ||
+		        rd_be16(h + 2) == ETHERTYPE_IPV6);
+	default:
+		return false;
+	}
+}
+
+enum pp_reason decode_udp_payload(struct decode_ctx *dc, struct span *s, uint16_t sport,
+                                  uint16_t dport)
+{
+	const struct decode_cfg *cfg = dc->cfg != NULL ? dc->cfg : &default_cfg;
+	int kind = tunnel_kind(cfg, dport);
+
+	if (kind)
+		return decode_udp_tunnel(dc, s, kind);
+	/* The return leg of a tunnel endpoint that answers from its port. */
+	kind = tunnel_kind(cfg, sport);
+	if (kind && tunnel_header_plausible(kind, s))
+		return decode_udp_tunnel(dc, s, kind);
 	decode_payload(dc->obs, s);
 	return PP_OK;
 }

@@ -45,5 +45,5 @@ enum pp_reason decode_udp(struct decode_ctx *dc, struct span *s)
 		decode_payload(o, s);
 		return PP_OK;
 	}
-	return decode_udp_payload(dc, s, o->dport);
+	return decode_udp_payload(dc, s, o->sport, o->dport);
 }

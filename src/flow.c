@@ -23,15 +23,18 @@ void flow_tuple_of(const struct pp_obs *o, struct pp_tuple *t)
 	t->src = o->src;
 	t->dst = o->dst;
 	t->proto = o->proto;
-	if (o->flags & PP_OBS_PORTS) {
+	if ((o->proto == 1 || o->proto == 58) && !(o->flags & PP_OBS_ICMP_ERROR)) {
+		/* ICMP echo: the identifier names the conversation both ways, so
+		 * it stands for both ports and a reply's tuple is the reverse of
+		 * its request's. Other ICMP has no identifier. */
+		if (o->flags & PP_OBS_PORTS) {
+			t->sport = o->sport;
+			t->dport = o->sport;
+			t->has_ports = 1;
+		}
+	} else if (o->flags & PP_OBS_PORTS) {
 		t->sport = o->sport;
 		t->dport = o->dport;
-		t->has_ports = 1;
-	} else if ((o->proto == 1 || o->proto == 58) && !(o->flags & PP_OBS_ICMP_ERROR) &&
-	           o->sport) {
-		/* ICMP echo: the identifier names the conversation both ways. */
-		t->sport = o->sport;
-		t->dport = o->sport;
 		t->has_ports = 1;
 	}
 }

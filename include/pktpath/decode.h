@@ -16,6 +16,7 @@
 #include "pktpath/span.h"
 
 #define DECODE_MAX_VLAN_TAGS        2
+#define DECODE_MAX_MPLS_LABELS      8
 #define DECODE_MAX_TUNNELS          2
 #define DECODE_MAX_LAYERS           16
 #define DECODE_MAX_UDP_TUNNEL_PORTS 8
@@ -74,12 +75,15 @@ enum pp_reason decode_enter(struct decode_ctx *dc, enum pp_layer layer);
 enum pp_reason decode_tunnel(struct decode_ctx *dc, enum pp_layer layer, enum pp_tunnel kind,
                              uint32_t vni);
 /* UDP payload demultiplexer: VXLAN/Geneve by destination port (dc->cfg),
- * else the payload digest. */
-enum pp_reason decode_udp_payload(struct decode_ctx *dc, struct span *s, uint16_t dport);
+ * or by source port when the header decodes as that tunnel (the return leg
+ * of an endpoint answering from its port), else the payload digest. */
+enum pp_reason decode_udp_payload(struct decode_ctx *dc, struct span *s, uint16_t sport,
+                                  uint16_t dport);
 
 /* Per-layer decoders (decode_<layer>.c). */
 enum pp_reason decode_eth(struct decode_ctx *dc, struct span *s);
 enum pp_reason decode_vlan(struct decode_ctx *dc, struct span *s);
+enum pp_reason decode_mpls(struct decode_ctx *dc, struct span *s);
 enum pp_reason decode_sll(struct decode_ctx *dc, struct span *s);
 enum pp_reason decode_sll2(struct decode_ctx *dc, struct span *s);
 enum pp_reason decode_loopback(struct decode_ctx *dc, struct span *s, int dlt);

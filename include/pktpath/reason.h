@@ -51,7 +51,10 @@
 	X(PP_R_GRE_UNSUPPORTED_PROTO, "gre.unsupported_protocol")                                  \
 	X(PP_R_GRE_UNSUPPORTED_ROUTING, "gre.unsupported_routing")                                 \
 	X(PP_R_TOO_MANY_LAYERS, "decode.too_many_layers")                                          \
-	X(PP_R_MATCH_UNMATCHED, "match.unmatched")
+	X(PP_R_MATCH_UNMATCHED, "match.unmatched")                                                 \
+	X(PP_R_MPLS_TRUNCATED, "mpls.truncated")                                                   \
+	X(PP_R_MPLS_TOO_MANY_LABELS, "mpls.too_many_labels")                                       \
+	X(PP_R_MPLS_NOT_IP, "mpls.not_ip")
 
 /* Layers that were decoded, counted so that tests can assert what was seen. */
 #define PP_LAYER_LIST(X)                                                                           \
@@ -74,7 +77,8 @@
 	X(PP_L_GRE, "gre")                                                                         \
 	X(PP_L_IPIP, "ipip")                                                                       \
 	X(PP_L_BIG_TCP, "big_tcp")                                                                 \
-	X(PP_L_SNAPLEN_CUT, "snaplen_cut")
+	X(PP_L_SNAPLEN_CUT, "snaplen_cut")                                                         \
+	X(PP_L_MPLS, "mpls")
 
 /* Things worth reporting about packets that were still used. */
 #define PP_NOTE_LIST(X)                                                                            \

@@ -40,6 +40,18 @@ static inline const uint8_t *span_pull(struct span *s, size_t n)
 	return h;
 }
 
+/* Consumes n wire bytes (n <= wire) of which only the captured part may be
+ * there: a header that snaplen cut short, whose fields past the captured
+ * bytes are not needed. */
+static inline void span_skip(struct span *s, size_t n)
+{
+	size_t c = s->cap < n ? s->cap : n;
+
+	s->p += c;
+	s->cap -= c;
+	s->wire -= n;
+}
+
 /* Like span_pull() without consuming. */
 static inline const uint8_t *span_peek(const struct span *s, size_t n)
 {

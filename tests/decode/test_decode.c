@@ -475,6 +475,28 @@ static void test_tunnels(void)
 		dc.cfg = &cfg;
 	}
 
+	/* A tunnel port as the source: the endpoint's return leg. */
+	CHECK_REASON(DECODE(DECODE_DLT_EN10MB, f_vxlan_sport_8472), PP_OK);
+	CHECK(has(PP_L_VXLAN));
+	CHECK_EQ(obs.tun.kind, PP_TUN_VXLAN);
+	CHECK(is_v4(&obs.src, 10, 244, 2, 3));
+	CHECK_EQ(obs.seq, 0x2000);
+	/* ... but not any UDP from that port */
+	CHECK_REASON(DECODE(DECODE_DLT_EN10MB, f_udp_sport_8472_plain), PP_OK);
+	CHECK(!has(PP_L_VXLAN));
+	CHECK_EQ(obs.tun.kind, PP_TUN_NONE);
+	CHECK_EQ(obs.sport, 8472);
+	CHECK_EQ(obs.payload_len, 12);
+
+	/* MPLS labels are skipped: the IP packet under them is the packet. */
+	CHECK_REASON(DECODE(DECODE_DLT_EN10MB, f_mpls_ipv4_icmp), PP_OK);
+	CHECK(has(PP_L_MPLS) && has(PP_L_ICMP));
+	CHECK_EQ(obs.ip_id, 0x77);
+	CHECK_EQ(obs.icmp_type, 8);
+	CHECK_EQ(obs.sport, 0x2075);
+	CHECK_EQ(obs.seq, 3);
+	CHECK_REASON(DECODE(DECODE_DLT_EN10MB, f_bad_mpls_not_ip), PP_R_MPLS_NOT_IP);
+
 	CHECK_REASON(DECODE(DECODE_DLT_EN10MB, f_geneve_opts), PP_OK);
 	CHECK(has(PP_L_GENEVE) && has(PP_L_ICMP));
 	CHECK_EQ(obs.tun.kind, PP_TUN_GENEVE);
@@ -567,6 +589,14 @@ static void test_big(void)
 	CHECK_EQ(obs.ip_len, BIGTCP6_WIRE - 14);
 	CHECK_EQ(obs.payload_len, BIGTCP6_WIRE - 14 - 60);
 	CHECK_EQ(obs.seq, 0x8707a699);
+
+	/* TCP options cut by the snaplen: the segment still decodes. */
+	CHECK_REASON(DECODE_WIRE(DECODE_DLT_EN10MB, f_tcp_opts_cut, 14 + 60), PP_OK);
+	CHECK_EQ(obs.seq, 0x01020304);
+	CHECK_EQ(obs.tcp_flags, 0x02);
+	CHECK_EQ(obs.sport, 40000);
+	CHECK_EQ(obs.payload_len, 0);
+	CHECK_EQ(obs.ip_id, 0x55);
 
 	/* Payload length 0 on a small packet is an empty payload, not BIG TCP. */
 	CHECK_REASON(DECODE_WIRE(DECODE_DLT_EN10MB, f_bigtcp_ipv6, sizeof f_bigtcp_ipv6),
