@@ -92,6 +92,7 @@ static void point_clock(struct run *r, uint32_t p)
 	pt->clock_via = c->via;
 	pt->clock_pairs_to = c->pairs_to;
 	pt->clock_pairs_from = c->pairs_from;
+	pt->clock_error = c->error_ns;
 }
 
 /* The point a decoded packet belongs to: one per interface for inputs that
@@ -275,7 +276,10 @@ static void samples_add(struct samples *s, const struct pp_obs *o)
 		if (!s->v)
 			abort();
 	}
-	s->v[s->n++] = (struct clock_sample){match_key(o), o->ts, o->ttl};
+	s->v[s->n].ts = o->ts;
+	s->v[s->n].ttl = o->ttl;
+	if (match_clock_key(o, &s->v[s->n].key))
+		s->n++;
 }
 
 static void *sample_inputs(void *p)
@@ -288,8 +292,7 @@ static void *sample_inputs(void *p)
 
 		source_open(r, s);
 		for (unsigned k = 0; k < CLOCK_SAMPLE_PACKETS && source_read(r, s, false); k++) {
-			if (match_key_strong(&s->next))
-				samples_add(&a->in[i], &s->next);
+			samples_add(&a->in[i], &s->next);
 		}
 		source_close(s);
 	}
@@ -597,7 +600,8 @@ static void fill_result(struct run *r, struct chain_result *out)
 		                                    c->manual,
 		                                    c->via,
 		                                    c->pairs_to,
-		                                    c->pairs_from};
+		                                    c->pairs_from,
+		                                    c->error_ns};
 	}
 	/* the points and the topology move into the result */
 	out->topo = r->topo;

@@ -42,6 +42,7 @@ struct pair {
 	struct samples ba;  /* crossed from B to A */
 	struct samples amb; /* direction unknown (equal TTLs) */
 	int64_t theta;      /* offset_B - offset_A */
+	int64_t error;      /* theta is within this of the truth; -1: unknown */
 	uint64_t nab, nba;  /* samples behind theta */
 	bool ok;
 };
@@ -64,8 +65,10 @@ struct clock_est *clock_new(uint32_t nnodes)
 	c->res = calloc(nnodes ? nnodes : 1, sizeof *c->res);
 	if (!c->res)
 		abort();
-	for (uint32_t i = 0; i < nnodes; i++)
+	for (uint32_t i = 0; i < nnodes; i++) {
 		c->res[i].via = i;
+		c->res[i].error_ns = -1;
+	}
 	return c;
 }
 
@@ -160,6 +163,7 @@ void clock_set(struct clock_est *c, uint32_t node, int64_t offset_ns)
 	c->res[node].offset_ns = offset_ns;
 	c->res[node].manual = true;
 	c->res[node].estimated = true;
+	c->res[node].error_ns = 0; /* as given: the user knows better */
 }
 
 static void push(struct samples *s, int64_t v)
@@ -262,14 +266,19 @@ static void solve_pair(struct pair *p)
 				max_ba = v;
 		}
 	}
-	if (p->nab && p->nba)
+	/* With both directions the truth lies between max_ba and min_ab (each
+	 * is theta -+ a one-way delay); with one, the delay is unknown. */
+	p->error = -1;
+	if (p->nab && p->nba) {
 		p->theta = min_ab + (max_ba - min_ab) / 2;
-	else if (p->nab)
+		p->error = min_ab >= max_ba ? (min_ab - max_ba + 1) / 2 : 0;
+	} else if (p->nab) {
 		p->theta = min_ab;
-	else if (p->nba)
+	} else if (p->nba) {
 		p->theta = max_ba;
-	else
+	} else {
 		return;
+	}
 	p->ok = true;
 }
 
@@ -307,6 +316,7 @@ void clock_estimate(struct clock_est *c, uint32_t ref)
 	 * evidence to a placed one. */
 	c->res[ref].estimated = true;
 	c->res[ref].via = ref;
+	c->res[ref].error_ns = 0;
 	if (!c->res[ref].manual)
 		c->res[ref].offset_ns = 0;
 	for (uint32_t i = 0; i < n; i++)
@@ -348,6 +358,9 @@ void clock_estimate(struct clock_est *c, uint32_t ref)
 				continue;
 			}
 			c->res[to].offset_ns = c->res[from].offset_ns + theta;
+			c->res[to].error_ns = p->error < 0 || c->res[from].error_ns < 0
+			                          ? -1
+			                          : c->res[from].error_ns + p->error;
 			c->res[to].via = from;
 			c->res[to].pairs_to = from < to ? p->nab : p->nba;
 			c->res[to].pairs_from = from < to ? p->nba : p->nab;

@@ -170,6 +170,28 @@ bool match_key_strong(const struct pp_obs *o)
 	return o->family == 6 && (o->payload_len > 0 || (o->tcp_flags & 0x02));
 }
 
+bool match_clock_key(const struct pp_obs *o, uint64_t *key)
+{
+	uint64_t k = match_key(o);
+
+	if (match_key_strong(o)) {
+		*key = k;
+		return true;
+	}
+	if (o->proto == 6 || (o->flags & (PP_OBS_FRAG_LATER | PP_OBS_ICMP_ERROR)))
+		return false;
+	/* one router's identical advertisements to two nodes are two packets */
+	if (addr_is_group(&o->dst) || addr_is_link_local(&o->src) || addr_is_link_local(&o->dst))
+		return false;
+	/* UDP, ICMP and the rest: a non-zero IP ID, or (IPv6) enough payload
+	 * bytes to tell one datagram from the next, with the payload itself
+	 * in the key: a retried query repeats its bytes, not its IP ID. */
+	if (!((o->flags & PP_OBS_IPID) && o->ip_id != 0) && o->digest_len < 16)
+		return false;
+	*key = htab_hash(&o->digest, sizeof o->digest, k) | 1;
+	return true;
+}
+
 /* The fields behind the key, compared for real (hashes collide). */
 static bool same_invariants(const struct match_ident *id, const struct pp_obs *o)
 {
@@ -198,15 +220,24 @@ static bool same_invariants(const struct match_ident *id, const struct pp_obs *o
 	return true;
 }
 
-/* NAT does not rewrite multicast or broadcast packets: identical reports
- * from two hosts (IGMP, MLD: no IP ID, same payload) are two packets. */
-static bool group_addresses_agree(const struct match *m, const struct match_ident *id,
-                                  uint32_t tuple)
+/* Packets NAT never rewrites: multicast and broadcast, link-local ones
+ * (they never cross a router) and IPv6 neighbour discovery. */
+static bool never_rewritten(const struct pp_tuple *t, uint8_t icmp_type)
+{
+	return addr_is_group(&t->dst) || addr_is_link_local(&t->src) ||
+	       addr_is_link_local(&t->dst) ||
+	       (t->proto == 58 && icmp_type >= 133 && icmp_type <= 137);
+}
+
+/* Identical packets from or to different hosts are different packets when
+ * NAT cannot have rewritten them: IGMP and MLD reports, neighbour
+ * advertisements from one router to two nodes (no IP ID, same payload). */
+static bool addresses_agree(const struct match *m, const struct match_ident *id, uint32_t tuple)
 {
 	const struct pp_tuple *a = flow_tuple(m->flows, id->hops[0].tuple);
 	const struct pp_tuple *b = flow_tuple(m->flows, tuple);
 
-	if (!addr_is_group(&a->dst) && !addr_is_group(&b->dst))
+	if (!never_rewritten(a, id->icmp_type) && !never_rewritten(b, id->icmp_type))
 		return true;
 	return addr_eq(&a->src, &b->src) && addr_eq(&a->dst, &b->dst);
 }
@@ -390,7 +421,7 @@ void match_add(struct match *m, const struct pp_obs *o)
 			dt = -dt;
 		if (dt > m->window || dt >= best_dt)
 			continue;
-		if (!hop_allowed(m, id, o) || !group_addresses_agree(m, id, tuple)) {
+		if (!hop_allowed(m, id, o) || !addresses_agree(m, id, tuple)) {
 			m->stats.same_point_rejects++;
 			if (id->nhops >= MATCH_MAX_HOPS)
 				m->stats.hop_overflow++;

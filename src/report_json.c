@@ -186,6 +186,11 @@ static json_t *j_nodes(const struct chain_result *r)
 		                        : j_text(r->nodes[n->via].name));
 		json_object_set_new(o, "pairs_to", json_integer((json_int_t)n->pairs_to));
 		json_object_set_new(o, "pairs_from", json_integer((json_int_t)n->pairs_from));
+		/* the estimate is within this of the truth (half the shortest
+		 * round trip of the packets it rests on); null: not known */
+		json_object_set_new(o, "clock_error",
+		                    n->clock_error < 0 ? json_null()
+		                                       : json_real((double)n->clock_error / 1e9));
 		json_array_append_new(a, o);
 	}
 	return a;

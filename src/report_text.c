@@ -240,7 +240,8 @@ static void print_clocks(const struct ctx *c)
 			        n->pairs_to, n->pairs_from);
 		else
 			fprintf(c->out,
-			        "clock %s: no packet seen on it and another node; assumed +0\n",
+			        "clock %s: no packet found both on it and on another node; "
+			        "assumed +0\n",
 			        n->name);
 	}
 }

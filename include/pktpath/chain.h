@@ -39,6 +39,7 @@ struct chain_point {
 	bool clock_manual;
 	uint32_t clock_via; /* node the estimate was chained from */
 	uint64_t clock_pairs_to, clock_pairs_from;
+	int64_t clock_error; /* ns the offset may be off by; -1: unknown */
 	/* Where the point was not capturing although inside [first, last]
 	 * (a missing piece of a rotated set), corrected clock. */
 	int64_t (*gaps)[2];
@@ -51,6 +52,7 @@ struct chain_node {
 	bool estimated, manual;
 	uint32_t via;
 	uint64_t pairs_to, pairs_from;
+	int64_t clock_error; /* ns; -1: unknown */
 };
 
 struct chain_hop {

@@ -21,6 +21,8 @@ struct clock_node_result {
 	uint32_t via;        /* node the estimate was chained from (itself for the reference) */
 	uint64_t pairs_to;   /* packets seen going from `via` to this node */
 	uint64_t pairs_from; /* and from this node to `via` */
+	int64_t error_ns;    /* the offset is within this of the truth; -1: unknown
+	                        (evidence one way only, or none) */
 	bool manual;         /* set with --clock */
 	bool estimated;      /* false: no evidence, offset assumed 0 */
 };

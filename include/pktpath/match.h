@@ -87,6 +87,11 @@ void match_release(struct match *m, struct match_ident *id);
  * non-zero IP ID, or IPv6 TCP carrying data or a SYN): clock sampling. */
 uint64_t match_key(const struct pp_obs *o);
 bool match_key_strong(const struct pp_obs *o);
+/* A key for clock sampling, from any protocol: the strong TCP key, or for
+ * UDP, ICMP and the rest the key with the payload digest when the packet
+ * carries a non-zero IP ID or (IPv6) at least 16 payload bytes. False when
+ * the packet cannot be told from its neighbours across nodes. */
+bool match_clock_key(const struct pp_obs *o, uint64_t *key);
 
 const struct match_tunnel *match_tunnel(const struct match *m, uint32_t id);
 const struct match_stats *match_stats(const struct match *m);

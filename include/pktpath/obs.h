@@ -115,6 +115,15 @@ static inline bool addr_is_group(const struct pp_addr *a)
 	return a->b[0] == 0xff;
 }
 
+/* Link-local (169.254/16, fe80::/10): such a packet never crosses a
+ * router, so no NAT can have rewritten it. */
+static inline bool addr_is_link_local(const struct pp_addr *a)
+{
+	if (addr_is_v4(a))
+		return a->b[12] == 169 && a->b[13] == 254;
+	return a->b[0] == 0xfe && (a->b[1] & 0xc0) == 0x80;
+}
+
 static inline bool addr_eq(const struct pp_addr *a, const struct pp_addr *b)
 {
 	return memcmp(a->b, b->b, sizeof a->b) == 0;
