@@ -42,6 +42,7 @@ struct source {
 	uint32_t base_point;
 	struct pp_obs next;
 	bool has_next;
+	size_t file; /* of the last frame read; SIZE_MAX before the first */
 };
 
 /* What the topology says about a point, looked up once per point. */
@@ -51,8 +52,15 @@ struct point_topo {
 	uint8_t mac[6];
 };
 
+/* What the analysis saw of an input so far (corrected times). */
+struct input_seen {
+	bool any;
+	int64_t first, last;
+};
+
 struct run {
 	const struct pp_options *opt;
+	struct input_seen *seen; /* per input */
 	struct capture_inputs inputs;
 	struct point_reg points;
 	struct topo *topo;
@@ -199,6 +207,11 @@ static bool source_read(struct run *r, struct source *s, bool assign)
 		s->next.ts = f.ts - s->offset;
 		s->key.ts = s->next.ts;
 		s->next.frame = f.recno;
+		/* the first packet after missing pieces of a rotated set marks
+		 * the gap for every point of the input (point_seen) */
+		if (f.file != s->file && s->in->gap_before && s->in->gap_before[f.file])
+			s->next.flags |= PP_OBS_AFTER_GAP;
+		s->file = f.file;
 		if (s->next.dir == PP_DIR_UNKNOWN)
 			s->next.dir = f.dir;
 		if (assign) {
@@ -218,6 +231,7 @@ static bool source_read(struct run *r, struct source *s, bool assign)
 
 static void source_open(struct run *r, struct source *s)
 {
+	s->file = SIZE_MAX;
 	memset(s->counts, 0, s->in->nfiles * sizeof *s->counts);
 	s->cap = capture_open(s->in, r->opt->filter, s->counts);
 }
@@ -481,17 +495,43 @@ static void *reader(void *p)
 	return NULL;
 }
 
-/* A point's capture span, kept by the analysis side (the reader would race
- * with the stop checks that read it). */
+/* Gaps of every point of an input: a missing piece of its rotated set
+ * (from the input's last packet before it), or its ring's overwritten
+ * start (the first packet of each point that appears later gets it too). */
+static void input_gap(struct run *r, uint32_t input, const struct pp_obs *o)
+{
+	struct input_seen *in = &r->seen[input];
+
+	if (o->flags & PP_OBS_AFTER_GAP) {
+		for (size_t p = 0; p < r->points.n; p++) {
+			if (r->points.v[p].input == input)
+				chain_point_gap(&r->points.v[p], in->any ? in->last : INT64_MIN,
+				                o->ts, CHAIN_GAP_MISSING_PIECE, 0);
+		}
+	}
+	if (!in->any) {
+		in->any = true;
+		in->first = o->ts;
+	}
+	in->last = o->ts;
+}
+
+/* A point's capture span and quiet stretches, kept by the analysis side
+ * (the reader would race with the stop checks that read them). */
 static void point_seen(struct run *r, const struct pp_obs *o)
 {
 	struct chain_point *pt = &r->points.v[o->point];
 	int64_t raw = o->ts + pt->clock_offset;
 
+	input_gap(r, pt->input, o);
+	if (pt->packets == 0 && r->inputs.v[pt->input].ring_wrapped)
+		chain_point_gap(pt, INT64_MIN, r->seen[pt->input].first, CHAIN_GAP_RING_OVERWRITTEN,
+		                0);
 	if (pt->packets++ == 0 || raw < pt->first_ts)
 		pt->first_ts = raw;
 	if (raw > pt->last_ts)
 		pt->last_ts = raw;
+	chain_point_seen(pt, o->ts);
 }
 
 static void stream(struct run *r)
@@ -577,6 +617,9 @@ static int setup(struct run *r)
 		                          s->in->node, s->in->files, s->in->nfiles);
 		s->node = r->points.v[s->base_point].node_id;
 	}
+	r->seen = calloc(r->inputs.n ? r->inputs.n : 1, sizeof *r->seen);
+	if (!r->seen)
+		abort();
 	r->clock = clock_new((uint32_t)r->points.nnodes);
 	return apply_manual_clocks(r);
 }
@@ -632,6 +675,7 @@ static void teardown(struct run *r)
 		free(r->src[i].counts);
 	}
 	free(r->src);
+	free(r->seen);
 	pcapng_notes_free(r->notes);
 	chain_free(r->chain);
 	match_free(r->match);

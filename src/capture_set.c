@@ -168,7 +168,9 @@ struct pfile {
 	char *path;
 	dev_t dev;
 	ino_t ino;
-	bool named; /* named by an argument, not found as a sibling piece */
+	bool named;      /* named by an argument, not found as a sibling piece */
+	bool gap_before; /* pieces of its rotated set are missing before it */
+	bool wrapped;    /* its set is a ring that overwrote its oldest pieces */
 };
 
 struct item {
@@ -208,6 +210,7 @@ static void item_free(struct item *t)
 struct piece {
 	char *path;
 	long num; /* -1: the set's first file (no number) */
+	bool gap_before, wrapped;
 	unsigned width;
 	bool zero_padded;
 	bool have_ts;
@@ -231,6 +234,32 @@ static int num_order(const void *a, const void *b)
 	const struct piece *x = a, *y = b;
 
 	return (x->num > y->num) - (x->num < y->num);
+}
+
+/* Where pieces are missing, in capture order: between two pieces whose
+ * numbers do not follow each other (a ring's highest number is followed by
+ * its lowest), and before the first when the set does not start with its
+ * first file. A ring whose pieces are out of number order wrapped: its
+ * oldest pieces were overwritten. The unnumbered first file of a -C set
+ * counts as number lo - 1. */
+static void mark_gaps(struct piece *p, size_t n, long lo, long hi)
+{
+	bool wrapped = false;
+
+	for (size_t i = 1; i < n; i++) {
+		long a = p[i - 1].num < 0 ? lo - 1 : p[i - 1].num;
+		long b = p[i].num < 0 ? lo - 1 : p[i].num;
+
+		wrapped |= p[i].have_ts && b < a;
+		p[i].gap_before = p[i].have_ts && b != a + 1 && !(a == hi && b <= lo);
+	}
+	if (n > 0 && p[0].have_ts) {
+		long first = p[0].num < 0 ? lo - 1 : p[0].num;
+
+		p[0].gap_before = !wrapped && first > (lo == 1 ? 0 : lo);
+	}
+	for (size_t i = 0; i < n; i++)
+		p[i].wrapped = wrapped;
 }
 
 /* Keeps the pieces of one set (setpath is its first file's path, whether it
@@ -306,6 +335,7 @@ static size_t finish_set(const char *setpath, struct piece *p, size_t n)
 		p[i].have_ts = capture_file_first_ts(p[i].path, &p[i].ts) == 0;
 	if (n > 1)
 		qsort(p, n, sizeof *p, piece_order);
+	mark_gaps(p, n, lo, hi);
 	return n;
 }
 
@@ -411,6 +441,8 @@ static void add_file_arg(struct items *it, const char *point, const char *path)
 
 		t->f[i].path = p[i].path;
 		t->f[i].named = false;
+		t->f[i].gap_before = p[i].gap_before;
+		t->f[i].wrapped = p[i].wrapped;
 		if (stat(p[i].path, &st) == 0) {
 			struct stat pst;
 
@@ -582,6 +614,8 @@ static void add_bundle(struct items *it, const char *dir)
 			for (size_t k = 0; k < np; k++) {
 				t->f[k].path = p[k].path;
 				t->f[k].named = false;
+				t->f[k].gap_before = p[k].gap_before;
+				t->f[k].wrapped = p[k].wrapped;
 				if (stat(p[k].path, &st) == 0) {
 					t->f[k].dev = st.st_dev;
 					t->f[k].ino = st.st_ino;
@@ -825,11 +859,15 @@ int capture_inputs_expand(struct capture_inputs *out, char *const *args, size_t 
 		in->topology = t->topology;
 		in->nfiles = t->n;
 		in->files = xrealloc(NULL, t->n * sizeof *in->files);
+		in->gap_before = xrealloc(NULL, t->n * sizeof *in->gap_before);
 		in->spool = NULL;
+		in->ring_wrapped = false;
 		for (size_t j = 0; j < t->n; j++) {
 			char *copy = spool_pipe(t->f[j].path);
 
 			in->files[j] = t->f[j].path;
+			in->gap_before[j] = t->f[j].gap_before;
+			in->ring_wrapped |= t->f[j].wrapped;
 			if (copy != NULL && in->spool == NULL) {
 				in->spool = xrealloc(NULL, t->n * sizeof *in->spool);
 				memset(in->spool, 0, t->n * sizeof *in->spool);
@@ -854,6 +892,7 @@ void capture_inputs_free(struct capture_inputs *in)
 			}
 		}
 		free(in->v[i].files);
+		free(in->v[i].gap_before);
 		free(in->v[i].spool);
 		free(in->v[i].point);
 		free(in->v[i].node);

@@ -86,6 +86,7 @@ static void dir_free(struct dir_agg *d)
 	free(d->routes);
 	free(d->hs);
 	free(d->pending);
+	order_free(&d->ord);
 }
 
 void chain_free(struct chain *c)
@@ -116,7 +117,7 @@ static bool seq_lt(uint32_t a, uint32_t b)
 	return (int32_t)(a - b) < 0;
 }
 
-static void reservoir_add(struct reservoir *r, int64_t v)
+void reservoir_add(struct reservoir *r, int64_t v)
 {
 	if (v > INT32_MAX)
 		v = INT32_MAX;
@@ -265,7 +266,7 @@ static struct hopstat *hopstat_get(struct dir_agg *d, uint32_t point, uint8_t di
 	return &d->hs[d->nhs++];
 }
 
-static void route_merge(struct route *into, const struct route *r)
+void route_merge(struct route *into, const struct route *r)
 {
 	into->count += r->count;
 	if (r->first_ts < into->first_ts)
@@ -278,15 +279,12 @@ static void route_merge(struct route *into, const struct route *r)
 		into->len_max = r->len_max;
 	into->df += r->df;
 	into->tcp_flags_or |= r->tcp_flags_or;
-	for (unsigned i = 0; i < r->n; i++) {
-		for (uint32_t k = 0; k < r->lat[i].n; k++)
-			reservoir_add(&into->lat[i], r->lat[i].v[k]);
-	}
 	for (uint32_t k = 0; k < r->nts && into->nts < TS_SAMPLES; k++)
-		into->ts[into->nts++] = r->ts[k];
+		into->sample[into->nts++] = r->sample[k];
+	into->ts_seen += r->ts_seen;
 }
 
-static bool route_same_key(const struct route *r, const struct route_hop *h, unsigned n)
+bool route_same_key(const struct route *r, const struct route_hop *h, unsigned n)
 {
 	if (r->n != n)
 		return false;
@@ -295,11 +293,6 @@ static bool route_same_key(const struct route *r, const struct route_hop *h, uns
 			return false;
 	}
 	return true;
-}
-
-static size_t route_size(unsigned n)
-{
-	return sizeof(struct route) + n * sizeof(struct reservoir);
 }
 
 static struct route *route_get(struct dir_agg *d, const struct route_hop *h, unsigned n)
@@ -316,7 +309,7 @@ static struct route *route_get(struct dir_agg *d, const struct route_hop *h, uns
 		d->caproutes = d->caproutes ? d->caproutes * 2 : 4;
 		d->routes = xrealloc(d->routes, d->caproutes * sizeof *d->routes);
 	}
-	r = calloc(1, route_size(n));
+	r = calloc(1, sizeof *r);
 	if (!r)
 		abort();
 	r->n = (uint8_t)n;
@@ -340,7 +333,7 @@ static void dir_merge(struct dir_agg *into, struct dir_agg *d)
 		if (!t)
 			into->overflow += r->count;
 		else if (t->count == 0 && t->nts == 0)
-			memcpy(t, r, route_size(r->n));
+			*t = *r;
 		else
 			route_merge(t, r);
 		free(r);
@@ -392,6 +385,7 @@ static void dir_merge(struct dir_agg *into, struct dir_agg *d)
 		into->pending[into->npending++] = d->pending[i];
 	}
 	d->npending = 0;
+	order_merge(&into->ord, &d->ord);
 }
 
 /* Conversation b joins a; b's direction 0 is a's direction `flip`. */
@@ -440,7 +434,7 @@ static void link_tuples(struct chain *c, uint32_t with, uint32_t t, int parity)
 /* ---- folding ------------------------------------------------------------ */
 
 static void fold_route(struct chain *c, struct dir_agg *d, const struct match_hop *h, unsigned n,
-                       uint8_t tcp_flags)
+                       uint8_t tcp_flags, uint32_t seq_end, bool tcp_data)
 {
 	struct route_hop rh[MATCH_MAX_HOPS];
 	const struct match_hop *last = &h[n - 1];
@@ -467,16 +461,19 @@ static void fold_route(struct chain *c, struct dir_agg *d, const struct match_ho
 	if (last->flags & PP_OBS_DF)
 		r->df++;
 	r->tcp_flags_or |= tcp_flags;
-	for (unsigned i = 1; i < n; i++)
-		reservoir_add(&r->lat[i], h[i].ts - h[i - 1].ts);
+	order_latency_add(d, h, n);
 	r->ts_seen++;
-	if (r->nts < TS_SAMPLES) {
-		r->ts[r->nts++] = last->ts;
-	} else {
-		uint64_t j = htab_mix64(r->ts_seen) % r->ts_seen;
+	{
+		struct route_sample smp = {last->ts, seq_end, tcp_flags, tcp_data};
 
-		if (j < TS_SAMPLES)
-			r->ts[j] = last->ts;
+		if (r->nts < TS_SAMPLES) {
+			r->sample[r->nts++] = smp;
+		} else {
+			uint64_t j = htab_mix64(r->ts_seen) % r->ts_seen;
+
+			if (j < TS_SAMPLES)
+				r->sample[j] = smp;
+		}
 	}
 	(void)c;
 }
@@ -557,11 +554,26 @@ static void note_segment(struct dir_agg *d, uint32_t seq, uint32_t len, uint8_t 
 	}
 }
 
+/* The sequence number just past a TCP segment (a SYN or FIN counts one). */
+static uint32_t seq_end_of(uint32_t seq, uint32_t len, uint8_t flags)
+{
+	return seq + len + ((flags & 0x03) ? 1 : 0);
+}
+
+static bool is_tcp_data(uint8_t proto, uint32_t len, uint8_t flags)
+{
+	return proto == 6 && (len > 0 || (flags & 0x03));
+}
+
 static void fold_whole(struct chain *c, struct dir_agg *d, const struct match_ident *id)
 {
-	if (id->proto == 6)
+	bool tcp = id->proto == 6 && !(id->flags & PP_OBS_FRAG_LATER);
+
+	if (tcp)
 		note_segment(d, id->seq, id->payload_len, id->tcp_flags);
-	fold_route(c, d, id->hops, id->nhops, id->tcp_flags);
+	fold_route(c, d, id->hops, id->nhops, id->tcp_flags,
+	           seq_end_of(id->seq, id->payload_len, id->tcp_flags),
+	           tcp && is_tcp_data(id->proto, id->payload_len, id->tcp_flags));
 }
 
 /* ---- ICMP errors -------------------------------------------------------- */
@@ -821,7 +833,8 @@ static void fold_group(struct chain *c, struct seg_entry **m, uint32_t n)
 			continue;
 		nh = piece_hops(m, n, container, before, i, h);
 		note_segment(d, m[i]->seq, m[i]->len, m[i]->id.tcp_flags);
-		fold_route(c, d, h, nh, m[i]->id.tcp_flags);
+		fold_route(c, d, h, nh, m[i]->id.tcp_flags,
+		           seq_end_of(m[i]->seq, m[i]->len, m[i]->id.tcp_flags), true);
 	}
 }
 
@@ -865,6 +878,7 @@ void chain_conv_flush(struct chain *c, uint32_t ci)
 
 		while (d->npending)
 			process_group(c, d->pending[0]);
+		order_routes(c, d);
 	}
 }
 
@@ -880,7 +894,7 @@ static void finish_ended(struct chain *c, int64_t now)
 {
 	for (uint32_t i = 0; i < c->nconv; i++) {
 		if (c->conv[i] && conv_ended(c, c->conv[i], now)) {
-			chain_conv_hints(c, c->conv[i]);
+			chain_conv_hints(c, i);
 			chain_conv_finish(c, i);
 		}
 	}
@@ -975,6 +989,7 @@ void chain_add(struct chain *c, const struct match_ident *ident)
 
 	d->idents++;
 	count_hops(d, &id);
+	order_observe(c, d, &id);
 	for (unsigned i = 0; i < ncopies; i++)
 		hopstat_get(d, copy[i], PP_DIR_UNKNOWN)->copies++;
 	note_transport(c, d, &id);

@@ -27,7 +27,19 @@ struct route_hop {
 	uint32_t tunnel;
 };
 
-/* One distinct hop sequence of a direction, with what its packets showed. */
+/* A packet of a route, sampled: when it was seen at the route's last hop
+ * (capture-edge checks) and, for TCP, the sequence number just past it
+ * (was it delivered later by a retransmission?). */
+struct route_sample {
+	int64_t ts;
+	uint32_t seq_end;
+	uint8_t tcp_flags;
+	bool tcp_data; /* a TCP segment that carried data, a SYN or a FIN */
+};
+
+/* One distinct hop sequence of a direction, with what its packets showed.
+ * The hops are in the order of the packets that made the route; at the
+ * end they are put in the direction's order (chain_order.c). */
 struct route {
 	uint8_t n;
 	struct route_hop hop[MATCH_MAX_HOPS];
@@ -36,10 +48,50 @@ struct route {
 	uint32_t len_min, len_max; /* IP total length at the last hop */
 	uint64_t df;
 	uint8_t tcp_flags_or;
-	int64_t ts[TS_SAMPLES]; /* last-hop times, for capture-edge checks */
+	struct route_sample sample[TS_SAMPLES];
 	uint32_t nts;
 	uint64_t ts_seen;
-	struct reservoir lat[]; /* n of them: lat[i] is hop i-1 -> hop i */
+};
+
+/* A rewrite seen at one point: the tuple its packets carried there. */
+struct variant {
+	uint32_t tuple;
+	uint64_t count;
+	int64_t first_ts, last_ts; /* corrected */
+};
+
+#define ORDER_MAX    64 /* points a direction's order keeps (more: overflow) */
+#define VARIANTS_MAX 8  /* tuples kept per point */
+
+/* A point of a direction as its order sees it. */
+struct order_pt {
+	uint32_t point;
+	uint8_t dir;
+	uint32_t node;
+	struct variant var[VARIANTS_MAX];
+	uint32_t nvar;
+};
+
+/* Latencies between two points of a direction, a < b by index: samples are
+ * t(b) - t(a) of packets that crossed them one right after the other. */
+struct pairlat {
+	uint16_t a, b;
+	struct reservoir r;
+};
+
+/* What holds over all packets of a direction about the order of its
+ * points: per pair, how many packets were seen at one before the other.
+ * `late` counts only differences beyond the clocks' uncertainty (any
+ * difference on one node); `raw` any strict difference. */
+struct dir_order {
+	struct order_pt *pt;
+	uint32_t n, cap; /* late and raw are cap x cap */
+	uint32_t *late, *raw;
+	struct pairlat *lat;
+	uint32_t nlat, caplat;
+	uint32_t *rank; /* cached canonical rank per index */
+	bool dirty;
+	uint64_t overflow; /* packets with a point past ORDER_MAX */
 };
 
 /* Observations and segmentation events per point of a direction. */
@@ -96,6 +148,8 @@ struct dir_agg {
 
 	struct seg_entry **pending;
 	uint32_t npending, cappending;
+
+	struct dir_order ord;
 };
 
 struct conv {
@@ -155,10 +209,51 @@ struct chain {
  * frees the conversation. */
 void chain_conv_finish(struct chain *c, uint32_t ci);
 /* Learns the next hops of a conversation's paths (before it is finished). */
-void chain_conv_hints(struct chain *c, const struct conv *cv);
-/* chain.c: folds the segment groups a conversation still has pending. */
+void chain_conv_hints(struct chain *c, uint32_t ci);
+/* chain.c: folds the segment groups a conversation still has pending and
+ * puts its routes in order. */
 void chain_conv_flush(struct chain *c, uint32_t ci);
 void chain_conv_free(struct chain *c, uint32_t ci);
+
+/* chain_order.c: the order of a direction's points. */
+int order_find(const struct dir_order *o, uint32_t point, uint8_t dir);
+/* Votes and rewrites of one identity (hops in the packet's own order). */
+void order_observe(struct chain *c, struct dir_agg *d, const struct match_ident *id);
+/* Latencies of consecutive hops of one folded route. */
+void order_latency_add(struct dir_agg *d, const struct match_hop *h, unsigned n);
+void order_merge(struct dir_order *into, struct dir_order *from);
+void order_free(struct dir_order *o);
+/* The rank of (point, dir) in the direction's order; UINT32_MAX if unknown. */
+uint32_t order_rank(struct chain *c, struct dir_agg *d, uint32_t point, uint8_t dir);
+/* Puts every route's hops in the direction's order and joins the routes
+ * that then are the same. */
+void order_routes(struct chain *c, struct dir_agg *d);
+/* Median latency from point index a to b (either order); false if none. */
+bool order_latency(const struct dir_order *o, int a, int b, int64_t *median);
+/* The tuple most packets carried at (point, dir), or FLOW_NONE. */
+uint32_t order_dominant(const struct dir_order *o, int index);
+
+/* chain.c */
+void reservoir_add(struct reservoir *r, int64_t v);
+void route_merge(struct route *into, const struct route *r);
+bool route_same_key(const struct route *r, const struct route_hop *h, unsigned n);
+
+/* chain_gap.c: the known gap of point p (missing piece, ring, kernel
+ * drops) that time t falls in, starting at most margin after t, or NULL. */
+struct chain_gap *chain_gap_known(struct chain_point *p, int64_t t, int64_t margin);
+/* The quiet stretch of p that holds t: its index, -1 before p's first
+ * packet, -2 after its last, -3 when p saw nothing, LONG_MIN for none. */
+long chain_gap_quiet(const struct chain_point *p, int64_t t);
+
+/* chain_loss.c: what became of route r's packets, which ended before
+ * point next of the path (path may be NULL; o is the other direction). */
+struct loss_tally {
+	uint64_t gap, recovered, stopped; /* sum: the route's packets */
+	uint8_t why;                      /* of the gap that excused the most */
+};
+void loss_judge(struct chain *c, const struct dir_agg *d, const struct dir_agg *o,
+                const struct route *r, const struct route *path, uint32_t next,
+                struct loss_tally *t);
 
 /* chain_store.c */
 struct chain_store *chain_store_new(void);

@@ -17,8 +17,6 @@
 #include "pktpath/htab.h"
 #include "pktpath/topo.h"
 
-#define EDGE_MARGIN_NS (100LL * 1000 * 1000)
-
 /* The path: among the routes that end where the longest one ends, the one
  * most packets took (a first packet may detour, e.g. through the bridge
  * device while a neighbour is resolved). */
@@ -118,53 +116,6 @@ static int64_t hint_find(const struct hints *h, uint32_t point, const struct pp_
 	return best ? (int64_t)best->next : -1;
 }
 
-/* Was point p capturing at corrected time t (and long enough after it for
- * the packet to have arrived)? A capture file does not say when tcpdump
- * started or stopped, only when it saw packets, and a quiet interface sees
- * none for long stretches. So the span is that of the whole node: captures
- * on one machine are started and stopped together in practice (one -i any,
- * or a runbook's list of tcpdumps). Known holes (a missing piece of a
- * rotated set) are excluded per point. */
-static bool covered(const struct chain_env *env, uint32_t p, int64_t t)
-{
-	const struct chain_point *points = *env->points;
-	const struct chain_point *pt = &points[p];
-	int64_t start = INT64_MAX, end = INT64_MIN;
-
-	for (size_t i = 0; i < *env->npoints; i++) {
-		const struct chain_point *q = &points[i];
-
-		if (q->node_id != pt->node_id || q->packets == 0)
-			continue;
-		if (q->first_ts - q->clock_offset < start)
-			start = q->first_ts - q->clock_offset;
-		if (q->last_ts - q->clock_offset > end)
-			end = q->last_ts - q->clock_offset;
-	}
-	if (start == INT64_MAX || t < start || t + EDGE_MARGIN_NS > end)
-		return false;
-	for (size_t i = 0; i < pt->ngaps; i++) {
-		if (t + EDGE_MARGIN_NS >= pt->gaps[i][0] && t <= pt->gaps[i][1])
-			return false;
-	}
-	return true;
-}
-
-/* Share of a route's packets that the point p could have seen next. */
-static uint64_t stopped_within_capture(const struct chain_env *env, const struct route *r,
-                                       uint32_t p)
-{
-	uint32_t in = 0;
-
-	if (r->nts == 0)
-		return 0;
-	for (uint32_t i = 0; i < r->nts; i++)
-		in += covered(env, p, r->ts[i]);
-	if (in == r->nts)
-		return r->count;
-	return (r->count * in + r->nts / 2) / r->nts;
-}
-
 static bool is_prefix(const struct route *r, const struct route *path)
 {
 	if (r->n >= path->n)
@@ -212,9 +163,21 @@ static uint32_t tunnel_overhead(const struct match_tunnel *t)
 	}
 }
 
+static bool point_repeats(const struct route *path, unsigned i)
+{
+	for (unsigned k = 0; k < path->n; k++) {
+		if (k != i && path->hop[k].point == path->hop[i].point &&
+		    path->hop[k].dir == path->hop[i].dir)
+			return true;
+	}
+	return false;
+}
+
 static void build_hops(struct chain *c, const struct dir_agg *d, const struct route *path,
                        struct chain_dir *out)
 {
+	int prev = -1;
+
 	out->nhops = path->n;
 	out->hops = calloc(path->n, sizeof *out->hops);
 	if (!out->hops)
@@ -224,16 +187,25 @@ static void build_hops(struct chain *c, const struct dir_agg *d, const struct ro
 		const struct hopstat *hs = hopstat_find(d, rh->point, rh->dir);
 		const struct match_tunnel *tun = match_tunnel(c->m, rh->tunnel);
 		struct chain_hop *h = &out->hops[i];
+		int at = order_find(&d->ord, rh->point, rh->dir);
+		/* a point the path crosses more than once (an old -i any
+		 * capture's one point) shows the route's own tuples */
+		uint32_t t = point_repeats(path, i) ? FLOW_NONE : order_dominant(&d->ord, at);
+		int64_t lat;
 
 		h->point = rh->point;
 		h->dir = rh->dir;
 		h->ttl = rh->ttl;
-		h->tuple = *flow_tuple(c->flows, rh->tuple);
+		h->tuple = *flow_tuple(c->flows, t != FLOW_NONE ? t : rh->tuple);
 		h->packets = hs ? hs->obs : 0;
-		if (i > 0 && path->lat[i].n) {
+		/* a negative median means the clocks or the order are not known
+		 * well enough to tell: no latency rather than a wrong one */
+		if (i > 0 && prev >= 0 && at >= 0 && order_latency(&d->ord, prev, at, &lat) &&
+		    lat >= 0) {
 			h->has_latency = true;
-			h->latency_us_p50 = (double)reservoir_median(&path->lat[i]) / 1000.0;
+			h->latency_us_p50 = (double)lat / 1000.0;
 		}
+		prev = at;
 		if (tun) {
 			h->has_tunnel = true;
 			h->tunnel = *tun;
@@ -258,12 +230,12 @@ static void endpoint_of(struct chain_endpoint *e, const struct pp_tuple *t, bool
 }
 
 /* The rewrite of the destination (DNAT) or source (SNAT) between hop i-1,
- * tuple a, and hop i, tuple b. */
-static const struct chain_nat *nat_add(struct chain_dir *out, uint32_t *n, enum chain_nat_kind kind,
-                                       const struct pp_tuple *a, const struct pp_tuple *b,
-                                       uint32_t i, bool reverse)
+ * tuple a, and hop i, tuple b, shown by the packets of variant v at hop i. */
+static void nat_add(struct chain_dir *out, uint32_t *n, enum chain_nat_kind kind,
+                    const struct pp_tuple *a, const struct pp_tuple *b, uint32_t i, bool reverse,
+                    const struct variant *v)
 {
-	struct chain_nat *x = &out->nat[(*n)++];
+	struct chain_nat *x = &out->nat[*n];
 	bool dst = kind == CHAIN_DNAT;
 
 	x->kind = kind;
@@ -272,27 +244,75 @@ static const struct chain_nat *nat_add(struct chain_dir *out, uint32_t *n, enum 
 	x->after_hop = i - 1;
 	x->before_hop = i;
 	x->reverse = reverse;
-	return x;
+	x->packets = v ? v->count : 0;
+	x->first_ts = v ? v->first_ts : 0;
+	x->last_ts = v ? v->last_ts : 0;
+	/* an echo id rewrite shows as SNAT only */
+	if (dst && addr_eq(&x->from.addr, &x->to.addr) && !x->from.has_port)
+		return;
+	(*n)++;
 }
 
-static void build_nat(struct chain_dir *out, bool reverse)
+static void nat_between(struct chain_dir *out, uint32_t *n, const struct pp_tuple *a,
+                        const struct pp_tuple *b, uint32_t i, bool reverse, const struct variant *v)
 {
+	if (!addr_eq(&a->dst, &b->dst) || a->dport != b->dport)
+		nat_add(out, n, CHAIN_DNAT, a, b, i, reverse, v);
+	if (!addr_eq(&a->src, &b->src) || a->sport != b->sport)
+		nat_add(out, n, CHAIN_SNAT, a, b, i, reverse, v);
+}
+
+/* How many of src, sport, dst, dport two tuples share. */
+static int tuple_likeness(const struct pp_tuple *a, const struct pp_tuple *b)
+{
+	return addr_eq(&a->src, &b->src) + (a->sport == b->sport) + addr_eq(&a->dst, &b->dst) +
+	       (a->dport == b->dport);
+}
+
+/* Every rewrite the packets show between consecutive hops: each tuple seen
+ * at a hop and not at the one before is a rewrite of the tuple there that
+ * it resembles most, with the packets that carried it (a NAT that started
+ * part-way through a flow applies to those only). */
+static void build_nat(struct chain *c, const struct dir_agg *d, struct chain_dir *out, bool reverse)
+{
+	const struct dir_order *o = &d->ord;
 	uint32_t n = 0;
 
-	out->nat = calloc(2 * (out->nhops ? out->nhops : 1), sizeof *out->nat);
+	out->nat = calloc(2 * (size_t)(VARIANTS_MAX + 1) * (out->nhops ? out->nhops : 1),
+	                  sizeof *out->nat);
 	if (!out->nat)
 		abort();
 	for (uint32_t i = 1; i < out->nhops; i++) {
-		const struct pp_tuple *a = &out->hops[i - 1].tuple, *b = &out->hops[i].tuple;
+		int ia = order_find(o, out->hops[i - 1].point, out->hops[i - 1].dir);
+		int ib = order_find(o, out->hops[i].point, out->hops[i].dir);
 
-		if (!addr_eq(&a->dst, &b->dst) || a->dport != b->dport) {
-			const struct chain_nat *x = nat_add(out, &n, CHAIN_DNAT, a, b, i, reverse);
-
-			if (addr_eq(&x->from.addr, &x->to.addr) && !x->from.has_port)
-				n--; /* an echo id rewrite shows as SNAT only */
+		if (ia < 0 || ib < 0 || ia == ib) {
+			nat_between(out, &n, &out->hops[i - 1].tuple, &out->hops[i].tuple, i,
+			            reverse, NULL);
+			continue;
 		}
-		if (!addr_eq(&a->src, &b->src) || a->sport != b->sport)
-			nat_add(out, &n, CHAIN_SNAT, a, b, i, reverse);
+		for (uint32_t k = 0; k < o->pt[ib].nvar; k++) {
+			const struct variant *v = &o->pt[ib].var[k];
+			const struct pp_tuple *b = flow_tuple(c->flows, v->tuple), *a = NULL;
+			int best = -1;
+
+			for (uint32_t j = 0; j < o->pt[ia].nvar; j++) {
+				const struct pp_tuple *t =
+				    flow_tuple(c->flows, o->pt[ia].var[j].tuple);
+				int like = tuple_likeness(t, b);
+
+				if (o->pt[ia].var[j].tuple == v->tuple) {
+					a = NULL;
+					break; /* seen so before: no rewrite here */
+				}
+				if (like > best) {
+					best = like;
+					a = t;
+				}
+			}
+			if (a)
+				nat_between(out, &n, a, b, i, reverse, v);
+		}
 	}
 	out->nnat = n;
 }
@@ -368,22 +388,29 @@ static void stop_stats_add(struct chain_stop *s, const struct route *r, uint64_t
 	s->tcp_flags_or |= r->tcp_flags_or;
 }
 
-static void build_dir(struct chain *c, const struct conv *cv, int k, struct chain_dir *out,
-                      bool reverse)
+/* Does the last point of a path own the destination it carried there: a
+ * pod's own interface, or an interface of the node that holds the node
+ * address? Then the packets were delivered, answered or not. */
+static bool ends_at_owner(const struct chain *c, uint32_t point, const struct pp_addr *dst)
 {
-	const struct chain_env *env = &c->env;
-	const struct hints *h = &c->hints;
-	const struct dir_agg *d = &cv->d[k], *o = &cv->d[k ^ 1];
-	struct route *path = dir_path(d);
-	const struct route *why[MATCH_MAX_HOPS] = {0};
-	uint64_t why_n[MATCH_MAX_HOPS] = {0};
-	int64_t next;
+	const struct chain_point *p = &(*c->env.points)[point];
+	const struct topo_iface *i;
+	struct topo_addr_info info;
 
-	if (!path)
-		return;
-	out->present = true;
-	out->packets = d->pieces;
-	out->unmatched = d->overflow; /* their path could not be told */
+	if (!c->env.topo || !(i = topo_iface_by_point(c->env.topo, p->name)))
+		return false;
+	switch (topo_addr_classify(c->env.topo, dst, &info)) {
+	case TOPO_ADDR_POD:
+		return info.iface == i;
+	case TOPO_ADDR_NODE:
+		return !i->netns && info.node && strcmp(info.node, p->node) == 0;
+	default:
+		return false;
+	}
+}
+
+static void copies_of(const struct dir_agg *d, struct chain_dir *out)
+{
 	for (uint32_t i = 0; i < d->nhs; i++)
 		out->ncopies += d->hs[i].copies > 0;
 	out->copies = calloc(out->ncopies ? out->ncopies : 1, sizeof *out->copies);
@@ -395,54 +422,71 @@ static void build_dir(struct chain *c, const struct conv *cv, int k, struct chai
 			out->copies[out->ncopies++] =
 			    (struct chain_sighting){d->hs[i].point, d->hs[i].copies};
 	}
-	out->segments = d->segments;
-	out->retransmissions = d->retrans;
-	build_hops(c, d, path, out);
-	build_nat(out, reverse);
+}
 
-	if (!reached_other_side(cv, d, o, path)) {
-		const struct route_hop *last = &path->hop[path->n - 1];
-		const struct pp_addr *dst = &flow_tuple(c->flows, last->tuple)->dst;
-		bool answered = d->nans > 0 || (o->n_rst > 0 && o->n_other == 0);
-
-		next = hint_find(h, last->point, dst);
-		if (!answered) {
-			/* TCP and echo requests always expect an answer; other
-			 * traffic may be one-way, and stopped only where other
-			 * packets to that address went on. */
-			bool expects = cv->proto == 6 || d->echo_request;
-
-			if (addr_is_group(dst) ||
-			    /* multicast goes wherever it goes */ (!expects && next < 0) ||
-			    (next >= 0 && stopped_within_capture(env, path, (uint32_t)next) == 0)) {
-				out->verdict = CHAIN_DELIVERED;
-				return;
-			}
-		}
-		out->verdict = CHAIN_STOPPED;
-		out->has_stop = true;
-		out->stop.after_hop = path->n - 1;
-		{
-			/* the route is worth showing even when other packets
-			 * already tell the next point */
-			int64_t routed = route_next(env, last->point, dst, &out->stop);
-
-			out->stop.expected_next = next >= 0 ? next : routed;
-		}
-		for (uint32_t i = 0; i < d->nroutes; i++)
-			stop_stats_add(&out->stop, d->routes[i], d->routes[i]->count);
-		set_answer(c, d, o, out);
-		if (path->hop[path->n - 1].tunnel)
-			out->stop.tunnel_overhead =
-			    tunnel_overhead(match_tunnel(c->m, path->hop[path->n - 1].tunnel));
+/* Adds packets not judged because `point` was not capturing. */
+static void gap_add(struct chain_dir *out, uint64_t n, uint32_t point, uint8_t why)
+{
+	if (n == 0)
 		return;
+	if (!out->has_gap || n > out->gap.packets) {
+		out->gap.point = point;
+		out->gap.why = why;
 	}
+	out->has_gap = true;
+	out->gap.packets += n;
+}
+
+/* A direction that never reached the other side ended at the path's last
+ * point: stopped there, unless nothing says it should have gone further
+ * (one-way traffic, multicast) or the next point was not capturing. */
+static void build_unreached(struct chain *c, const struct conv *cv, const struct dir_agg *d,
+                            const struct dir_agg *o, struct route *path, int64_t next,
+                            bool answered, struct chain_dir *out)
+{
+	const struct route_hop *last = &path->hop[path->n - 1];
+	const struct pp_addr *dst = &flow_tuple(c->flows, last->tuple)->dst;
+	int64_t routed;
+
+	out->verdict = CHAIN_STOPPED;
+	if (!answered && next >= 0) {
+		struct loss_tally t;
+
+		loss_judge(c, d, o, path, NULL, (uint32_t)next, &t);
+		gap_add(out, t.gap, (uint32_t)next, t.why);
+		if (t.stopped == 0) {
+			out->verdict = CHAIN_DELIVERED; /* as far as the captures tell */
+			return;
+		}
+	}
+	out->has_stop = true;
+	out->stop.after_hop = path->n - 1;
+	/* the route is worth showing even when other packets already tell
+	 * the next point */
+	routed = (int64_t)route_next(&c->env, last->point, dst, &out->stop);
+	out->stop.expected_next = next >= 0 ? next : routed;
+	for (uint32_t i = 0; i < d->nroutes; i++)
+		stop_stats_add(&out->stop, d->routes[i], d->routes[i]->count);
+	if (out->has_gap && out->stop.packets > out->gap.packets)
+		out->stop.packets -= out->gap.packets;
+	set_answer(c, d, o, out);
+	if (last->tunnel)
+		out->stop.tunnel_overhead = tunnel_overhead(match_tunnel(c->m, last->tunnel));
+	(void)cv;
+}
+
+/* A delivered direction: the routes that ended before the path's end are
+ * packets that did not get through, judged one route at a time. */
+static void build_reached(struct chain *c, const struct dir_agg *d, const struct dir_agg *o,
+                          struct route *path, struct chain_dir *out)
+{
+	uint64_t why_n[MATCH_MAX_HOPS] = {0}, rec_n[MATCH_MAX_HOPS] = {0};
 
 	out->verdict = CHAIN_DELIVERED;
 	for (uint32_t i = 0; i < d->nroutes; i++) {
 		const struct route *r = d->routes[i];
+		struct loss_tally t;
 		int at;
-		uint64_t n;
 
 		if (r == path)
 			continue;
@@ -456,13 +500,23 @@ static void build_dir(struct chain *c, const struct conv *cv, int k, struct chai
 			continue; /* ended where the path ends, or elsewhere */
 		if (!is_prefix(r, path) && r->hop[0].point == path->hop[0].point)
 			continue; /* skipped a point in between: that capture missed it */
-		n = stopped_within_capture(env, r, path->hop[at + 1].point);
-		if (n == 0)
+		loss_judge(c, d, o, r, path, path->hop[at + 1].point, &t);
+		gap_add(out, t.gap, path->hop[at + 1].point, t.why);
+		rec_n[at] += t.recovered;
+		if (t.stopped == 0)
 			continue;
-		if (!why[at] || r->count > why[at]->count)
-			why[at] = r;
-		why_n[at] += n;
-		stop_stats_add(&out->stop, r, n);
+		why_n[at] += t.stopped;
+		stop_stats_add(&out->stop, r, t.stopped);
+	}
+	for (unsigned i = 0; i + 1 < path->n; i++) {
+		if (!rec_n[i])
+			continue;
+		if (!out->has_recovered || rec_n[i] > rec_n[out->recovered.after_hop]) {
+			out->recovered.after_hop = i;
+			out->recovered.expected_next = path->hop[i + 1].point;
+		}
+		out->has_recovered = true;
+		out->recovered.packets += rec_n[i];
 	}
 	if (out->stop.packets == 0)
 		return;
@@ -491,6 +545,49 @@ static void build_dir(struct chain *c, const struct conv *cv, int k, struct chai
 		out->has_answer = false; /* resets answer whole directions, not some packets */
 }
 
+static void build_dir(struct chain *c, const struct conv *cv, int k, struct chain_dir *out,
+                      bool reverse)
+{
+	const struct dir_agg *d = &cv->d[k], *o = &cv->d[k ^ 1];
+	struct route *path = dir_path(d);
+	const struct route_hop *last;
+	const struct pp_addr *dst;
+	bool reached, answered = false;
+	int64_t next = -1;
+
+	if (!path)
+		return;
+	out->present = true;
+	out->packets = d->pieces;
+	out->unmatched = d->overflow; /* their path could not be told */
+	copies_of(d, out);
+	out->segments = d->segments;
+	out->retransmissions = d->retrans;
+	build_hops(c, d, path, out);
+	build_nat(c, d, out, reverse);
+
+	last = &path->hop[path->n - 1];
+	dst = &flow_tuple(c->flows, last->tuple)->dst;
+	reached = reached_other_side(cv, d, o, path) || ends_at_owner(c, last->point, dst);
+	if (!reached) {
+		answered = d->nans > 0 || (o->n_rst > 0 && o->n_other == 0);
+		next = hint_find(&c->hints, last->point, dst);
+		if (!answered && addr_is_group(dst)) {
+			out->verdict = CHAIN_DELIVERED; /* multicast goes wherever it goes */
+			return;
+		}
+		/* TCP and echo requests always expect an answer; other traffic
+		 * may be one-way, and stopped only where other packets to that
+		 * address went on */
+		if (!answered && next < 0 && cv->proto != 6 && !d->echo_request)
+			reached = true;
+	}
+	if (reached)
+		build_reached(c, d, o, path, out);
+	else
+		build_unreached(c, cv, d, o, path, next, answered, out);
+}
+
 /* Which of a conversation's two directions opened it. */
 static int forward_of(const struct conv *cv)
 {
@@ -505,8 +602,11 @@ static int forward_of(const struct conv *cv)
 	return a->first_ts <= b->first_ts ? 0 : 1;
 }
 
-void chain_conv_hints(struct chain *c, const struct conv *cv)
+void chain_conv_hints(struct chain *c, uint32_t ci)
 {
+	const struct conv *cv = c->conv[ci];
+
+	chain_conv_flush(c, ci);
 	for (int k = 0; k < 2; k++) {
 		const struct route *p = dir_path(&cv->d[k]);
 
@@ -612,7 +712,7 @@ void chain_finish(struct chain *c, struct chain_result *out)
 	/* what the open conversations show helps every one of them */
 	for (uint32_t i = 0; i < c->nconv; i++) {
 		if (c->conv[i])
-			chain_conv_hints(c, c->conv[i]);
+			chain_conv_hints(c, (uint32_t)i);
 	}
 	for (uint32_t i = 0; i < c->nconv; i++) {
 		if (c->conv[i])
@@ -647,6 +747,7 @@ void chain_result_free(struct chain_result *r)
 			free(r->points[i].files[f]);
 		free(r->points[i].files);
 		free(r->points[i].gaps);
+		free(r->points[i].quiet);
 	}
 	free(r->points);
 	for (size_t i = 0; i < r->nnodes; i++)

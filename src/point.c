@@ -39,6 +39,7 @@ void point_reg_free(struct point_reg *r)
 			free(r->v[i].files[f]);
 		free(r->v[i].files);
 		free(r->v[i].gaps);
+		free(r->v[i].quiet);
 	}
 	free(r->v);
 	free(r->keys);
@@ -95,6 +96,7 @@ uint32_t point_get(struct point_reg *r, uint32_t input, uint32_t ifkey, const ch
 	p->name = xstrdup(name);
 	p->node = xstrdup(node);
 	p->node_id = point_node(r, node);
+	p->input = input;
 	p->files = calloc(nfiles ? nfiles : 1, sizeof *p->files);
 	if (!p->files)
 		abort();

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "pktpath/msg.h"
 #include "pktpath/report.h"
@@ -258,6 +259,63 @@ void report_nat_sentence(const struct chain_result *r, const struct chain_dir *d
 	snprintf(buf, len, "%s %s -> %s%s between %s and %s",
 	         n->kind == CHAIN_DNAT ? "DNAT" : "SNAT", from, to, n->reverse ? " (reverse)" : "",
 	         a, b);
+	/* a rewrite that started or ended part-way: which packets it was */
+	if (n->packets && n->packets < d->hops[n->before_hop].packets) {
+		size_t used = strlen(buf);
+		char t0[40], t1[40];
+
+		report_time(n->first_ts, t0, sizeof t0);
+		report_time(n->last_ts, t1, sizeof t1);
+		snprintf(buf + used, len - used, " (%llu of %llu packets there, %s to %s)",
+		         (unsigned long long)n->packets,
+		         (unsigned long long)d->hops[n->before_hop].packets, t0, t1);
+	}
+}
+
+void report_time(int64_t ns, char *buf, size_t len)
+{
+	time_t sec = (time_t)(ns / 1000000000);
+	struct tm tm;
+
+	if (ns < 0 || !gmtime_r(&sec, &tm)) {
+		snprintf(buf, len, "?");
+		return;
+	}
+	snprintf(buf, len, "%02d:%02d:%02d.%06lld", tm.tm_hour, tm.tm_min, tm.tm_sec,
+	         (long long)(ns % 1000000000 / 1000));
+}
+
+void report_recovered_sentence(const struct chain_result *r, const struct chain_dir *d, char *buf,
+                               size_t len)
+{
+	char a[512];
+
+	report_hop_name(r, &d->hops[d->recovered.after_hop], a, sizeof a);
+	snprintf(buf, len,
+	         "%llu packet%s lost after %s on the way to %s, delivered later by "
+	         "retransmission (not a stop)",
+	         (unsigned long long)d->recovered.packets, d->recovered.packets == 1 ? "" : "s", a,
+	         report_point_name(r, d->recovered.expected_next));
+}
+
+void report_gap_sentence(const struct chain_result *r, const struct chain_dir *d, char *buf,
+                         size_t len)
+{
+	static const char *const why[] = {
+	    [CHAIN_GAP_QUIET] = "it saw no packet at all while they were sent",
+	    [CHAIN_GAP_MISSING_PIECE] = "a piece of its rotated capture is missing",
+	    [CHAIN_GAP_RING_OVERWRITTEN] = "its capture ring had overwritten that time",
+	    [CHAIN_GAP_KERNEL_DROPS] = "its capture dropped packets",
+	    [CHAIN_GAP_CAPTURE_START] = "its capture had not started",
+	    [CHAIN_GAP_CAPTURE_END] = "its capture had ended",
+	};
+
+	snprintf(buf, len,
+	         "%llu packet%s not judged: %s was not capturing when they should have "
+	         "reached it (%s)",
+	         (unsigned long long)d->gap.packets, d->gap.packets == 1 ? "" : "s",
+	         report_point_name(r, d->gap.point),
+	         d->gap.why < sizeof why / sizeof why[0] ? why[d->gap.why] : "gap");
 }
 
 void report_stop_sentence(const struct chain_result *r, const struct chain_dir *d, char *buf,

@@ -91,6 +91,48 @@ static json_t *j_iface(const struct chain_result *r, const char *point)
 	return o;
 }
 
+static json_t *j_time_or_null(int64_t ns)
+{
+	return ns == INT64_MIN || ns == INT64_MAX ? json_null() : j_time(ns);
+}
+
+static json_t *j_time_string_or_null(int64_t ns)
+{
+	return ns == INT64_MIN || ns == INT64_MAX ? json_null() : j_time_string(ns);
+}
+
+/* Where the point was not capturing, as far as it matters: the gaps known
+ * from the inputs, and the quiet stretches and capture edges that kept
+ * packets from being judged (times on the reference clock). */
+static json_t *j_gaps(const struct chain_point *p)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < p->ngaps; i++) {
+		const struct chain_gap *g = &p->gaps[i];
+		bool known = g->why == CHAIN_GAP_MISSING_PIECE ||
+		             g->why == CHAIN_GAP_RING_OVERWRITTEN ||
+		             g->why == CHAIN_GAP_KERNEL_DROPS;
+		json_t *o;
+
+		if (!known && !g->used)
+			continue;
+		o = json_object();
+		json_object_set_new(o, "from", j_time_or_null(g->from));
+		json_object_set_new(o, "to", j_time_or_null(g->to));
+		json_object_set_new(o, "from_time", j_time_string_or_null(g->from));
+		json_object_set_new(o, "to_time", j_time_string_or_null(g->to));
+		json_object_set_new(o, "why", json_string(chain_gap_name(g->why)));
+		json_object_set_new(o, "packets",
+		                    g->why == CHAIN_GAP_KERNEL_DROPS
+		                        ? json_integer((json_int_t)g->packets)
+		                        : json_null());
+		json_object_set_new(o, "not_judged", json_integer((json_int_t)g->excused));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
 static json_t *j_points(const struct chain_result *r)
 {
 	json_t *a = json_array();
@@ -114,6 +156,7 @@ static json_t *j_points(const struct chain_result *r)
 		                    p->packets ? j_time_string(p->last_ts) : json_null());
 		json_object_set_new(o, "clock_offset", json_real((double)p->clock_offset / 1e9));
 		json_object_set_new(o, "iface", j_iface(r, p->name));
+		json_object_set_new(o, "gaps", j_gaps(p));
 		json_array_append_new(a, o);
 	}
 	return a;

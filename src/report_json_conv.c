@@ -105,6 +105,15 @@ static void w_hop(struct json_writer *w, const struct chain_result *r, const str
 	jw_object_end(w);
 }
 
+static void w_time_or_null(struct json_writer *w, const char *key, int64_t ns, bool known)
+{
+	jw_key(w, key);
+	if (known)
+		jw_real(w, (double)ns / 1e9);
+	else
+		jw_null(w);
+}
+
 static void w_nat(struct json_writer *w, const struct chain_result *r, const struct chain_dir *d,
                   const struct chain_nat *n)
 {
@@ -118,6 +127,11 @@ static void w_nat(struct json_writer *w, const struct chain_result *r, const str
 	jw_kint(w, "before_hop", n->before_hop);
 	jw_key(w, "reverse");
 	jw_bool(w, n->reverse);
+	/* the packets that showed it: fewer than the direction's when the
+	 * rewrite started or ended part-way */
+	jw_kint(w, "packets", (int64_t)n->packets);
+	w_time_or_null(w, "first_ts", n->packets ? n->first_ts : 0, n->packets > 0);
+	w_time_or_null(w, "last_ts", n->packets ? n->last_ts : 0, n->packets > 0);
 	jw_object_end(w);
 }
 
@@ -229,6 +243,27 @@ static void w_dir(struct json_writer *w, const struct chain_result *r, const str
 		w_lost(w, r, d);
 	else
 		jw_null(w);
+	jw_key(w, "recovered_loss");
+	if (d->has_recovered) {
+		jw_object_begin(w);
+		jw_kint(w, "packets", (int64_t)d->recovered.packets);
+		w_point(w, "after", r, d->hops[d->recovered.after_hop].point);
+		jw_kint(w, "after_hop", d->recovered.after_hop);
+		w_point(w, "expected_next", r, d->recovered.expected_next);
+		jw_object_end(w);
+	} else {
+		jw_null(w);
+	}
+	jw_key(w, "capture_gap");
+	if (d->has_gap) {
+		jw_object_begin(w);
+		jw_kint(w, "packets", (int64_t)d->gap.packets);
+		w_point(w, "point", r, d->gap.point);
+		jw_kstring(w, "why", chain_gap_name(d->gap.why));
+		jw_object_end(w);
+	} else {
+		jw_null(w);
+	}
 	if (c->proto == 6) {
 		jw_kint(w, "segments", (int64_t)d->segments);
 		jw_kint(w, "retransmissions", (int64_t)d->retransmissions);

@@ -164,6 +164,18 @@ static void print_dir(const struct ctx *c, const struct chain_conv *cv, int k)
 		report_copies_sentence(c->r, d, buf, sizeof buf);
 		fprintf(c->out, "                %s\n", buf);
 	}
+	if (d->has_recovered) {
+		char buf[1024];
+
+		report_recovered_sentence(c->r, d, buf, sizeof buf);
+		fprintf(c->out, "                %s\n", buf);
+	}
+	if (d->has_gap) {
+		char buf[1024];
+
+		report_gap_sentence(c->r, d, buf, sizeof buf);
+		fprintf(c->out, "                %s\n", buf);
+	}
 	print_encap_and_segments(c, d);
 	print_latency(c, d);
 	if (d->retransmissions || d->unmatched)

@@ -8,6 +8,7 @@
 #ifndef PKTPATH_CAPTURE_H
 #define PKTPATH_CAPTURE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,9 +27,12 @@ struct capture_input {
 	char *node;   /* first component of point: the clock domain */
 	char **files; /* in capture order (p.pcap, p.pcap0, p.pcap1, ...) */
 	size_t nfiles;
-	char *topology; /* snapshot JSON found next to a bundle's captures, or NULL */
-	char **spool;   /* NULL, or per file: NULL, or the temporary copy of a pipe
-	                 * to read instead (files[] keeps the name for messages) */
+	char *topology;    /* snapshot JSON found next to a bundle's captures, or NULL */
+	char **spool;      /* NULL, or per file: NULL, or the temporary copy of a pipe
+	                    * to read instead (files[] keeps the name for messages) */
+	bool *gap_before;  /* per file: pieces of the rotated set are missing before
+	                    * it (before the first: the set starts late) */
+	bool ring_wrapped; /* a -W ring that overwrote its oldest pieces */
 };
 
 struct capture_inputs {

@@ -25,6 +25,29 @@ enum chain_nat_kind { CHAIN_DNAT, CHAIN_SNAT };
 enum chain_answer_kind { CHAIN_ANSWER_ICMP, CHAIN_ANSWER_TCP_RST };
 enum chain_dir_index { CHAIN_FORWARD = 0, CHAIN_REVERSE = 1 };
 
+/* Why a point was not capturing for a while: stopped packets whose next
+ * point was not capturing are not stops. QUIET is a stretch of at least
+ * CHAIN_QUIET_NS without a packet: a gap only when the packets that should
+ * have crossed it were many (see chain_result.c). */
+enum chain_gap_why {
+	CHAIN_GAP_QUIET,
+	CHAIN_GAP_MISSING_PIECE,
+	CHAIN_GAP_RING_OVERWRITTEN,
+	CHAIN_GAP_KERNEL_DROPS,
+	CHAIN_GAP_CAPTURE_START,
+	CHAIN_GAP_CAPTURE_END,
+};
+
+#define CHAIN_QUIET_NS (1000LL * 1000 * 1000)
+
+struct chain_gap {
+	int64_t from, to; /* corrected; INT64_MIN / INT64_MAX: open */
+	uint8_t why;      /* enum chain_gap_why */
+	bool used;        /* packets were not judged because of it */
+	uint64_t packets; /* KERNEL_DROPS: how many the capture lost */
+	uint64_t excused; /* packets not judged because of it */
+};
+
 /* A capture point as the report shows it (filled by the orchestrator). */
 struct chain_point {
 	char *name;
@@ -40,11 +63,25 @@ struct chain_point {
 	uint32_t clock_via; /* node the estimate was chained from */
 	uint64_t clock_pairs_to, clock_pairs_from;
 	int64_t clock_error; /* ns the offset may be off by; -1: unknown */
-	/* Where the point was not capturing although inside [first, last]
-	 * (a missing piece of a rotated set), corrected clock. */
-	int64_t (*gaps)[2];
-	size_t ngaps;
+	uint32_t input;      /* index of the input it was read from */
+	/* Where the point was not capturing: missing pieces of a rotated set,
+	 * a ring's overwritten start, kernel drops (few), and the quiet
+	 * stretches and edges that excused packets (for the report). */
+	struct chain_gap *gaps;
+	size_t ngaps, capgaps;
+	/* Quiet stretches (no packet for CHAIN_QUIET_NS or more), in time
+	 * order, for the stop checks. */
+	int64_t (*quiet)[2];
+	size_t nquiet, capquiet;
+	int64_t first_seen, last_seen; /* corrected times of its packets so far */
 };
+
+/* Adds a gap to a point; returns it (valid until the next one is added). */
+struct chain_gap *chain_point_gap(struct chain_point *p, int64_t from, int64_t to,
+                                  enum chain_gap_why why, uint64_t packets);
+/* Notes that point p saw a packet at corrected time t (stream order). */
+void chain_point_seen(struct chain_point *p, int64_t t);
+const char *chain_gap_name(enum chain_gap_why why);
 
 struct chain_node {
 	char *name;
@@ -81,6 +118,10 @@ struct chain_nat {
 	bool reverse;             /* undoes a rewrite of the other direction */
 	struct chain_endpoint from, to;
 	uint32_t after_hop, before_hop; /* indices into hops */
+	/* the packets that showed it (0: not counted) and their corrected
+	 * times at before_hop: a NAT that started part-way applies to these */
+	uint64_t packets;
+	int64_t first_ts, last_ts;
 };
 
 struct chain_stop {
@@ -142,6 +183,22 @@ struct chain_dir {
 	struct chain_lost lost;
 	struct chain_sighting *copies;
 	uint32_t ncopies;
+	/* TCP segments lost between two points whose bytes a retransmission
+	 * delivered later: not a stop */
+	bool has_recovered;
+	struct {
+		uint64_t packets;
+		uint32_t after_hop;     /* index into hops */
+		uint32_t expected_next; /* point id */
+	} recovered;
+	/* packets that ended before a point that was not capturing then: not
+	 * judged (the point's gap says why) */
+	bool has_gap;
+	struct {
+		uint64_t packets;
+		uint32_t point;
+		uint8_t why; /* enum chain_gap_why */
+	} gap;
 };
 
 struct chain_conv {

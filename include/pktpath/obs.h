@@ -35,6 +35,8 @@ enum pp_obs_flag {
 	                                 bridged between two ports: seen there, not a hop */
 	PP_OBS_MULTI_COPY = 1u << 12, /* from a LINUX_SLL "any" capture: its one point
 	                                 sees a packet once per interface it crossed */
+	PP_OBS_AFTER_GAP = 1u << 13,  /* the first packet of its input after missing
+	                                 pieces of a rotated set */
 };
 
 #define PP_HEAD_LEN   8  /* raw payload bytes kept for exact comparison */

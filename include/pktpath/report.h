@@ -69,6 +69,13 @@ void report_answer_sentence(const struct chain_result *r, const struct chain_con
                             const struct chain_dir *d, char *buf, size_t len);
 void report_lost_sentence(const struct chain_result *r, const struct chain_dir *d, char *buf,
                           size_t len);
+/* Recovered loss and packets not judged for a capture gap. */
+void report_recovered_sentence(const struct chain_result *r, const struct chain_dir *d, char *buf,
+                               size_t len);
+void report_gap_sentence(const struct chain_result *r, const struct chain_dir *d, char *buf,
+                         size_t len);
+/* HH:MM:SS.uuuuuu (UTC) of a time in ns. */
+void report_time(int64_t ns, char *buf, size_t len);
 /* "also seen at node1/cni0 (12): ..." for copies; "" when none. */
 void report_copies_sentence(const struct chain_result *r, const struct chain_dir *d, char *buf,
                             size_t len);
