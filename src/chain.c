@@ -441,13 +441,21 @@ static void fold_route(struct chain *c, struct dir_agg *d, const struct match_ho
 	struct route *r;
 
 	for (unsigned i = 0; i < n; i++) {
-		rh[i] = (struct route_hop){h[i].point, h[i].dir, h[i].ttl, h[i].tuple, h[i].tunnel};
+		rh[i] = (struct route_hop){h[i].point,   h[i].dir,   h[i].ttl,
+		                           h[i].tun_ttl, h[i].tuple, h[i].tunnel};
 	}
 	r = route_get(d, rh, n);
 	d->pieces++;
 	if (!r) {
 		d->overflow++;
 		return;
+	}
+	if (r->count == 0) {
+		/* a new route: conversations that end before this one learn
+		 * where it goes (chain_hints.c) */
+		for (unsigned i = 0; i + 1 < n; i++)
+			hint_add(&c->hints, h[i].point, &flow_tuple(c->flows, h[i].tuple)->dst,
+			         h[i + 1].point, 1);
 	}
 	r->count++;
 	if (last->ts < r->first_ts)

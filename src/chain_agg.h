@@ -23,6 +23,7 @@ struct route_hop {
 	uint32_t point;
 	uint8_t dir;
 	uint8_t ttl;
+	uint8_t tun_ttl;
 	uint32_t tuple;
 	uint32_t tunnel;
 };
@@ -214,6 +215,12 @@ void chain_conv_hints(struct chain *c, uint32_t ci);
  * puts its routes in order. */
 void chain_conv_flush(struct chain *c, uint32_t ci);
 void chain_conv_free(struct chain *c, uint32_t ci);
+
+/* chain_hints.c: (point, destination) -> the point that followed. */
+void hint_add(struct hints *h, uint32_t point, const struct pp_addr *dst, uint32_t next,
+              uint64_t count);
+/* The next point most packets to dst took after point, or -1. */
+int64_t hint_find(const struct hints *h, uint32_t point, const struct pp_addr *dst);
 
 /* chain_order.c: the order of a direction's points. */
 int order_find(const struct dir_order *o, uint32_t point, uint8_t dir);

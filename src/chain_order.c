@@ -299,6 +299,52 @@ static bool pod_owns(const struct chain *c, uint32_t point, const struct pp_addr
 	return topo_addr_classify(c->env.topo, addr, &info) == TOPO_ADDR_POD && info.iface == i;
 }
 
+/* The order point of a node's interface, or -1. */
+static int point_of_iface(const struct chain *c, const struct dir_order *o,
+                          const struct topo_iface *i)
+{
+	const struct chain_point *points = *c->env.points;
+	char name[512];
+
+	topo_iface_point(i, name, sizeof name);
+	for (uint32_t k = 0; k < o->n; k++) {
+		if (strcmp(points[o->pt[k].point].name, name) == 0)
+			return (int)k;
+	}
+	return -1;
+}
+
+/* A bridge port (a pod's host veth) lies between its pod and the bridge:
+ * what the pod sends crosses the port first, what it gets the bridge
+ * first. Taps on both often stamp the same microsecond. */
+static void bridge_port_votes(struct chain *c, const struct dir_order *o, uint64_t *hard,
+                              uint32_t n)
+{
+	const struct chain_point *points = *c->env.points;
+
+	for (uint32_t a = 0; a < n; a++) {
+		const struct topo_iface *port =
+		    topo_iface_by_point(c->env.topo, points[o->pt[a].point].name);
+		uint32_t t = order_dominant(o, (int)a);
+		struct topo_addr_info info;
+		const struct pp_tuple *tu;
+		int b;
+
+		if (!port || !port->master || !port->peer || t == FLOW_NONE)
+			continue;
+		b = point_of_iface(c, o, port->master);
+		if (b < 0)
+			continue;
+		tu = flow_tuple(c->flows, t);
+		if (topo_addr_classify(c->env.topo, &tu->src, &info) == TOPO_ADDR_POD &&
+		    info.iface == port->peer)
+			hard[(size_t)a * n + (uint32_t)b] += TOPO_WEIGHT;
+		else if (topo_addr_classify(c->env.topo, &tu->dst, &info) == TOPO_ADDR_POD &&
+		         info.iface == port->peer)
+			hard[(size_t)(uint32_t)b * n + a] += TOPO_WEIGHT;
+	}
+}
+
 /* Evidence that cannot be outvoted by time stamps: falling TTL along each
  * route, and a pod's eth0 first for what it sent and last for what it got. */
 static void hard_votes(struct chain *c, const struct dir_agg *d, uint64_t *hard, uint32_t n)
@@ -313,14 +359,21 @@ static void hard_votes(struct chain *c, const struct dir_agg *d, uint64_t *hard,
 			idx[k] = order_find(o, r->hop[k].point, r->hop[k].dir);
 		for (unsigned a = 0; a < r->n; a++) {
 			for (unsigned b = 0; b < r->n; b++) {
-				if (idx[a] >= 0 && idx[b] >= 0 && idx[a] != idx[b] &&
-				    r->hop[a].ttl > r->hop[b].ttl)
+				const struct route_hop *x = &r->hop[a], *y = &r->hop[b];
+
+				if (idx[a] < 0 || idx[b] < 0 || idx[a] == idx[b])
+					continue;
+				/* inner TTL, or the outer TTL of one tunnel */
+				if (x->ttl > y->ttl ||
+				    (x->ttl == y->ttl && x->tunnel && x->tunnel == y->tunnel &&
+				     x->tun_ttl > y->tun_ttl))
 					hard[(size_t)idx[a] * n + idx[b]] += r->count;
 			}
 		}
 	}
 	if (!c->env.topo)
 		return;
+	bridge_port_votes(c, o, hard, n);
 	for (uint32_t p = 0; p < n; p++) {
 		uint32_t t = order_dominant(o, (int)p);
 		const struct pp_tuple *tu;

@@ -68,54 +68,6 @@ static int64_t route_next(const struct chain_env *env, uint32_t point, const str
 	return -1;
 }
 
-static uint64_t hint_hash(uint32_t point, const struct pp_addr *dst)
-{
-	return htab_hash(dst, sizeof *dst, point);
-}
-
-static void hint_add(struct hints *h, uint32_t point, const struct pp_addr *dst, uint32_t next,
-                     uint64_t count)
-{
-	uint64_t key = hint_hash(point, dst);
-	struct htab_iter it;
-	uint32_t i;
-
-	if (!h->index.cap && htab_init(&h->index, 64) < 0)
-		abort();
-	for (int ok = htab_first(&h->index, key, &it, &i); ok; ok = htab_next(&h->index, &it, &i)) {
-		if (h->v[i].point == point && h->v[i].next == next && addr_eq(&h->v[i].dst, dst)) {
-			h->v[i].count += count;
-			return;
-		}
-	}
-	if (h->n == h->cap) {
-		h->cap = h->cap ? h->cap * 2 : 64;
-		h->v = realloc(h->v, h->cap * sizeof *h->v);
-		if (!h->v)
-			abort();
-	}
-	h->v[h->n] = (struct next_hint){point, *dst, next, count};
-	if (htab_put(&h->index, key, (uint32_t)h->n++) < 0)
-		abort();
-}
-
-static int64_t hint_find(const struct hints *h, uint32_t point, const struct pp_addr *dst)
-{
-	const struct next_hint *best = NULL;
-	struct htab_iter it;
-	uint32_t i;
-
-	if (!h->index.cap)
-		return -1;
-	for (int ok = htab_first(&h->index, hint_hash(point, dst), &it, &i); ok;
-	     ok = htab_next(&h->index, &it, &i)) {
-		if (h->v[i].point == point && addr_eq(&h->v[i].dst, dst) &&
-		    (!best || h->v[i].count > best->count))
-			best = &h->v[i];
-	}
-	return best ? (int64_t)best->next : -1;
-}
-
 static bool is_prefix(const struct route *r, const struct route *path)
 {
 	if (r->n >= path->n)
@@ -600,21 +552,6 @@ static int forward_of(const struct conv *cv)
 	if (!a->has_first)
 		return 1;
 	return a->first_ts <= b->first_ts ? 0 : 1;
-}
-
-void chain_conv_hints(struct chain *c, uint32_t ci)
-{
-	const struct conv *cv = c->conv[ci];
-
-	chain_conv_flush(c, ci);
-	for (int k = 0; k < 2; k++) {
-		const struct route *p = dir_path(&cv->d[k]);
-
-		for (unsigned j = 0; p && j + 1 < p->n; j++)
-			hint_add(&c->hints, p->hop[j].point,
-			         &flow_tuple(c->flows, p->hop[j].tuple)->dst, p->hop[j + 1].point,
-			         p->count);
-	}
 }
 
 static unsigned interest_of(const struct chain_conv *r)

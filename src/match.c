@@ -242,6 +242,17 @@ static bool addresses_agree(const struct match *m, const struct match_ident *id,
 	return addr_eq(&a->src, &b->src) && addr_eq(&a->dst, &b->dst);
 }
 
+static uint32_t mac_hash(const struct pp_obs *o)
+{
+	uint8_t m[12];
+
+	if (!(o->flags & PP_OBS_MAC))
+		return 0;
+	memcpy(m, o->mac_src, 6);
+	memcpy(m + 6, o->mac_dst, 6);
+	return (uint32_t)htab_hash(m, sizeof m, 0x6d6163ULL) | 1;
+}
+
 /* May o be the next hop of id? A point sees one packet at most twice, in
  * and out, and then it was routed in between (its TTL fell) or the capture
  * says which way it went; the same TTL again is a new attempt of the packet
@@ -265,6 +276,11 @@ static bool hop_allowed(const struct match *m, const struct match_ident *id, con
 		}
 		dirs_differ =
 		    h->dir != PP_DIR_UNKNOWN && o->dir != PP_DIR_UNKNOWN && h->dir != o->dir;
+		/* a router on a stick forwards a tunnelled packet out of the
+		 * interface it came in by: its inner TTL stays, but the outer
+		 * TTL falls and the frame gets new MAC addresses */
+		dirs_differ |= o->tun.kind != PP_TUN_NONE && h->tunnel && h->tun_ttl != o->tun.ttl;
+		dirs_differ |= h->macs && h->macs != mac_hash(o);
 		if (++seen >= 2 || (!dirs_differ && h->ttl == o->ttl))
 			return false;
 	}
@@ -341,6 +357,8 @@ static void add_hop(struct match *m, struct match_ident *id, const struct pp_obs
 	h->flags = o->flags;
 	h->ttl = o->ttl;
 	h->dir = o->dir;
+	h->tun_ttl = o->tun.ttl;
+	h->macs = mac_hash(o);
 	if (o->ts > id->last_ts)
 		id->last_ts = o->ts;
 	if (o->flags & PP_OBS_ICMP_ERROR) {

@@ -29,7 +29,9 @@ struct match_hop {
 	uint32_t tunnel; /* tunnel table id of the outer header, 0 = none */
 	uint16_t flags;  /* PP_OBS_* of this observation */
 	uint8_t ttl;
-	uint8_t dir; /* enum pp_dir */
+	uint8_t dir;     /* enum pp_dir */
+	uint8_t tun_ttl; /* outer TTL when tunnelled: routers between the ends lower it */
+	uint32_t macs;   /* hash of the outer MAC addresses, 0 when none */
 };
 
 struct match_ident {
