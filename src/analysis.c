@@ -140,7 +140,7 @@ static const struct point_topo *point_topo(struct run *r, uint32_t p)
 
 		r->ptopo = realloc(r->ptopo, n * sizeof *r->ptopo);
 		if (!r->ptopo)
-			abort();
+			msg_oom("point topology", n * sizeof *r->ptopo);
 		memset(r->ptopo + r->nptopo, 0, (n - r->nptopo) * sizeof *r->ptopo);
 		r->nptopo = n;
 	}
@@ -273,7 +273,7 @@ static void samples_add(struct samples *s, const struct pp_obs *o)
 		s->cap = s->cap ? 2 * s->cap : 1024;
 		s->v = realloc(s->v, s->cap * sizeof *s->v);
 		if (!s->v)
-			abort();
+			msg_oom("clock samples", s->cap * sizeof *s->v);
 	}
 	s->v[s->n++] = (struct clock_sample){match_key(o), o->ts, o->ttl};
 }
@@ -311,7 +311,7 @@ static void sample_clocks(struct run *r)
 		bool threaded;
 
 		if (!in)
-			abort();
+			msg_oom("clock samples", r->nsrc * sizeof *in);
 		msg_set_quiet(true); /* pass 2 reports what is wrong with the inputs */
 		threaded = pthread_create(&t, NULL, sample_inputs, &a[1]) == 0;
 		sample_inputs(&a[0]);
@@ -446,7 +446,7 @@ static void *reader(void *p)
 	uint64_t seen = 0, total = 0;
 
 	if (!heap)
-		abort();
+		msg_oom("merge heap", (r->nsrc ? r->nsrc : 1) * sizeof *heap);
 	for (size_t i = 0; i < r->nsrc; i++) {
 		if (msg_progress_enabled())
 			total += capture_input_bytes(r->src[i].in);
@@ -503,8 +503,10 @@ static void stream(struct run *r)
 	int64_t now = INT64_MIN;
 
 	h.b = malloc(NBATCH * sizeof *h.b);
-	if (!h.b || pthread_create(&t, NULL, reader, &a) != 0)
-		abort();
+	if (!h.b)
+		msg_oom("packet batches", NBATCH * sizeof *h.b);
+	if (pthread_create(&t, NULL, reader, &a) != 0)
+		msg_oom("reader thread", 0);
 	while ((b = batch_take(&h))) {
 		for (size_t i = 0; i < b->n; i++) {
 			const struct pp_obs *o = &b->obs[i];
@@ -534,7 +536,7 @@ static int load_topologies(struct run *r)
 {
 	r->topo = topo_new();
 	if (!r->topo)
-		abort();
+		msg_oom("topology", 0);
 	for (size_t i = 0; i < r->opt->ntopologies; i++)
 		topo_load(r->topo, r->opt->topologies[i].node, r->opt->topologies[i].value);
 	for (size_t i = 0; i < r->inputs.n; i++) {
@@ -560,7 +562,7 @@ static int setup(struct run *r)
 		return -1;
 	r->src = calloc(r->inputs.n ? r->inputs.n : 1, sizeof *r->src);
 	if (!r->src)
-		abort();
+		msg_oom("inputs", (r->inputs.n ? r->inputs.n : 1) * sizeof *r->src);
 	for (size_t i = 0; i < r->inputs.n; i++) {
 		struct source *s = &r->src[r->nsrc++];
 
@@ -569,7 +571,8 @@ static int setup(struct run *r)
 		s->in = &r->inputs.v[i];
 		s->counts = calloc(s->in->nfiles ? s->in->nfiles : 1, sizeof *s->counts);
 		if (!s->counts)
-			abort();
+			msg_oom("packet counts",
+			        (s->in->nfiles ? s->in->nfiles : 1) * sizeof *s->counts);
 		s->base_point = point_get(&r->points, s->input, POINT_BASE, s->in->point,
 		                          s->in->node, s->in->files, s->in->nfiles);
 		s->node = r->points.v[s->base_point].node_id;
@@ -587,7 +590,7 @@ static void fill_result(struct run *r, struct chain_result *out)
 	out->nnodes = r->points.nnodes;
 	out->nodes = calloc(out->nnodes ? out->nnodes : 1, sizeof *out->nodes);
 	if (!out->nodes)
-		abort();
+		msg_oom("nodes", (out->nnodes ? out->nnodes : 1) * sizeof *out->nodes);
 	for (size_t n = 0; n < out->nnodes; n++) {
 		const struct clock_node_result *c = clock_result(r->clock, (uint32_t)n);
 
@@ -614,7 +617,7 @@ static void write_pcapng(struct run *r, const struct chain_result *out)
 	struct pcapng_input *v = calloc(r->nsrc ? r->nsrc : 1, sizeof *v);
 
 	if (!v)
-		abort();
+		msg_oom("pcapng inputs", (r->nsrc ? r->nsrc : 1) * sizeof *v);
 	for (size_t i = 0; i < r->nsrc; i++)
 		v[i] = (struct pcapng_input){r->src[i].in, r->src[i].offset, r->src[i].base_point};
 	report_pcapng(r->notes, out, v, r->nsrc, r->opt->filter, &r->dcfg);
@@ -648,7 +651,7 @@ int analysis_run(const struct pp_options *opt, struct chain_result *out)
 	point_reg_init(&r.points);
 	decode_cfg_from_options(&r.dcfg, opt);
 	if (flow_init(&r.flows) < 0)
-		abort();
+		msg_oom("flow table", 0);
 	if (setup(&r) == 0 &&
 	    (!opt->write_pcapng ||
 	     (r.notes = pcapng_notes_new(opt->write_pcapng, &r.points, &r.flows)))) {

@@ -322,10 +322,8 @@ static size_t link_get(struct capture *c, int dlt, uint32_t snaplen, pcap_t *p, 
 		size_t n = c->li_size ? 2 * c->li_size : 4;
 		struct linkinfo *v = realloc(c->li, n * sizeof *v);
 
-		if (v == NULL) {
-			msg_error(cur_path(c), "out of memory");
-			abort();
-		}
+		if (v == NULL)
+			msg_oom("link types", n * sizeof *v);
 		c->li = v;
 		c->li_size = n;
 	}

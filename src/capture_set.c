@@ -45,10 +45,8 @@ static const char *const capture_exts[] = {".pcapng", ".pcap", ".cap", ".dmp"};
 static void *xrealloc(void *p, size_t n)
 {
 	p = realloc(p, n ? n : 1);
-	if (p == NULL) {
-		msg_error("capture", "out of memory");
-		abort();
-	}
+	if (p == NULL)
+		msg_oom("input names", n ? n : 1);
 	return p;
 }
 

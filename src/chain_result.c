@@ -15,6 +15,7 @@
 
 #include "chain_agg.h"
 #include "pktpath/htab.h"
+#include "pktpath/msg.h"
 #include "pktpath/topo.h"
 
 #define EDGE_MARGIN_NS (100LL * 1000 * 1000)
@@ -83,7 +84,7 @@ static void hint_add(struct hints *h, uint32_t point, const struct pp_addr *dst,
 	uint32_t i;
 
 	if (!h->index.cap && htab_init(&h->index, 64) < 0)
-		abort();
+		msg_oom("next-hop index", 0);
 	for (int ok = htab_first(&h->index, key, &it, &i); ok; ok = htab_next(&h->index, &it, &i)) {
 		if (h->v[i].point == point && h->v[i].next == next && addr_eq(&h->v[i].dst, dst)) {
 			h->v[i].count += count;
@@ -94,11 +95,11 @@ static void hint_add(struct hints *h, uint32_t point, const struct pp_addr *dst,
 		h->cap = h->cap ? h->cap * 2 : 64;
 		h->v = realloc(h->v, h->cap * sizeof *h->v);
 		if (!h->v)
-			abort();
+			msg_oom("next hops", h->cap * sizeof *h->v);
 	}
 	h->v[h->n] = (struct next_hint){point, *dst, next, count};
 	if (htab_put(&h->index, key, (uint32_t)h->n++) < 0)
-		abort();
+		msg_oom("next-hop index", 0);
 }
 
 static int64_t hint_find(const struct hints *h, uint32_t point, const struct pp_addr *dst)
@@ -218,7 +219,7 @@ static void build_hops(struct chain *c, const struct dir_agg *d, const struct ro
 	out->nhops = path->n;
 	out->hops = calloc(path->n, sizeof *out->hops);
 	if (!out->hops)
-		abort();
+		msg_oom("hops", path->n * sizeof *out->hops);
 	for (unsigned i = 0; i < path->n; i++) {
 		const struct route_hop *rh = &path->hop[i];
 		const struct hopstat *hs = hopstat_find(d, rh->point, rh->dir);
@@ -281,7 +282,7 @@ static void build_nat(struct chain_dir *out, bool reverse)
 
 	out->nat = calloc(2 * (out->nhops ? out->nhops : 1), sizeof *out->nat);
 	if (!out->nat)
-		abort();
+		msg_oom("rewrites", 2 * (out->nhops ? out->nhops : 1) * sizeof *out->nat);
 	for (uint32_t i = 1; i < out->nhops; i++) {
 		const struct pp_tuple *a = &out->hops[i - 1].tuple, *b = &out->hops[i].tuple;
 
@@ -388,7 +389,7 @@ static void build_dir(struct chain *c, const struct conv *cv, int k, struct chai
 		out->ncopies += d->hs[i].copies > 0;
 	out->copies = calloc(out->ncopies ? out->ncopies : 1, sizeof *out->copies);
 	if (!out->copies)
-		abort();
+		msg_oom("copies", (out->ncopies ? out->ncopies : 1) * sizeof *out->copies);
 	out->ncopies = 0;
 	for (uint32_t i = 0; i < d->nhs; i++) {
 		if (d->hs[i].copies)

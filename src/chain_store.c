@@ -51,7 +51,7 @@ struct chain_store *chain_store_new(void)
 	struct chain_store *s = calloc(1, sizeof *s);
 
 	if (!s)
-		abort();
+		msg_oom("conversation store", sizeof *s);
 	for (unsigned i = 0; i < SLOTS; i++)
 		s->slot[i].index = SIZE_MAX;
 	return s;
@@ -111,7 +111,7 @@ int chain_store_add(struct chain_store *s, const struct chain_conv *c, uint8_t i
 		s->cap = s->cap ? s->cap * 2 : 1024;
 		s->v = realloc(s->v, s->cap * sizeof *s->v);
 		if (!s->v)
-			abort();
+			msg_oom("conversation index", s->cap * sizeof *s->v);
 	}
 	s->v[s->n++] =
 	    (struct store_entry){c->first_ts, start, (uint32_t)(s->end - start), interest};
@@ -157,7 +157,7 @@ static void *read_array(FILE *f, size_t n, size_t size)
 		return NULL;
 	p = malloc(n * size);
 	if (!p)
-		abort();
+		msg_oom("stored conversation", n * size);
 	if (fread(p, size, n, f) != n) {
 		free(p);
 		return NULL;

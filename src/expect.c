@@ -43,7 +43,7 @@ static void *xrealloc(void *p, size_t n)
 {
 	p = realloc(p, n ? n : 1);
 	if (!p)
-		abort();
+		msg_oom("--expect", n ? n : 1);
 	return p;
 }
 
@@ -55,7 +55,7 @@ static char *xprintf(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	if (vasprintf(&s, fmt, ap) < 0)
-		abort();
+		msg_oom("--expect", 0);
 	va_end(ap);
 	return s;
 }
@@ -425,7 +425,7 @@ struct expect *expect_load(const char *path)
 	int rc;
 
 	if (!e)
-		abort();
+		msg_oom("--expect", sizeof *e);
 	e->path = xstrdup(path);
 	root = json_load_file(path, 0, &err);
 	if (root) {
@@ -480,7 +480,7 @@ static void diff(struct cmp *c, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	if (vasprintf(&what, fmt, ap) < 0)
-		abort();
+		msg_oom("--expect", 0);
 	va_end(ap);
 	msg_info("expect", "conv %lld %s %s: %s", c->now->id, l, c->k == 0 ? "forward" : "reverse",
 	         what);
@@ -512,7 +512,7 @@ static void cmp_nat(struct cmp *c, const struct xdir *was, const struct xdir *no
 	bool *used = calloc(was->nnat + 1, sizeof *used);
 
 	if (!used)
-		abort();
+		msg_oom("--expect", (was->nnat + 1) * sizeof *used);
 	for (size_t i = 0; i < now->nnat; i++) {
 		size_t j;
 
@@ -615,7 +615,7 @@ size_t expect_compare(const struct expect *e, const struct report_view *v)
 	size_t nnow = 0, nwas = 0;
 
 	if (!run || !now || !was || !pair || !taken)
-		abort();
+		msg_oom("--expect", (e->n + 1) * sizeof *taken);
 	for (size_t i = 0; i < v->nconv; i++) {
 		conv_from_run(v->r, report_conv(v, i), &run[i]);
 		if (!noise(&run[i]))

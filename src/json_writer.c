@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "pktpath/json_writer.h"
+#include "pktpath/msg.h"
 
 static void reserve(struct json_writer *w, size_t n)
 {
@@ -17,7 +18,7 @@ static void reserve(struct json_writer *w, size_t n)
 		cap *= 2;
 	s = realloc(w->s, cap);
 	if (!s)
-		abort();
+		msg_oom("JSON text", cap);
 	w->s = s;
 	w->cap = cap;
 }
@@ -182,7 +183,7 @@ char *jw_utf8_clean(const char *str)
 	char *out = malloc(3 * n + 1), *o = out; /* each bad byte: 3 bytes */
 
 	if (!out)
-		abort();
+		msg_oom("JSON text", 3 * n + 1);
 	while (n) {
 		size_t seq = *p < 0x80 ? 1 : utf8_seq(p, n);
 

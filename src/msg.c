@@ -75,6 +75,24 @@ void msg_info(const char *what, const char *fmt, ...)
 	va_end(ap);
 }
 
+void msg_oom(const char *what, size_t bytes)
+{
+	char buf[256];
+	int n;
+
+	/* no stdio: another thread may hold stderr's lock, and printf may
+	 * allocate; _exit: atexit handlers and buffered reports are of no use */
+	if (bytes)
+		n = snprintf(buf, sizeof buf, "pktpath: out of memory (%s, %zu bytes)\n", what,
+		             bytes);
+	else
+		n = snprintf(buf, sizeof buf, "pktpath: out of memory (%s)\n", what);
+	if (n > 0)
+		(void)!write(STDERR_FILENO, buf,
+		             (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+	_exit(PP_EXIT_USAGE);
+}
+
 unsigned msg_error_count(void)
 {
 	return error_count;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pktpath/msg.h"
 #include "pktpath/report.h"
 
 struct edge {
@@ -45,7 +46,7 @@ static struct edge *edge_get(struct edges *e, int64_t a, int64_t b, bool stop, b
 		e->cap = e->cap ? e->cap * 2 : 32;
 		e->v = realloc(e->v, e->cap * sizeof *e->v);
 		if (!e->v)
-			abort();
+			msg_oom("DOT edges", e->cap * sizeof *e->v);
 	}
 	*back = false;
 	e->v[e->n] = (struct edge){.from = a, .to = b, .stop = stop};
@@ -158,7 +159,7 @@ int report_dot(FILE *out, const struct report_view *v)
 
 	e.used = calloc(r->npoints ? r->npoints : 1, sizeof *e.used);
 	if (!e.used)
-		abort();
+		msg_oom("DOT points", (r->npoints ? r->npoints : 1) * sizeof *e.used);
 	for (size_t i = 0; i < v->nconv; i++) {
 		if (report_is_noise(report_conv(v, i)))
 			continue;

@@ -88,7 +88,7 @@ static void *xcalloc(size_t n, size_t size)
 	void *p = calloc(n ? n : 1, size);
 
 	if (!p)
-		abort();
+		msg_oom("pcapng notes", (n ? n : 1) * size);
 	return p;
 }
 
@@ -174,7 +174,7 @@ static struct note_file *file_of(struct pcapng_notes *n, uint32_t input)
 
 		n->f = realloc(n->f, nf * sizeof *n->f);
 		if (!n->f)
-			abort();
+			msg_oom("pcapng notes", nf * sizeof *n->f);
 		for (size_t i = n->nf; i < nf; i++)
 			n->f[i] = (struct note_file){.fd = -1};
 		n->nf = nf;
@@ -275,7 +275,7 @@ struct pcapng_notes *pcapng_notes_new(const char *out, const struct point_reg *p
 	n->regular = fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode);
 	n->path = strdup(out);
 	if (!n->path)
-		abort();
+		msg_oom("pcapng notes", strlen(out) + 1);
 	n->out = fp;
 	n->points = points;
 	n->flows = flows;
@@ -308,7 +308,7 @@ static uint32_t input_of_point(struct pcapng_notes *n, uint32_t p)
 
 		n->point_input = realloc(n->point_input, np * sizeof *n->point_input);
 		if (!n->point_input)
-			abort();
+			msg_oom("pcapng notes", np * sizeof *n->point_input);
 		memset(n->point_input + n->npi, 0, (np - n->npi) * sizeof *n->point_input);
 		n->npi = np;
 	}
@@ -607,7 +607,7 @@ static int64_t iface_of(struct writer *wr, struct wsrc *s, uint32_t point, int d
 		wr->capifs = wr->capifs ? 2 * wr->capifs : 16;
 		wr->ifs = realloc(wr->ifs, wr->capifs * sizeof *wr->ifs);
 		if (!wr->ifs)
-			abort();
+			msg_oom("pcapng interfaces", wr->capifs * sizeof *wr->ifs);
 	}
 	wr->ifs[wr->nifs++] = (struct iface_key){point, dlt, (uint32_t)id};
 	s->last_point = point;
@@ -679,7 +679,7 @@ int report_pcapng(struct pcapng_notes *n, const struct chain_result *r,
 	setvbuf(n->out, NULL, _IOFBF, 1 << 16);
 	wr.w = pcapng_writer_new(n->out, "pktpath " PKTPATH_VERSION);
 	if (!wr.w)
-		abort();
+		msg_oom("pcapng writer", 0);
 	msg_set_quiet(true); /* the analysis said what is wrong with the inputs */
 	for (size_t i = 0; i < nin; i++) {
 		struct wsrc *s = &src[i];

@@ -101,10 +101,8 @@ static void *xrealloc(void *p, size_t n, size_t size)
 {
 	void *q = n && size <= SIZE_MAX / n ? realloc(p, n * size) : NULL;
 
-	if (!q) {
-		msg_error("snapshot", "out of memory");
-		exit(PP_EXIT_USAGE);
-	}
+	if (!q)
+		msg_oom("snapshot", n * size);
 	return q;
 }
 
@@ -112,10 +110,8 @@ static char *xstrdup(const char *s)
 {
 	char *d = strdup(s);
 
-	if (!d) {
-		msg_error("snapshot", "out of memory");
-		exit(PP_EXIT_USAGE);
-	}
+	if (!d)
+		msg_oom("snapshot", strlen(s) + 1);
 	return d;
 }
 
