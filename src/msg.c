@@ -4,6 +4,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "pktpath/cleanup.h"
 #include "pktpath/msg.h"
 
 /* the reading thread reports bad inputs while the analysis goes on */

@@ -41,6 +41,7 @@
 #include "pktpath/merge.h"
 #include "pktpath/msg.h"
 #include "pktpath/options.h"
+#include "pktpath/out_file.h"
 #include "pktpath/pcapng_write.h"
 #include "pktpath/report.h"
 #include "pktpath/report_pcapng.h"
@@ -71,9 +72,7 @@ struct note_file {
 
 struct pcapng_notes {
 	char *path;
-	FILE *out;
-	bool done;    /* OUT written in full */
-	bool regular; /* OUT is a regular file: removed when not written in full */
+	struct out_file out; /* a temporary beside OUT until written in full */
 	const struct point_reg *points;
 	struct flow_table *flows;
 	struct note_file *f; /* per input */
@@ -259,24 +258,21 @@ struct pcapng_notes *pcapng_notes_new(const char *out, const struct point_reg *p
                                       struct flow_table *flows)
 {
 	struct pcapng_notes *n;
-	struct stat st;
-	FILE *fp;
+	struct out_file o;
 
 	if (is_input(out, points)) {
 		msg_error(out, "--write-pcapng would overwrite an input");
 		return NULL;
 	}
-	fp = fopen(out, "wb");
-	if (!fp) {
-		msg_error(out, "%s", strerror(errno));
+	/* created now, so that a bad OUT fails before a long analysis; OUT
+	 * itself is replaced only once it is written in full */
+	if (out_file_open(&o, out) < 0)
 		return NULL;
-	}
 	n = xcalloc(1, sizeof *n);
-	n->regular = fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode);
 	n->path = strdup(out);
 	if (!n->path)
 		msg_oom("pcapng notes", strlen(out) + 1);
-	n->out = fp;
+	n->out = o;
 	n->points = points;
 	n->flows = flows;
 	return n;
@@ -293,10 +289,8 @@ void pcapng_notes_free(struct pcapng_notes *n)
 	}
 	free(n->f);
 	free(n->point_input);
-	if (n->out)
-		fclose(n->out);
-	if (!n->done && n->regular)
-		unlink(n->path); /* no half-written file is left behind */
+	if (n->out.fp)
+		out_file_discard(&n->out); /* not written in full: OUT as it was */
 	free(n->path);
 	free(n);
 }
@@ -676,8 +670,8 @@ int report_pcapng(struct pcapng_notes *n, const struct chain_result *r,
 		return -1;
 	}
 	conv_map_build(&x.map, n->flows, r);
-	setvbuf(n->out, NULL, _IOFBF, 1 << 16);
-	wr.w = pcapng_writer_new(n->out, "pktpath " PKTPATH_VERSION);
+	setvbuf(n->out.fp, NULL, _IOFBF, 1 << 16);
+	wr.w = pcapng_writer_new(n->out.fp, "pktpath " PKTPATH_VERSION);
 	if (!wr.w)
 		msg_oom("pcapng writer", 0);
 	msg_set_quiet(true); /* the analysis said what is wrong with the inputs */
@@ -714,11 +708,6 @@ int report_pcapng(struct pcapng_notes *n, const struct chain_result *r,
 	msg_progress_done();
 	msg_set_quiet(false);
 	err = pcapng_writer_free(wr.w);
-	if (!err && (fflush(n->out) != 0 || ferror(n->out)))
-		err = errno ? errno : EIO;
-	if (fclose(n->out) != 0 && !err)
-		err = errno ? errno : EIO;
-	n->out = NULL;
 	for (size_t i = 0; i < n->nf; i++) {
 		if (n->f[i].read_err && !rc) {
 			msg_error(n->path, "cannot read the packet notes back: %s",
@@ -729,9 +718,10 @@ int report_pcapng(struct pcapng_notes *n, const struct chain_result *r,
 	if (err) {
 		msg_error(n->path, "write failed: %s", strerror(err));
 		rc = -1;
-	} else if (rc == 0) {
-		n->done = true;
 	}
+	/* renamed over OUT only when complete; else OUT is left as it was */
+	if (rc == 0)
+		rc = out_file_commit(&n->out);
 	for (size_t i = 0; i < nin; i++) {
 		capture_close(src[i].cap);
 		free(src[i].counts);

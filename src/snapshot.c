@@ -14,7 +14,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <libgen.h>
 #include <limits.h>
 #include <pthread.h>
 #include <sched.h>
@@ -42,6 +41,7 @@
 
 #include "pktpath/msg.h"
 #include "pktpath/options.h"
+#include "pktpath/out_file.h"
 #include "pktpath/snapshot.h"
 
 #define SNAPSHOT_VERSION 1
@@ -929,10 +929,7 @@ static void sel_free(struct snap *s)
 
 static int write_doc(const json_t *root, const char *output)
 {
-	char *tmp, *dircopy;
-	mode_t mask;
-	FILE *fp;
-	int fd, e;
+	struct out_file o;
 
 	if (!output) {
 		if (json_dumpf(root, stdout, JSON_INDENT(2)) < 0 || fputc('\n', stdout) == EOF ||
@@ -943,47 +940,16 @@ static int write_doc(const json_t *root, const char *output)
 		}
 		return 0;
 	}
-	/* A temporary file next to the target, renamed over it when complete:
-	 * readers see the old file or the new one, never a part. */
-	tmp = malloc(strlen(output) + 8);
-	if (!tmp) {
-		msg_error("snapshot", "out of memory");
+	/* complete or absent: see out_file.h for what OUT may be */
+	if (out_file_open(&o, output) < 0)
+		return -1;
+	if (json_dumpf(root, o.fp, JSON_INDENT(2)) < 0 && !ferror(o.fp)) {
+		msg_error(output, "cannot write the JSON document (out of memory?)");
+		out_file_discard(&o);
 		return -1;
 	}
-	sprintf(tmp, "%s.XXXXXX", output);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		dircopy = xstrdup(output);
-		msg_error(output, "cannot create a file in %s: %s", dirname(dircopy),
-		          strerror(errno));
-		free(dircopy);
-		free(tmp);
-		return -1;
-	}
-	mask = umask(0);
-	umask(mask);
-	if (fchmod(fd, 0666 & ~mask) < 0 || !(fp = fdopen(fd, "w"))) {
-		e = errno;
-		close(fd);
-		goto fail;
-	}
-	if (json_dumpf(root, fp, JSON_INDENT(2)) < 0 || fputc('\n', fp) == EOF || fflush(fp) != 0 ||
-	    fsync(fileno(fp)) < 0) {
-		e = errno;
-		fclose(fp);
-		goto fail;
-	}
-	if (fclose(fp) != 0 || rename(tmp, output) < 0) {
-		e = errno;
-		goto fail;
-	}
-	free(tmp);
-	return 0;
-fail:
-	msg_error(output, "cannot write: %s", strerror(e ? e : EIO));
-	unlink(tmp);
-	free(tmp);
-	return -1;
+	fputc('\n', o.fp);
+	return out_file_commit(&o); /* says why a write failed */
 }
 
 static json_t *now_json(void)
