@@ -208,8 +208,8 @@ static const char *cur_path(const struct capture *c)
 /* What to open for the current file: a pipe's temporary copy, or itself. */
 static const char *open_path(const struct capture *c)
 {
-	if (c->in->spool != NULL && c->in->spool[c->cur] != NULL)
-		return c->in->spool[c->cur];
+	if (c->in->spool != NULL && c->in->spool[c->cur].path != NULL)
+		return c->in->spool[c->cur].path;
 	return c->in->files[c->cur];
 }
 
@@ -800,7 +800,8 @@ uint64_t capture_input_bytes(const struct capture_input *in)
 	struct stat st;
 
 	for (size_t i = 0; i < in->nfiles; i++) {
-		if (stat(in->spool != NULL && in->spool[i] != NULL ? in->spool[i] : in->files[i],
+		if (stat(in->spool != NULL && in->spool[i].path != NULL ? in->spool[i].path
+		                                                        : in->files[i],
 		         &st) == 0 &&
 		    S_ISREG(st.st_mode))
 			n += (uint64_t)st.st_size;

@@ -3,16 +3,19 @@
  * A capture of hours holds hundreds of thousands of conversations; keeping
  * their results in memory would make memory grow with the capture's length.
  * Each result is written, when its conversation ends, to an unlinked
- * temporary file, and only a small index entry stays in memory. Reports
+ * temporary file in $TMPDIR (else /tmp), and only a small index entry stays in memory. Reports
  * read the results back in order of their first packet through
  * chain_result_conv(), which keeps the last few loaded.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "chain_agg.h"
 #include "pktpath/msg.h"
+#include "pktpath/tempfile.h"
 
 #define SLOTS 8
 
@@ -70,16 +73,21 @@ void chain_store_free(struct chain_store *s)
 }
 
 /* The temporary file failing (a full disk) leaves no report to give. */
-static void fatal(const char *why)
+static void fatal(const char *what)
 {
-	msg_error("temporary file", "%s", why);
+	int e = errno;
+
+	msg_error(tempfile_dir(),
+	          "cannot %s in a temporary file: %s (set TMPDIR to a directory "
+	          "with more room)",
+	          what, strerror(e ? e : EIO));
 	exit(PP_EXIT_USAGE);
 }
 
 static void put(struct chain_store *s, const void *p, size_t n)
 {
 	if (n && fwrite(p, 1, n, s->spool) != n)
-		fatal("cannot store a finished conversation (is TMPDIR full?)");
+		fatal("store the finished conversations");
 	s->end += n;
 }
 
@@ -90,10 +98,13 @@ int chain_store_add(struct chain_store *s, const struct chain_conv *c, uint8_t i
 	uint64_t start;
 
 	if (!s->spool) {
-		s->spool = tmpfile();
-		if (!s->spool)
-			fatal("cannot create one for the finished conversations (is TMPDIR "
-			      "writable?)");
+		int fd = tempfile_open("pktpath-conversations");
+
+		if (fd < 0 || !(s->spool = fdopen(fd, "w+b"))) {
+			if (fd >= 0)
+				close(fd);
+			fatal("keep the finished conversations");
+		}
 	}
 	start = s->end;
 	for (int k = 0; k < 2; k++) {
@@ -135,7 +146,7 @@ int chain_store_seal(struct chain_store *s)
 		qsort(s->v, s->n, sizeof *s->v, cmp_entry);
 	s->sorted = true;
 	if (s->spool && fflush(s->spool) != 0)
-		fatal("cannot store the finished conversations (is TMPDIR full?)");
+		fatal("store the finished conversations");
 	return 0;
 }
 
@@ -182,7 +193,7 @@ const struct chain_conv *chain_store_get(struct chain_store *s, size_t i)
 	s->slot[k].index = SIZE_MAX;
 	if (fseeko(s->spool, (off_t)s->v[i].offset, SEEK_SET) != 0 ||
 	    fread(c, sizeof *c, 1, s->spool) != 1)
-		fatal("cannot read back a stored conversation");
+		fatal("read back a finished conversation");
 	for (int d = 0; d < 2; d++) {
 		struct chain_dir *x = &c->dir[d];
 
@@ -190,7 +201,7 @@ const struct chain_conv *chain_store_get(struct chain_store *s, size_t i)
 		x->nat = read_array(s->spool, x->nnat, sizeof *x->nat);
 		x->copies = read_array(s->spool, x->ncopies, sizeof *x->copies);
 		if ((x->nhops && !x->hops) || (x->nnat && !x->nat) || (x->ncopies && !x->copies))
-			fatal("cannot read back a stored conversation");
+			fatal("read back a finished conversation");
 	}
 	c->id = (uint32_t)(i + 1);
 	s->slot[k].index = i;

@@ -45,6 +45,7 @@
 #include "pktpath/pcapng_write.h"
 #include "pktpath/report.h"
 #include "pktpath/report_pcapng.h"
+#include "pktpath/tempfile.h"
 
 #define NOTES_WINDOW (1u << 16) /* records per input kept in memory: 512 KiB */
 
@@ -93,22 +94,6 @@ static void *xcalloc(size_t n, size_t size)
 
 /* ---- the note store ----------------------------------------------------- */
 
-static int temp_fd(void)
-{
-	const char *dir = getenv("TMPDIR");
-	char path[4096];
-	int fd;
-
-	if (!dir || !*dir)
-		dir = "/tmp";
-	if ((size_t)snprintf(path, sizeof path, "%s/pktpath-notes-XXXXXX", dir) >= sizeof path)
-		return -1;
-	fd = mkstemp(path);
-	if (fd >= 0)
-		unlink(path);
-	return fd;
-}
-
 static int pwrite_all(int fd, const void *buf, size_t len, uint64_t off)
 {
 	const char *p = buf;
@@ -130,8 +115,8 @@ static int pwrite_all(int fd, const void *buf, size_t len, uint64_t off)
 static void store_failed(struct pcapng_notes *n)
 {
 	if (!n->failed)
-		msg_error(n->path, "cannot keep packet notes in a temporary file: %s",
-		          strerror(errno));
+		msg_error(n->path, "cannot keep packet notes in a temporary file in %s: %s",
+		          tempfile_dir(), strerror(errno));
 	n->failed = true;
 }
 
@@ -180,7 +165,7 @@ static struct note_file *file_of(struct pcapng_notes *n, uint32_t input)
 	}
 	f = &n->f[input];
 	if (f->fd < 0) {
-		f->fd = temp_fd();
+		f->fd = tempfile_open("pktpath-notes");
 		if (f->fd < 0) {
 			store_failed(n);
 			return NULL;

@@ -20,15 +20,23 @@
  * are corrupt; they are clamped and noted (pcap.timestamp_out_of_range). */
 #define CAPTURE_MAX_TS ((int64_t)1 << 62)
 
+/* The copy of a pipe input: an unlinked temporary file, reopened as path
+ * ("/proc/self/fd/N"); path NULL when the file is no pipe. */
+struct capture_spool {
+	char *path;
+	int fd;
+	int slot; /* cleanup slot when the copy has a name (no /proc), else -1 */
+};
+
 /* One input after argument expansion. */
 struct capture_input {
 	char *point;  /* "node1/eth0", "node1/any"; derived from the file name if bare */
 	char *node;   /* first component of point: the clock domain */
 	char **files; /* in capture order (p.pcap, p.pcap0, p.pcap1, ...) */
 	size_t nfiles;
-	char *topology; /* snapshot JSON found next to a bundle's captures, or NULL */
-	char **spool;   /* NULL, or per file: NULL, or the temporary copy of a pipe
-	                 * to read instead (files[] keeps the name for messages) */
+	char *topology;              /* snapshot JSON found next to a bundle's captures, or NULL */
+	struct capture_spool *spool; /* NULL, or per file: the copy of a pipe to read
+	                              * instead (files[] keeps the name for messages) */
 };
 
 struct capture_inputs {
