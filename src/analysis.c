@@ -624,6 +624,12 @@ static void write_pcapng(struct run *r, const struct chain_result *out)
 	free(v);
 }
 
+static void inputs_check(struct run *r, enum capture_check check)
+{
+	for (size_t i = 0; i < r->inputs.n; i++)
+		r->inputs.v[i].check = check;
+}
+
 static void teardown(struct run *r)
 {
 	for (size_t i = 0; i < r->nsrc; i++) {
@@ -661,11 +667,15 @@ int analysis_run(const struct pp_options *opt, struct chain_result *out)
 		chain_set_env(r.chain, &r.points.v, &r.points.n, r.topo);
 		if (r.notes)
 			chain_set_observer(r.chain, pcapng_notes_observe, r.notes);
+		inputs_check(&r, CAPTURE_CHECK_RECORD);
 		stream(&r);
 		chain_finish(r.chain, out);
 		fill_result(&r, out);
-		if (r.notes)
+		if (r.notes) {
+			/* only the files read by the analysis, unchanged */
+			inputs_check(&r, CAPTURE_CHECK_VERIFY);
 			write_pcapng(&r, out);
+		}
 		rc = 0;
 	}
 	teardown(&r);

@@ -86,6 +86,7 @@ struct capture {
 	uint64_t range_first; /* and where a time stamp was first out of range */
 	bool refused;         /* libpcap stopped on a record counted as too large */
 	uint64_t bytes_done;  /* sizes of the files read to their end */
+	const char *changed;  /* CAPTURE_CHECK_VERIFY: a file not as the analysis read it */
 	char errbuf[PCAP_ERRBUF_SIZE];
 };
 
@@ -381,6 +382,56 @@ int capture_filter_check(const char *bpf)
 	return rc == 0 ? 0 : -1;
 }
 
+static bool same_file(const struct capture_file_id *id, const struct stat *st)
+{
+	return id->dev == st->st_dev && id->ino == st->st_ino && id->size == st->st_size &&
+	       id->mtime.tv_sec == st->st_mtim.tv_sec && id->mtime.tv_nsec == st->st_mtim.tv_nsec;
+}
+
+/* Notes or checks the file just opened (fd is what libpcap reads).
+ * Returns false when it must not be read. */
+static bool check_file(struct capture *c, int fd)
+{
+	struct capture_file_id *id = c->in->ids ? &c->in->ids[c->cur] : NULL;
+	struct stat st;
+
+	if (!id || c->in->check == CAPTURE_CHECK_NONE)
+		return true;
+	if (fstat(fd, &st) < 0)
+		return c->in->check == CAPTURE_CHECK_RECORD;
+	if (c->in->check == CAPTURE_CHECK_RECORD) {
+		*id = (struct capture_file_id){true, st.st_dev, st.st_ino, st.st_size, st.st_mtim};
+		return true;
+	}
+	if (!id->known)
+		return false; /* the analysis could not read it: said then */
+	if (!same_file(id, &st)) {
+		if (!c->changed)
+			c->changed = cur_path(c);
+		return false;
+	}
+	return true;
+}
+
+/* After a file was read: its size and time then, if it is still the file
+ * that was opened (a file replaced meanwhile keeps what was noted). */
+static void note_read(struct capture *c)
+{
+	struct capture_file_id *id = c->in->ids ? &c->in->ids[c->cur] : NULL;
+	struct stat st;
+
+	if (id && id->known && c->in->check == CAPTURE_CHECK_RECORD &&
+	    stat(open_path(c), &st) == 0 && st.st_dev == id->dev && st.st_ino == id->ino) {
+		id->size = st.st_size;
+		id->mtime = st.st_mtim;
+	}
+}
+
+const char *capture_changed(const struct capture *c)
+{
+	return c ? c->changed : NULL;
+}
+
 /* Opens files from c->cur on until one opens; false when none is left. */
 static bool open_file(struct capture *c)
 {
@@ -395,6 +446,11 @@ static bool open_file(struct capture *c)
 		                                               c->errbuf);
 		if (c->p == NULL) {
 			explain_open_failure(path, shown, c->errbuf);
+			continue;
+		}
+		if (!check_file(c, fileno(pcap_file(c->p)))) {
+			pcap_close(c->p);
+			c->p = NULL;
 			continue;
 		}
 		c->kind = (enum capture_kind)kind;
@@ -498,6 +554,7 @@ static void close_file(struct capture *c)
 	c->nli = 0;
 	c->open = false;
 	warn_records(c);
+	note_read(c);
 	{
 		struct stat st;
 
@@ -530,7 +587,8 @@ struct capture *capture_open(const struct capture_input *in, const char *bpf,
 		capture_close(c);
 		return NULL;
 	}
-	if (!open_file(c)) {
+	/* a file found changed is kept for capture_changed() to say */
+	if (!open_file(c) && !c->changed) {
 		capture_close(c);
 		return NULL;
 	}

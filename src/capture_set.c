@@ -886,6 +886,8 @@ int capture_inputs_expand(struct capture_inputs *out, char *const *args, size_t 
 		in->point = t->point;
 		in->node = t->node;
 		in->topology = t->topology;
+		in->ids = xrealloc(NULL, in->nfiles * sizeof *in->ids);
+		memset(in->ids, 0, in->nfiles * sizeof *in->ids);
 		out->n++;
 	}
 	free(it.v);
@@ -907,6 +909,7 @@ void capture_inputs_free(struct capture_inputs *in)
 		}
 		free(in->v[i].files);
 		free(in->v[i].spool);
+		free(in->v[i].ids);
 		free(in->v[i].point);
 		free(in->v[i].node);
 		free(in->v[i].topology);

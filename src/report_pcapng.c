@@ -682,6 +682,8 @@ int report_pcapng(struct pcapng_notes *n, const struct chain_result *r,
 		if (!wsrc_next(s))
 			heap[0] = heap[--nh];
 		merge_down(heap, nh, 0);
+		if (capture_changed(s->cap))
+			break; /* said below */
 		if (++seen % 1024 == 0 && total >= MSG_PROGRESS_MIN_BYTES && msg_progress_due()) {
 			uint64_t done = 0;
 
@@ -693,6 +695,18 @@ int report_pcapng(struct pcapng_notes *n, const struct chain_result *r,
 	msg_progress_done();
 	msg_set_quiet(false);
 	err = pcapng_writer_free(wr.w);
+	for (size_t i = 0; i < nin && rc == 0; i++) {
+		/* comments by record number are right only for the same bytes */
+		const char *changed = capture_changed(src[i].cap);
+
+		if (changed) {
+			msg_error(changed,
+			          "changed since the analysis read it (another file, size or "
+			          "modification time): --write-pcapng %s not written",
+			          n->path);
+			rc = -1;
+		}
+	}
 	for (size_t i = 0; i < n->nf; i++) {
 		if (n->f[i].read_err && !rc) {
 			msg_error(n->path, "cannot read the packet notes back: %s",

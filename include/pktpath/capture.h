@@ -8,8 +8,11 @@
 #ifndef PKTPATH_CAPTURE_H
 #define PKTPATH_CAPTURE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
 
 #include "pktpath/reason.h"
 
@@ -28,6 +31,24 @@ struct capture_spool {
 	int slot; /* cleanup slot when the copy has a name (no /proc), else -1 */
 };
 
+/* What a file was when the analysis read it: --write-pcapng reads the
+ * inputs again and comments each packet by its record number, which is
+ * only right for the same bytes. */
+struct capture_file_id {
+	bool known;
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+};
+
+/* What capture_open() does with capture_input.ids. */
+enum capture_check {
+	CAPTURE_CHECK_NONE,   /* nothing */
+	CAPTURE_CHECK_RECORD, /* note each file as it is read */
+	CAPTURE_CHECK_VERIFY, /* read only files still as noted; see capture_changed() */
+};
+
 /* One input after argument expansion. */
 struct capture_input {
 	char *point;  /* "node1/eth0", "node1/any"; derived from the file name if bare */
@@ -37,6 +58,8 @@ struct capture_input {
 	char *topology;              /* snapshot JSON found next to a bundle's captures, or NULL */
 	struct capture_spool *spool; /* NULL, or per file: the copy of a pipe to read
 	                              * instead (files[] keeps the name for messages) */
+	struct capture_file_id *ids; /* per file */
+	enum capture_check check;    /* set by the caller before capture_open() */
 };
 
 struct capture_inputs {
@@ -92,6 +115,11 @@ int capture_filter_check(const char *bpf);
 
 /* Link type name of a DLT, for messages ("EN10MB", "LINUX_SLL2"). */
 const char *capture_dlt_name(int dlt);
+
+/* With CAPTURE_CHECK_VERIFY: the name of the first file that is not what
+ * the analysis read (another file under its name, another size or
+ * modification time), or NULL. Such a file is not read. */
+const char *capture_changed(const struct capture *c);
 
 void capture_close(struct capture *c);
 
