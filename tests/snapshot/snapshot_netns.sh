@@ -26,7 +26,7 @@ python3 "$here/check_snapshot.py" "$tmp/snap.json" "$tmp" "$p"
 
 # -o: complete file, 0644 under umask 022, no temporary left behind
 [ "$(stat -c %a "$tmp/snap.json")" = 644 ] || { echo "FAIL: mode $(stat -c %a "$tmp/snap.json")"; exit 1; }
-left=$(find "$tmp" -name 'snap.json.*' | wc -l)
+left=$(find "$tmp" -name 'snap.json.*' -o -name '.snap.json.*' | wc -l)
 [ "$left" -eq 0 ] || { echo "FAIL: temporary files left: $left"; exit 1; }
 # stdout gives the same namespaces
 ip netns exec "$p-node" "$pktpath" snapshot --netns "$p-pod-a" --netns "$p-pod-b" >"$tmp/stdout.json"
