@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pktpath/escape.h"
 #include "pktpath/expect.h"
 #include "pktpath/input_file.h"
 #include "pktpath/msg.h"
@@ -170,6 +171,19 @@ static char *addr_of(const struct pp_addr *a)
 	return xstrdup(buf);
 }
 
+/* A text made from this run's names, as the JSON report writes them: bytes
+ * that are not UTF-8 as \xNN (escape.h). */
+static void as_json_text(char **s)
+{
+	char *c;
+
+	if (!*s)
+		return;
+	c = esc_utf8_clean(*s);
+	free(*s);
+	*s = c;
+}
+
 static void dir_from_run(const struct chain_result *r, const struct chain_conv *c, int k,
                          struct xdir *x)
 {
@@ -220,6 +234,12 @@ static void dir_from_run(const struct chain_result *r, const struct chain_conv *
 		free(o);
 		free(b);
 	}
+	as_json_text(&x->path);
+	as_json_text(&x->stop);
+	as_json_text(&x->answer);
+	as_json_text(&x->lost);
+	for (size_t i = 0; i < x->nnat; i++)
+		as_json_text(&x->nat[i]);
 }
 
 static void conv_from_run(const struct chain_result *r, const struct chain_conv *c, struct xconv *x)

@@ -39,6 +39,7 @@
 #include <netlink/route/addr.h>
 #include <netlink/route/route.h>
 
+#include "pktpath/escape.h"
 #include "pktpath/msg.h"
 #include "pktpath/options.h"
 #include "pktpath/out_file.h"
@@ -116,28 +117,18 @@ static char *xstrdup(const char *s)
 }
 
 /* Interface names are bytes, not necessarily UTF-8; jansson only takes
- * UTF-8. Invalid bytes are written as the four characters \xNN. */
+ * UTF-8. Invalid bytes are written as the four characters \xNN (escape.h). */
 static json_t *jstr(const char *s)
 {
 	json_t *j;
-	char *esc, *o;
+	char *esc;
 
 	if (!s)
 		return json_null();
 	j = json_string(s);
 	if (j)
 		return j;
-	esc = malloc(strlen(s) * 4 + 1);
-	if (!esc)
-		return NULL;
-	o = esc;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p < 0x80)
-			*o++ = (char)*p;
-		else
-			o += sprintf(o, "\\x%02x", *p);
-	}
-	*o = '\0';
+	esc = esc_utf8_clean(s);
 	j = json_string(esc);
 	free(esc);
 	return j;
