@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "pktpath/analysis.h"
 #include "pktpath/capture.h"
@@ -648,6 +649,68 @@ static void teardown(struct run *r)
 	capture_inputs_free(&r->inputs);
 }
 
+static bool same_file(const struct stat *a, const char *path)
+{
+	struct stat b;
+
+	return stat(path, &b) == 0 && a->st_dev == b.st_dev && a->st_ino == b.st_ino;
+}
+
+/* --write-pcapng OUT must not replace anything pktpath reads: a capture, a
+ * topology (a file, or a directory of ip -j files OUT would land in), the
+ * --expect file. Returns what OUT is, or NULL. */
+static const char *output_is_input(const struct run *r, const char *out)
+{
+	const struct pp_options *opt = r->opt;
+	struct stat o, dir;
+	char *parent = strdup(out), *slash;
+	bool have_dir;
+
+	if (!parent)
+		msg_oom("output name", strlen(out) + 1);
+	slash = strrchr(parent, '/');
+	if (slash)
+		slash[slash == parent] = '\0';
+	have_dir = stat(slash ? parent : ".", &dir) == 0;
+	free(parent);
+	if (stat(out, &o) < 0)
+		memset(&o, 0, sizeof o); /* a new file: only a topology folder counts */
+	for (size_t i = 0; i < r->inputs.n; i++) {
+		const struct capture_input *in = &r->inputs.v[i];
+
+		for (size_t f = 0; f < in->nfiles; f++)
+			if (o.st_ino && same_file(&o, in->files[f]))
+				return "a capture";
+		if (in->topology && o.st_ino && same_file(&o, in->topology))
+			return "a topology";
+		if (in->topology && have_dir && same_file(&dir, in->topology))
+			return "it is in a topology folder";
+	}
+	for (size_t i = 0; i < opt->ntopologies; i++) {
+		if (o.st_ino && same_file(&o, opt->topologies[i].value))
+			return "a topology";
+		if (have_dir && same_file(&dir, opt->topologies[i].value))
+			return "it is in a topology folder";
+	}
+	if (opt->expect && o.st_ino && same_file(&o, opt->expect))
+		return "the --expect file";
+	return NULL;
+}
+
+/* Opens --write-pcapng OUT: false after a message. */
+static bool writable(struct run *r)
+{
+	const char *what = output_is_input(r, r->opt->write_pcapng);
+
+	if (what) {
+		msg_error(r->opt->write_pcapng, "--write-pcapng would overwrite an input (%s)",
+		          what);
+		return false;
+	}
+	r->notes = pcapng_notes_new(r->opt->write_pcapng, &r->points, &r->flows);
+	return r->notes != NULL;
+}
+
 int analysis_run(const struct pp_options *opt, struct chain_result *out)
 {
 	struct run r = {.opt = opt};
@@ -658,9 +721,7 @@ int analysis_run(const struct pp_options *opt, struct chain_result *out)
 	decode_cfg_from_options(&r.dcfg, opt);
 	if (flow_init(&r.flows) < 0)
 		msg_oom("flow table", 0);
-	if (setup(&r) == 0 &&
-	    (!opt->write_pcapng ||
-	     (r.notes = pcapng_notes_new(opt->write_pcapng, &r.points, &r.flows)))) {
+	if (setup(&r) == 0 && (!opt->write_pcapng || writable(&r))) {
 		sample_clocks(&r);
 		r.match = match_new(&r.flows, opt->window_ns);
 		r.chain = chain_new(&r.flows, r.match, opt->window_ns);

@@ -222,33 +222,12 @@ static struct note note_get(struct note_file *f, uint64_t idx)
 
 /* ---- noting --------------------------------------------------------------- */
 
-/* Writing OUT must not truncate an input before it is read. */
-static bool is_input(const char *out, const struct point_reg *points)
-{
-	struct stat so, si;
-
-	if (stat(out, &so) < 0)
-		return false;
-	for (size_t p = 0; p < points->n; p++) {
-		for (size_t f = 0; f < points->v[p].nfiles; f++) {
-			if (stat(points->v[p].files[f], &si) == 0 && si.st_dev == so.st_dev &&
-			    si.st_ino == so.st_ino)
-				return true;
-		}
-	}
-	return false;
-}
-
 struct pcapng_notes *pcapng_notes_new(const char *out, const struct point_reg *points,
                                       struct flow_table *flows)
 {
 	struct pcapng_notes *n;
 	struct out_file o;
 
-	if (is_input(out, points)) {
-		msg_error(out, "--write-pcapng would overwrite an input");
-		return NULL;
-	}
 	/* created now, so that a bad OUT fails before a long analysis; OUT
 	 * itself is replaced only once it is written in full */
 	if (out_file_open(&o, out) < 0)
