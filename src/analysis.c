@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "pktpath/analysis.h"
@@ -542,8 +543,14 @@ static int load_topologies(struct run *r)
 		topo_load(r->topo, r->opt->topologies[i].node, r->opt->topologies[i].value);
 	for (size_t i = 0; i < r->inputs.n; i++) {
 		const struct capture_input *in = &r->inputs.v[i];
+		bool tried = false;
 
-		if (in->topology && !topo_has_node(r->topo, in->node))
+		/* each node once: a topology that cannot be read is said once,
+		 * not once per capture point of its node */
+		for (size_t j = 0; j < i && !tried && in->topology; j++)
+			tried =
+			    r->inputs.v[j].topology && strcmp(r->inputs.v[j].node, in->node) == 0;
+		if (in->topology && !tried && !topo_has_node(r->topo, in->node))
 			topo_load(r->topo, in->node, in->topology);
 	}
 	for (size_t i = 0; i < r->opt->nservice_cidrs; i++) {
@@ -553,11 +560,36 @@ static int load_topologies(struct run *r)
 	return 0;
 }
 
+/* Every input is open at once while they are merged (a capture and its
+ * pcapng walker), and --write-pcapng keeps a note file per input besides:
+ * with too few descriptors, fail at once with one line rather than one
+ * error per input that cannot be opened. */
+static int check_open_files(const struct run *r)
+{
+	struct rlimit rl;
+	size_t need = 24 + 2 * r->inputs.n; /* stdio, spools, topologies, threads */
+
+	if (r->opt->write_pcapng)
+		need += r->inputs.n;
+	for (size_t i = 0; i < r->inputs.n; i++)
+		need += r->inputs.v[i].spool ? r->inputs.v[i].nfiles : 0;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY ||
+	    need <= rl.rlim_cur)
+		return 0;
+	msg_error("inputs",
+	          "%zu inputs need about %zu open files at once, and the limit is %llu (ulimit "
+	          "-n): raise it, or give fewer inputs",
+	          r->inputs.n, need, (unsigned long long)rl.rlim_cur);
+	return -1;
+}
+
 static int setup(struct run *r)
 {
 	if (r->opt->filter && capture_filter_check(r->opt->filter) < 0)
 		return -1;
 	if (capture_inputs_expand(&r->inputs, r->opt->inputs, r->opt->ninputs) < 0)
+		return -1;
+	if (check_open_files(r) < 0)
 		return -1;
 	if (load_topologies(r) < 0)
 		return -1;

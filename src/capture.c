@@ -400,7 +400,11 @@ static bool check_file(struct capture *c, int fd)
 	if (fstat(fd, &st) < 0)
 		return c->in->check == CAPTURE_CHECK_RECORD;
 	if (c->in->check == CAPTURE_CHECK_RECORD) {
-		*id = (struct capture_file_id){true, st.st_dev, st.st_ino, st.st_size, st.st_mtim};
+		id->known = true;
+		id->dev = st.st_dev;
+		id->ino = st.st_ino;
+		id->size = st.st_size;
+		id->mtime = st.st_mtim;
 		return true;
 	}
 	if (!id->known)
@@ -432,22 +436,56 @@ const char *capture_changed(const struct capture *c)
 	return c ? c->changed : NULL;
 }
 
+/* libpcap's handle for one file, or NULL after a message; *kind and
+ * *regular as precheck() gives them. */
+static pcap_t *open_one(const char *path, const char *shown, int *kind, bool *regular, char *errbuf)
+{
+	pcap_t *p;
+
+	*kind = precheck(path, shown, regular);
+	if (*kind < 0)
+		return NULL;
+	p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+	if (p == NULL)
+		explain_open_failure(path, shown, errbuf);
+	return p;
+}
+
+size_t capture_probe(const struct capture_input *in)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	size_t ok = 0;
+
+	for (size_t f = 0; f < in->nfiles; f++) {
+		const char *path =
+		    in->spool && in->spool[f].path ? in->spool[f].path : in->files[f];
+		bool regular;
+		int kind;
+		pcap_t *p = open_one(path, in->files[f], &kind, &regular, errbuf);
+
+		if (p) {
+			pcap_close(p);
+			ok++;
+		} else if (in->ids) {
+			in->ids[f].bad = true;
+		}
+	}
+	return ok;
+}
+
 /* Opens files from c->cur on until one opens; false when none is left. */
 static bool open_file(struct capture *c)
 {
 	for (; c->cur < c->in->nfiles; c->cur++) {
 		const char *path = open_path(c), *shown = cur_path(c);
 		bool regular;
-		int kind = precheck(path, shown, &regular);
+		int kind;
 
-		if (kind < 0)
+		if (c->in->ids && c->in->ids[c->cur].bad)
+			continue; /* said by capture_probe() */
+		c->p = open_one(path, shown, &kind, &regular, c->errbuf);
+		if (c->p == NULL)
 			continue;
-		c->p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO,
-		                                               c->errbuf);
-		if (c->p == NULL) {
-			explain_open_failure(path, shown, c->errbuf);
-			continue;
-		}
 		if (!check_file(c, fileno(pcap_file(c->p)))) {
 			pcap_close(c->p);
 			c->p = NULL;

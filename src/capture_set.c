@@ -449,6 +449,21 @@ static int found_order(const void *a, const void *b)
 	return strcmp(x->rel, y->rel);
 }
 
+/* A hidden file in a bundle is left out, but not silently when it is a
+ * capture (".eth0.pcap", a copy being written): folders such as .git are. */
+static void hidden(const char *dir, const char *name)
+{
+	struct stat st;
+	char *f;
+
+	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return;
+	f = path_join(dir, name);
+	if (stat(f, &st) == 0 && S_ISREG(st.st_mode) && capture_file_kind(f) > CAPTURE_KIND_OTHER)
+		msg_warn(f, "a hidden file (its name starts with '.'): left out");
+	free(f);
+}
+
 static void walk_node(struct founds *fs, const char *full, const char *rel, int depth)
 {
 	DIR *d = opendir(full);
@@ -462,8 +477,10 @@ static void walk_node(struct founds *fs, const char *full, const char *rel, int 
 		char *f, *r;
 		struct stat st;
 
-		if (e->d_name[0] == '.')
-			continue; /* ".", "..", hidden files */
+		if (e->d_name[0] == '.') {
+			hidden(full, e->d_name); /* ".", "..", hidden files */
+			continue;
+		}
 		f = path_join(full, e->d_name);
 		r = path_join(rel, e->d_name);
 		if (lstat(f, &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -518,8 +535,10 @@ static void add_bundle(struct items *it, const char *dir)
 		struct stat st;
 		char *node, *topo = NULL, *s;
 
-		if (e->d_name[0] == '.')
+		if (e->d_name[0] == '.') {
+			hidden(dir, e->d_name);
 			continue;
+		}
 		node = path_join(dir, e->d_name);
 		if (stat(node, &st) < 0 || !S_ISDIR(st.st_mode)) {
 			/* files at the top belong to no node */
@@ -535,6 +554,8 @@ static void add_bundle(struct items *it, const char *dir)
 		if (stat(s, &st) == 0 && S_ISREG(st.st_mode)) {
 			topo = s;
 		} else {
+			if (lstat(s, &st) == 0)
+				msg_warn(s, "not a regular file: not read as the node's topology");
 			free(s);
 			s = path_join(node, "ip");
 			if (stat(s, &st) == 0 && S_ISDIR(st.st_mode))
@@ -660,6 +681,11 @@ static void add_arg(struct items *it, const char *arg)
 	}
 	if (set_name(arg))
 		add_file_arg(it, NULL, arg);
+	else if (eq != NULL)
+		msg_error(arg,
+		          "'%.*s' is not a point name (NODE/NAME: parts of letters, digits and "
+		          "._@:-, none empty, . or ..), and no such file exists",
+		          (int)(eq - arg), arg);
 	else
 		msg_error(arg, "%s", strerror(e));
 }
@@ -739,6 +765,23 @@ static void dedupe(struct items *it)
 }
 
 enum spool_rc { SPOOL_NOT_PIPE, SPOOL_COPIED, SPOOL_FAILED };
+
+static void spool_free(struct capture_spool *sp);
+
+static void input_free(struct capture_input *in)
+{
+	for (size_t j = 0; j < in->nfiles; j++) {
+		free(in->files[j]);
+		if (in->spool != NULL)
+			spool_free(&in->spool[j]);
+	}
+	free(in->files);
+	free(in->spool);
+	free(in->ids);
+	free(in->point);
+	free(in->node);
+	free(in->topology);
+}
 
 static void spool_free(struct capture_spool *sp)
 {
@@ -875,19 +918,18 @@ int capture_inputs_expand(struct capture_inputs *out, char *const *args, size_t 
 			in->files[in->nfiles++] = t->f[j].path;
 		}
 		free(t->f);
-		if (in->nfiles == 0) { /* its pipe could not be read: said */
-			free(in->files);
-			free(in->spool);
-			free(t->point);
-			free(t->node);
-			free(t->topology);
-			continue;
-		}
 		in->point = t->point;
 		in->node = t->node;
 		in->topology = t->topology;
-		in->ids = xrealloc(NULL, in->nfiles * sizeof *in->ids);
-		memset(in->ids, 0, in->nfiles * sizeof *in->ids);
+		in->ids = xrealloc(NULL, (in->nfiles ? in->nfiles : 1) * sizeof *in->ids);
+		memset(in->ids, 0, (in->nfiles ? in->nfiles : 1) * sizeof *in->ids);
+		/* a point none of whose files can be read (its pipe failed, or
+		 * each file was said to be unreadable) is not a point that saw
+		 * nothing: it is left out, as if not captured */
+		if (in->nfiles == 0 || capture_probe(in) == 0) {
+			input_free(in);
+			continue;
+		}
 		out->n++;
 	}
 	free(it.v);
@@ -901,19 +943,8 @@ int capture_inputs_expand(struct capture_inputs *out, char *const *args, size_t 
 
 void capture_inputs_free(struct capture_inputs *in)
 {
-	for (size_t i = 0; i < in->n; i++) {
-		for (size_t j = 0; j < in->v[i].nfiles; j++) {
-			free(in->v[i].files[j]);
-			if (in->v[i].spool != NULL)
-				spool_free(&in->v[i].spool[j]);
-		}
-		free(in->v[i].files);
-		free(in->v[i].spool);
-		free(in->v[i].ids);
-		free(in->v[i].point);
-		free(in->v[i].node);
-		free(in->v[i].topology);
-	}
+	for (size_t i = 0; i < in->n; i++)
+		input_free(&in->v[i]);
 	free(in->v);
 	in->v = NULL;
 	in->n = 0;

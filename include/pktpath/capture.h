@@ -35,6 +35,7 @@ struct capture_spool {
  * inputs again and comments each packet by its record number, which is
  * only right for the same bytes. */
 struct capture_file_id {
+	bool bad; /* capture_probe() found it unreadable and said why: skipped */
 	bool known;
 	dev_t dev;
 	ino_t ino;
@@ -88,6 +89,12 @@ struct capture;
  * other arguments; returns 0, or -1 when no usable input remains. */
 int capture_inputs_expand(struct capture_inputs *out, char *const *args, size_t nargs);
 void capture_inputs_free(struct capture_inputs *in);
+
+/* Opens each file of an input once and closes it again, saying why a file
+ * cannot be read (once: later opens skip it without a word). Returns the
+ * number of files that can be read; an input with none is as if it was
+ * not given. */
+size_t capture_probe(const struct capture_input *in);
 
 /* Opens an input; bpf (may be NULL) is compiled for each of its files.
  * counts must have one pp_counts per file of the input (zeroed by the
