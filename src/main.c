@@ -70,12 +70,14 @@ static int report(const struct pp_options *opt, const struct report_view *v,
 
 /* Run with 2>&- the next file opened would become descriptor 2, and
  * warnings would be written into it: closed standard descriptors are
- * opened on /dev/null first. */
+ * taken by /dev/null first, opened read-only, so that writing to a closed
+ * stdout still fails (and says so) and messages to a closed stderr go
+ * nowhere. */
 static void std_fds_open(void)
 {
 	for (int fd = 0; fd <= 2; fd++) {
 		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
-		    open("/dev/null", fd ? O_WRONLY : O_RDONLY) != fd)
+		    open("/dev/null", O_RDONLY) != fd)
 			_exit(PP_EXIT_USAGE);
 	}
 }
