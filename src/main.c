@@ -76,8 +76,7 @@ static int report(const struct pp_options *opt, const struct report_view *v,
 static void std_fds_open(void)
 {
 	for (int fd = 0; fd <= 2; fd++) {
-		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
-		    open("/dev/null", O_RDONLY) != fd)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF && open("/dev/null", O_RDONLY) != fd)
 			_exit(PP_EXIT_USAGE);
 	}
 }
