@@ -24,6 +24,10 @@ FAULTS_SCRATCH=/var/tmp
 	--idle-ms 10 --think-ms 5 "$TMP/set" || { echo "FAIL: benchgen"; exit 1; }
 cp "$S2/node1/eth0.pcap" a.pcap
 cp "$S2/node2/eth0.pcap" b.pcap
+# pktpath may be built under /tmp: a copy stays reachable
+mkdir bin
+cp "$PKTPATH" bin/pktpath
+PKTPATH=$TMP/bin/pktpath
 mkdir big tiny disk
 CLEANUP+=("cd '$TMP' && umount big tiny disk /tmp 2>/dev/null")
 mount -t tmpfs -o size=64k tmpfs /tmp &&
