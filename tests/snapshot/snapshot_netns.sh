@@ -14,6 +14,14 @@ tmp=$(mktemp -d)
 trap '"$here/mktopo.sh" down "$p"; rm -rf "$tmp"' EXIT
 "$here/mktopo.sh" up "$p"
 
+# IPv6 addresses (and their local routes) settle once duplicate address
+# detection ends: wait for it, or two snapshots taken in a row differ
+for ns in node pod-a pod-b; do
+	for _ in $(seq 100); do
+		[ -z "$(ip -n "$p-$ns" -6 addr show tentative)" ] && break
+		sleep 0.05
+	done
+done
 umask 022
 ip netns exec "$p-node" "$pktpath" snapshot --netns "$p-pod-a" --netns "$p-pod-b" -o "$tmp/snap.json"
 for ns in node pod-a pod-b; do
