@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 
 #include "pktpath/analysis.h"
 #include "pktpath/capture.h"
@@ -149,7 +151,7 @@ static const struct point_topo *point_topo(struct run *r, uint32_t p)
 
 		r->ptopo = realloc(r->ptopo, n * sizeof *r->ptopo);
 		if (!r->ptopo)
-			abort();
+			msg_oom("point topology", n * sizeof *r->ptopo);
 		memset(r->ptopo + r->nptopo, 0, (n - r->nptopo) * sizeof *r->ptopo);
 		r->nptopo = n;
 	}
@@ -288,7 +290,7 @@ static void samples_add(struct samples *s, const struct pp_obs *o)
 		s->cap = s->cap ? 2 * s->cap : 1024;
 		s->v = realloc(s->v, s->cap * sizeof *s->v);
 		if (!s->v)
-			abort();
+			msg_oom("clock samples", s->cap * sizeof *s->v);
 	}
 	s->v[s->n].ts = o->ts;
 	s->v[s->n].ttl = o->ttl;
@@ -328,7 +330,7 @@ static void sample_clocks(struct run *r)
 		bool threaded;
 
 		if (!in)
-			abort();
+			msg_oom("clock samples", r->nsrc * sizeof *in);
 		msg_set_quiet(true); /* pass 2 reports what is wrong with the inputs */
 		threaded = pthread_create(&t, NULL, sample_inputs, &a[1]) == 0;
 		sample_inputs(&a[0]);
@@ -463,7 +465,7 @@ static void *reader(void *p)
 	uint64_t seen = 0, total = 0;
 
 	if (!heap)
-		abort();
+		msg_oom("merge heap", (r->nsrc ? r->nsrc : 1) * sizeof *heap);
 	for (size_t i = 0; i < r->nsrc; i++) {
 		if (msg_progress_enabled())
 			total += capture_input_bytes(r->src[i].in);
@@ -546,8 +548,10 @@ static void stream(struct run *r)
 	int64_t now = INT64_MIN;
 
 	h.b = malloc(NBATCH * sizeof *h.b);
-	if (!h.b || pthread_create(&t, NULL, reader, &a) != 0)
-		abort();
+	if (!h.b)
+		msg_oom("packet batches", NBATCH * sizeof *h.b);
+	if (pthread_create(&t, NULL, reader, &a) != 0)
+		msg_oom("reader thread", 0);
 	while ((b = batch_take(&h))) {
 		for (size_t i = 0; i < b->n; i++) {
 			const struct pp_obs *o = &b->obs[i];
@@ -577,13 +581,19 @@ static int load_topologies(struct run *r)
 {
 	r->topo = topo_new();
 	if (!r->topo)
-		abort();
+		msg_oom("topology", 0);
 	for (size_t i = 0; i < r->opt->ntopologies; i++)
 		topo_load(r->topo, r->opt->topologies[i].node, r->opt->topologies[i].value);
 	for (size_t i = 0; i < r->inputs.n; i++) {
 		const struct capture_input *in = &r->inputs.v[i];
+		bool tried = false;
 
-		if (in->topology && !topo_has_node(r->topo, in->node))
+		/* each node once: a topology that cannot be read is said once,
+		 * not once per capture point of its node */
+		for (size_t j = 0; j < i && !tried && in->topology; j++)
+			tried =
+			    r->inputs.v[j].topology && strcmp(r->inputs.v[j].node, in->node) == 0;
+		if (in->topology && !tried && !topo_has_node(r->topo, in->node))
 			topo_load(r->topo, in->node, in->topology);
 	}
 	for (size_t i = 0; i < r->opt->nservice_cidrs; i++) {
@@ -593,17 +603,42 @@ static int load_topologies(struct run *r)
 	return 0;
 }
 
+/* Every input is open at once while they are merged (a capture and its
+ * pcapng walker), and --write-pcapng keeps a note file per input besides:
+ * with too few descriptors, fail at once with one line rather than one
+ * error per input that cannot be opened. */
+static int check_open_files(const struct run *r)
+{
+	struct rlimit rl;
+	size_t need = 24 + 2 * r->inputs.n; /* stdio, spools, topologies, threads */
+
+	if (r->opt->write_pcapng)
+		need += r->inputs.n;
+	for (size_t i = 0; i < r->inputs.n; i++)
+		need += r->inputs.v[i].spool ? r->inputs.v[i].nfiles : 0;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY ||
+	    need <= rl.rlim_cur)
+		return 0;
+	msg_error("inputs",
+	          "%zu inputs need about %zu open files at once, and the limit is %llu (ulimit "
+	          "-n): raise it, or give fewer inputs",
+	          r->inputs.n, need, (unsigned long long)rl.rlim_cur);
+	return -1;
+}
+
 static int setup(struct run *r)
 {
 	if (r->opt->filter && capture_filter_check(r->opt->filter) < 0)
 		return -1;
 	if (capture_inputs_expand(&r->inputs, r->opt->inputs, r->opt->ninputs) < 0)
 		return -1;
+	if (check_open_files(r) < 0)
+		return -1;
 	if (load_topologies(r) < 0)
 		return -1;
 	r->src = calloc(r->inputs.n ? r->inputs.n : 1, sizeof *r->src);
 	if (!r->src)
-		abort();
+		msg_oom("inputs", (r->inputs.n ? r->inputs.n : 1) * sizeof *r->src);
 	for (size_t i = 0; i < r->inputs.n; i++) {
 		struct source *s = &r->src[r->nsrc++];
 
@@ -612,14 +647,15 @@ static int setup(struct run *r)
 		s->in = &r->inputs.v[i];
 		s->counts = calloc(s->in->nfiles ? s->in->nfiles : 1, sizeof *s->counts);
 		if (!s->counts)
-			abort();
+			msg_oom("packet counts",
+			        (s->in->nfiles ? s->in->nfiles : 1) * sizeof *s->counts);
 		s->base_point = point_get(&r->points, s->input, POINT_BASE, s->in->point,
 		                          s->in->node, s->in->files, s->in->nfiles);
 		s->node = r->points.v[s->base_point].node_id;
 	}
 	r->seen = calloc(r->inputs.n ? r->inputs.n : 1, sizeof *r->seen);
 	if (!r->seen)
-		abort();
+		msg_oom("inputs", (r->inputs.n ? r->inputs.n : 1) * sizeof *r->seen);
 	r->clock = clock_new((uint32_t)r->points.nnodes);
 	return apply_manual_clocks(r);
 }
@@ -633,7 +669,7 @@ static void fill_result(struct run *r, struct chain_result *out)
 	out->nnodes = r->points.nnodes;
 	out->nodes = calloc(out->nnodes ? out->nnodes : 1, sizeof *out->nodes);
 	if (!out->nodes)
-		abort();
+		msg_oom("nodes", (out->nnodes ? out->nnodes : 1) * sizeof *out->nodes);
 	for (size_t n = 0; n < out->nnodes; n++) {
 		const struct clock_node_result *c = clock_result(r->clock, (uint32_t)n);
 
@@ -661,11 +697,17 @@ static void write_pcapng(struct run *r, const struct chain_result *out)
 	struct pcapng_input *v = calloc(r->nsrc ? r->nsrc : 1, sizeof *v);
 
 	if (!v)
-		abort();
+		msg_oom("pcapng inputs", (r->nsrc ? r->nsrc : 1) * sizeof *v);
 	for (size_t i = 0; i < r->nsrc; i++)
 		v[i] = (struct pcapng_input){r->src[i].in, r->src[i].offset, r->src[i].base_point};
 	report_pcapng(r->notes, out, v, r->nsrc, r->opt->filter, &r->dcfg);
 	free(v);
+}
+
+static void inputs_check(struct run *r, enum capture_check check)
+{
+	for (size_t i = 0; i < r->inputs.n; i++)
+		r->inputs.v[i].check = check;
 }
 
 static void teardown(struct run *r)
@@ -687,6 +729,68 @@ static void teardown(struct run *r)
 	capture_inputs_free(&r->inputs);
 }
 
+static bool same_file(const struct stat *a, const char *path)
+{
+	struct stat b;
+
+	return stat(path, &b) == 0 && a->st_dev == b.st_dev && a->st_ino == b.st_ino;
+}
+
+/* --write-pcapng OUT must not replace anything pktpath reads: a capture, a
+ * topology (a file, or a directory of ip -j files OUT would land in), the
+ * --expect file. Returns what OUT is, or NULL. */
+static const char *output_is_input(const struct run *r, const char *out)
+{
+	const struct pp_options *opt = r->opt;
+	struct stat o, dir;
+	char *parent = strdup(out), *slash;
+	bool have_dir;
+
+	if (!parent)
+		msg_oom("output name", strlen(out) + 1);
+	slash = strrchr(parent, '/');
+	if (slash)
+		slash[slash == parent] = '\0';
+	have_dir = stat(slash ? parent : ".", &dir) == 0;
+	free(parent);
+	if (stat(out, &o) < 0)
+		memset(&o, 0, sizeof o); /* a new file: only a topology folder counts */
+	for (size_t i = 0; i < r->inputs.n; i++) {
+		const struct capture_input *in = &r->inputs.v[i];
+
+		for (size_t f = 0; f < in->nfiles; f++)
+			if (o.st_ino && same_file(&o, in->files[f]))
+				return "a capture";
+		if (in->topology && o.st_ino && same_file(&o, in->topology))
+			return "a topology";
+		if (in->topology && have_dir && same_file(&dir, in->topology))
+			return "it is in a topology folder";
+	}
+	for (size_t i = 0; i < opt->ntopologies; i++) {
+		if (o.st_ino && same_file(&o, opt->topologies[i].value))
+			return "a topology";
+		if (have_dir && same_file(&dir, opt->topologies[i].value))
+			return "it is in a topology folder";
+	}
+	if (opt->expect && o.st_ino && same_file(&o, opt->expect))
+		return "the --expect file";
+	return NULL;
+}
+
+/* Opens --write-pcapng OUT: false after a message. */
+static bool writable(struct run *r)
+{
+	const char *what = output_is_input(r, r->opt->write_pcapng);
+
+	if (what) {
+		msg_error(r->opt->write_pcapng, "--write-pcapng would overwrite an input (%s)",
+		          what);
+		return false;
+	}
+	r->notes = pcapng_notes_new(r->opt->write_pcapng, &r->points, &r->flows);
+	return r->notes != NULL;
+}
+
 int analysis_run(const struct pp_options *opt, struct chain_result *out)
 {
 	struct run r = {.opt = opt};
@@ -696,21 +800,23 @@ int analysis_run(const struct pp_options *opt, struct chain_result *out)
 	point_reg_init(&r.points);
 	decode_cfg_from_options(&r.dcfg, opt);
 	if (flow_init(&r.flows) < 0)
-		abort();
-	if (setup(&r) == 0 &&
-	    (!opt->write_pcapng ||
-	     (r.notes = pcapng_notes_new(opt->write_pcapng, &r.points, &r.flows)))) {
+		msg_oom("flow table", 0);
+	if (setup(&r) == 0 && (!opt->write_pcapng || writable(&r))) {
 		sample_clocks(&r);
 		r.match = match_new(&r.flows, opt->window_ns);
 		r.chain = chain_new(&r.flows, r.match, opt->window_ns);
 		chain_set_env(r.chain, &r.points.v, &r.points.n, r.topo);
 		if (r.notes)
 			chain_set_observer(r.chain, pcapng_notes_observe, r.notes);
+		inputs_check(&r, CAPTURE_CHECK_RECORD);
 		stream(&r);
 		chain_finish(r.chain, out);
 		fill_result(&r, out);
-		if (r.notes)
+		if (r.notes) {
+			/* only the files read by the analysis, unchanged */
+			inputs_check(&r, CAPTURE_CHECK_VERIFY);
 			write_pcapng(&r, out);
+		}
 		rc = 0;
 	}
 	teardown(&r);

@@ -86,6 +86,7 @@ struct capture {
 	uint64_t range_first; /* and where a time stamp was first out of range */
 	bool refused;         /* libpcap stopped on a record counted as too large */
 	uint64_t bytes_done;  /* sizes of the files read to their end */
+	const char *changed;  /* CAPTURE_CHECK_VERIFY: a file not as the analysis read it */
 	char errbuf[PCAP_ERRBUF_SIZE];
 };
 
@@ -208,8 +209,8 @@ static const char *cur_path(const struct capture *c)
 /* What to open for the current file: a pipe's temporary copy, or itself. */
 static const char *open_path(const struct capture *c)
 {
-	if (c->in->spool != NULL && c->in->spool[c->cur] != NULL)
-		return c->in->spool[c->cur];
+	if (c->in->spool != NULL && c->in->spool[c->cur].path != NULL)
+		return c->in->spool[c->cur].path;
 	return c->in->files[c->cur];
 }
 
@@ -322,10 +323,8 @@ static size_t link_get(struct capture *c, int dlt, uint32_t snaplen, pcap_t *p, 
 		size_t n = c->li_size ? 2 * c->li_size : 4;
 		struct linkinfo *v = realloc(c->li, n * sizeof *v);
 
-		if (v == NULL) {
-			msg_error(cur_path(c), "out of memory");
-			abort();
-		}
+		if (v == NULL)
+			msg_oom("link types", n * sizeof *v);
 		c->li = v;
 		c->li_size = n;
 	}
@@ -383,20 +382,113 @@ int capture_filter_check(const char *bpf)
 	return rc == 0 ? 0 : -1;
 }
 
+static bool same_file(const struct capture_file_id *id, const struct stat *st)
+{
+	return id->dev == st->st_dev && id->ino == st->st_ino && id->size == st->st_size &&
+	       id->mtime.tv_sec == st->st_mtim.tv_sec && id->mtime.tv_nsec == st->st_mtim.tv_nsec;
+}
+
+/* Notes or checks the file just opened (fd is what libpcap reads).
+ * Returns false when it must not be read. */
+static bool check_file(struct capture *c, int fd)
+{
+	struct capture_file_id *id = c->in->ids ? &c->in->ids[c->cur] : NULL;
+	struct stat st;
+
+	if (!id || c->in->check == CAPTURE_CHECK_NONE)
+		return true;
+	if (fstat(fd, &st) < 0)
+		return c->in->check == CAPTURE_CHECK_RECORD;
+	if (c->in->check == CAPTURE_CHECK_RECORD) {
+		id->known = true;
+		id->dev = st.st_dev;
+		id->ino = st.st_ino;
+		id->size = st.st_size;
+		id->mtime = st.st_mtim;
+		return true;
+	}
+	if (!id->known)
+		return false; /* the analysis could not read it: said then */
+	if (!same_file(id, &st)) {
+		if (!c->changed)
+			c->changed = cur_path(c);
+		return false;
+	}
+	return true;
+}
+
+/* After a file was read: its size and time then, if it is still the file
+ * that was opened (a file replaced meanwhile keeps what was noted). */
+static void note_read(struct capture *c)
+{
+	struct capture_file_id *id = c->in->ids ? &c->in->ids[c->cur] : NULL;
+	struct stat st;
+
+	if (id && id->known && c->in->check == CAPTURE_CHECK_RECORD &&
+	    stat(open_path(c), &st) == 0 && st.st_dev == id->dev && st.st_ino == id->ino) {
+		id->size = st.st_size;
+		id->mtime = st.st_mtim;
+	}
+}
+
+const char *capture_changed(const struct capture *c)
+{
+	return c ? c->changed : NULL;
+}
+
+/* libpcap's handle for one file, or NULL after a message; *kind and
+ * *regular as precheck() gives them. */
+static pcap_t *open_one(const char *path, const char *shown, int *kind, bool *regular, char *errbuf)
+{
+	pcap_t *p;
+
+	*kind = precheck(path, shown, regular);
+	if (*kind < 0)
+		return NULL;
+	p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+	if (p == NULL)
+		explain_open_failure(path, shown, errbuf);
+	return p;
+}
+
+size_t capture_probe(const struct capture_input *in)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	size_t ok = 0;
+
+	for (size_t f = 0; f < in->nfiles; f++) {
+		const char *path =
+		    in->spool && in->spool[f].path ? in->spool[f].path : in->files[f];
+		bool regular;
+		int kind;
+		pcap_t *p = open_one(path, in->files[f], &kind, &regular, errbuf);
+
+		if (p) {
+			pcap_close(p);
+			ok++;
+		} else if (in->ids) {
+			in->ids[f].bad = true;
+		}
+	}
+	return ok;
+}
+
 /* Opens files from c->cur on until one opens; false when none is left. */
 static bool open_file(struct capture *c)
 {
 	for (; c->cur < c->in->nfiles; c->cur++) {
 		const char *path = open_path(c), *shown = cur_path(c);
 		bool regular;
-		int kind = precheck(path, shown, &regular);
+		int kind;
 
-		if (kind < 0)
+		if (c->in->ids && c->in->ids[c->cur].bad)
+			continue; /* said by capture_probe() */
+		c->p = open_one(path, shown, &kind, &regular, c->errbuf);
+		if (c->p == NULL)
 			continue;
-		c->p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO,
-		                                               c->errbuf);
-		if (c->p == NULL) {
-			explain_open_failure(path, shown, c->errbuf);
+		if (!check_file(c, fileno(pcap_file(c->p)))) {
+			pcap_close(c->p);
+			c->p = NULL;
 			continue;
 		}
 		c->kind = (enum capture_kind)kind;
@@ -500,6 +592,7 @@ static void close_file(struct capture *c)
 	c->nli = 0;
 	c->open = false;
 	warn_records(c);
+	note_read(c);
 	{
 		struct stat st;
 
@@ -532,7 +625,8 @@ struct capture *capture_open(const struct capture_input *in, const char *bpf,
 		capture_close(c);
 		return NULL;
 	}
-	if (!open_file(c)) {
+	/* a file found changed is kept for capture_changed() to say */
+	if (!open_file(c) && !c->changed) {
 		capture_close(c);
 		return NULL;
 	}
@@ -802,7 +896,8 @@ uint64_t capture_input_bytes(const struct capture_input *in)
 	struct stat st;
 
 	for (size_t i = 0; i < in->nfiles; i++) {
-		if (stat(in->spool != NULL && in->spool[i] != NULL ? in->spool[i] : in->files[i],
+		if (stat(in->spool != NULL && in->spool[i].path != NULL ? in->spool[i].path
+		                                                        : in->files[i],
 		         &st) == 0 &&
 		    S_ISREG(st.st_mode))
 			n += (uint64_t)st.st_size;

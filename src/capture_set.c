@@ -32,7 +32,9 @@
 #include <unistd.h>
 
 #include "pktpath/capture.h"
+#include "pktpath/cleanup.h"
 #include "pktpath/msg.h"
+#include "pktpath/tempfile.h"
 
 #define BUNDLE_MAX_DEPTH 16 /* folders below a node folder */
 #define MISSING_LISTED   8  /* missing pieces named in the message, at most */
@@ -45,10 +47,8 @@ static const char *const capture_exts[] = {".pcapng", ".pcap", ".cap", ".dmp"};
 static void *xrealloc(void *p, size_t n)
 {
 	p = realloc(p, n ? n : 1);
-	if (p == NULL) {
-		msg_error("capture", "out of memory");
-		abort();
-	}
+	if (p == NULL)
+		msg_oom("input names", n ? n : 1);
 	return p;
 }
 
@@ -481,6 +481,21 @@ static int found_order(const void *a, const void *b)
 	return strcmp(x->rel, y->rel);
 }
 
+/* A hidden file in a bundle is left out, but not silently when it is a
+ * capture (".eth0.pcap", a copy being written): folders such as .git are. */
+static void hidden(const char *dir, const char *name)
+{
+	struct stat st;
+	char *f;
+
+	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return;
+	f = path_join(dir, name);
+	if (stat(f, &st) == 0 && S_ISREG(st.st_mode) && capture_file_kind(f) > CAPTURE_KIND_OTHER)
+		msg_warn(f, "a hidden file (its name starts with '.'): left out");
+	free(f);
+}
+
 static void walk_node(struct founds *fs, const char *full, const char *rel, int depth)
 {
 	DIR *d = opendir(full);
@@ -494,8 +509,10 @@ static void walk_node(struct founds *fs, const char *full, const char *rel, int 
 		char *f, *r;
 		struct stat st;
 
-		if (e->d_name[0] == '.')
-			continue; /* ".", "..", hidden files */
+		if (e->d_name[0] == '.') {
+			hidden(full, e->d_name); /* ".", "..", hidden files */
+			continue;
+		}
 		f = path_join(full, e->d_name);
 		r = path_join(rel, e->d_name);
 		if (lstat(f, &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -550,8 +567,10 @@ static void add_bundle(struct items *it, const char *dir)
 		struct stat st;
 		char *node, *topo = NULL, *s;
 
-		if (e->d_name[0] == '.')
+		if (e->d_name[0] == '.') {
+			hidden(dir, e->d_name);
 			continue;
+		}
 		node = path_join(dir, e->d_name);
 		if (stat(node, &st) < 0 || !S_ISDIR(st.st_mode)) {
 			/* files at the top belong to no node */
@@ -567,6 +586,8 @@ static void add_bundle(struct items *it, const char *dir)
 		if (stat(s, &st) == 0 && S_ISREG(st.st_mode)) {
 			topo = s;
 		} else {
+			if (lstat(s, &st) == 0)
+				msg_warn(s, "not a regular file: not read as the node's topology");
 			free(s);
 			s = path_join(node, "ip");
 			if (stat(s, &st) == 0 && S_ISDIR(st.st_mode))
@@ -694,6 +715,11 @@ static void add_arg(struct items *it, const char *arg)
 	}
 	if (set_name(arg))
 		add_file_arg(it, NULL, arg);
+	else if (eq != NULL)
+		msg_error(arg,
+		          "'%.*s' is not a point name (NODE/NAME: parts of letters, digits and "
+		          "._@:-, none empty, . or ..), and no such file exists",
+		          (int)(eq - arg), arg);
 	else
 		msg_error(arg, "%s", strerror(e));
 }
@@ -772,67 +798,126 @@ static void dedupe(struct items *it)
 	it->n = k;
 }
 
-/* A pipe (`zcat p.pcap.gz | pktpath a=/dev/stdin`, or `a=<(...)`) can be
- * read once, and the analysis reads every input twice (clock sample, then
- * the stream): it is copied to a temporary file, read instead. Returns the
- * copy's path, or NULL when path is no pipe or cannot be copied (said). */
-static char *spool_pipe(const char *path)
+enum spool_rc { SPOOL_NOT_PIPE, SPOOL_COPIED, SPOOL_FAILED };
+
+static void spool_free(struct capture_spool *sp);
+
+static void input_free(struct capture_input *in)
 {
-	const char *dir = getenv("TMPDIR");
+	for (size_t j = 0; j < in->nfiles; j++) {
+		free(in->files[j]);
+		if (in->spool != NULL)
+			spool_free(&in->spool[j]);
+	}
+	free(in->files);
+	free(in->gap_before);
+	free(in->spool);
+	free(in->ids);
+	free(in->point);
+	free(in->node);
+	free(in->topology);
+}
+
+static void spool_free(struct capture_spool *sp)
+{
+	if (!sp->path)
+		return;
+	if (sp->slot >= 0) {
+		unlink(sp->path);
+		cleanup_forget(sp->slot);
+	}
+	close(sp->fd);
+	free(sp->path);
+	sp->path = NULL;
+}
+
+/* Writes all of buf to fd. */
+static int write_all(int fd, const char *buf, size_t n)
+{
+	for (size_t done = 0; done < n;) {
+		ssize_t w = write(fd, buf + done, n - done);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		done += (size_t)w;
+	}
+	return 0;
+}
+
+/* A pipe (`zcat p.pcap.gz | pktpath a=/dev/stdin`, or `a=<(...)`) can be
+ * read once, and the analysis reads every input more than once (clock
+ * sample, stream, --write-pcapng): it is copied to a temporary file, read
+ * instead. The copy is unlinked at once and read through its descriptor
+ * (/proc/self/fd/N), so that nothing is left behind whatever ends the run
+ * and nobody can swap it in a shared TMPDIR. A FIFO nobody writes to is
+ * opened without waiting and reads as empty: said, not waited for. On
+ * SPOOL_FAILED the problem was said and the pipe is not read again (what
+ * is left of it would start mid-stream). */
+static enum spool_rc spool_pipe(const char *path, struct capture_spool *sp)
+{
 	char buf[65536], *tmp;
+	uint64_t total = 0;
 	struct stat st;
-	int in, out;
+	int in, out, e;
 	ssize_t n;
 
 	if (stat(path, &st) < 0 || !S_ISFIFO(st.st_mode))
-		return NULL;
-	in = open(path, O_RDONLY | O_CLOEXEC);
+		return SPOOL_NOT_PIPE;
+	in = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (in < 0)
-		return NULL; /* opening it again says why */
-	tmp = xasprintf("%s/pktpath-pipe-XXXXXX", dir != NULL && *dir ? dir : "/tmp");
-	out = mkstemp(tmp);
+		return SPOOL_NOT_PIPE; /* opening it again says why */
+	fcntl(in, F_SETFL, 0);
+	tmp = xasprintf("%s/pktpath-pipe-XXXXXX", tempfile_dir());
+	out = mkostemp(tmp, O_CLOEXEC);
 	if (out < 0) {
-		msg_error(path, "cannot copy the pipe to a temporary file (%s): %s", tmp,
-		          strerror(errno));
-		goto fail;
+		msg_error(path, "cannot copy the pipe to a temporary file in %s: %s",
+		          tempfile_dir(), strerror(errno));
+		close(in);
+		free(tmp);
+		return SPOOL_FAILED;
 	}
-	for (;;) {
-		n = read(in, buf, sizeof buf);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		for (ssize_t done = 0, w; done < n; done += w) {
-			w = write(out, buf + done, (size_t)(n - done));
-			if (w < 0 && errno == EINTR) {
-				w = 0;
-			} else if (w < 0) {
-				msg_error(path, "cannot copy the pipe to %s: %s", tmp,
-				          strerror(errno));
-				goto fail;
-			}
-		}
-	}
-	if (n < 0) {
-		msg_error(path, "%s", strerror(errno));
-		goto fail;
-	}
-	close(in);
-	if (close(out) < 0) {
-		msg_error(path, "cannot copy the pipe to %s: %s", tmp, strerror(errno));
+	sp->fd = out;
+	sp->slot = -1;
+	sp->path = xasprintf("/proc/self/fd/%d", out);
+	if (stat(sp->path, &st) == 0) {
 		unlink(tmp);
 		free(tmp);
-		return NULL;
+	} else { /* no /proc: the copy keeps its name until the end */
+		free(sp->path);
+		sp->path = tmp;
+		sp->slot = cleanup_add(tmp);
 	}
-	return tmp;
-fail:
+	while ((n = read(in, buf, sizeof buf)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			msg_error(path, "%s", strerror(errno));
+			goto fail;
+		}
+		if (write_all(out, buf, (size_t)n) < 0) {
+			msg_error(path, "cannot copy the pipe to a temporary file in %s: %s",
+			          tempfile_dir(), strerror(errno));
+			goto fail;
+		}
+		total += (uint64_t)n;
+	}
 	close(in);
-	if (out >= 0) {
-		close(out);
-		unlink(tmp);
+	if (total == 0) {
+		msg_error(path, "nothing came through the pipe (an empty pipe, or a FIFO nobody "
+		                "writes to)");
+		in = -1;
+		goto fail;
 	}
-	free(tmp);
-	return NULL;
+	return SPOOL_COPIED;
+fail:
+	e = errno;
+	if (in >= 0)
+		close(in);
+	spool_free(sp);
+	errno = e;
+	return SPOOL_FAILED;
 }
 
 int capture_inputs_expand(struct capture_inputs *out, char *const *args, size_t nargs)
@@ -844,60 +929,60 @@ int capture_inputs_expand(struct capture_inputs *out, char *const *args, size_t 
 	for (size_t i = 0; i < nargs; i++)
 		add_arg(&it, args[i]);
 	dedupe(&it);
-	if (it.n == 0) {
-		free(it.v);
-		return -1;
-	}
-	out->v = xrealloc(NULL, it.n * sizeof *out->v);
-	out->n = it.n;
+	out->v = xrealloc(NULL, (it.n ? it.n : 1) * sizeof *out->v);
 	for (size_t i = 0; i < it.n; i++) {
-		struct capture_input *in = &out->v[i];
+		struct capture_input *in = &out->v[out->n];
 		struct item *t = &it.v[i];
 
-		in->point = t->point;
-		in->node = t->node;
-		in->topology = t->topology;
-		in->nfiles = t->n;
+		memset(in, 0, sizeof *in);
 		in->files = xrealloc(NULL, t->n * sizeof *in->files);
-		in->gap_before = xrealloc(NULL, t->n * sizeof *in->gap_before);
-		in->spool = NULL;
-		in->ring_wrapped = false;
+		in->gap_before = xrealloc(NULL, (t->n ? t->n : 1) * sizeof *in->gap_before);
 		for (size_t j = 0; j < t->n; j++) {
-			char *copy = spool_pipe(t->f[j].path);
+			struct capture_spool sp = {0};
+			enum spool_rc rc = spool_pipe(t->f[j].path, &sp);
 
-			in->files[j] = t->f[j].path;
-			in->gap_before[j] = t->f[j].gap_before;
-			in->ring_wrapped |= t->f[j].wrapped;
-			if (copy != NULL && in->spool == NULL) {
+			if (rc == SPOOL_FAILED) {
+				free(t->f[j].path);
+				continue;
+			}
+			if (rc == SPOOL_COPIED && in->spool == NULL) {
 				in->spool = xrealloc(NULL, t->n * sizeof *in->spool);
 				memset(in->spool, 0, t->n * sizeof *in->spool);
 			}
-			if (copy != NULL)
-				in->spool[j] = copy;
+			if (rc == SPOOL_COPIED)
+				in->spool[in->nfiles] = sp;
+			in->gap_before[in->nfiles] = t->f[j].gap_before;
+			in->ring_wrapped |= t->f[j].wrapped;
+			in->files[in->nfiles++] = t->f[j].path;
 		}
 		free(t->f);
+		in->point = t->point;
+		in->node = t->node;
+		in->topology = t->topology;
+		in->ids = xrealloc(NULL, (in->nfiles ? in->nfiles : 1) * sizeof *in->ids);
+		memset(in->ids, 0, (in->nfiles ? in->nfiles : 1) * sizeof *in->ids);
+		/* a point none of whose files can be read (its pipe failed, or
+		 * each file was said to be unreadable) is not a point that saw
+		 * nothing: it is left out, as if not captured */
+		if (in->nfiles == 0 || capture_probe(in) == 0) {
+			input_free(in);
+			continue;
+		}
+		out->n++;
 	}
 	free(it.v);
+	if (out->n == 0) {
+		free(out->v);
+		out->v = NULL;
+		return -1;
+	}
 	return 0;
 }
 
 void capture_inputs_free(struct capture_inputs *in)
 {
-	for (size_t i = 0; i < in->n; i++) {
-		for (size_t j = 0; j < in->v[i].nfiles; j++) {
-			free(in->v[i].files[j]);
-			if (in->v[i].spool != NULL && in->v[i].spool[j] != NULL) {
-				unlink(in->v[i].spool[j]);
-				free(in->v[i].spool[j]);
-			}
-		}
-		free(in->v[i].files);
-		free(in->v[i].gap_before);
-		free(in->v[i].spool);
-		free(in->v[i].point);
-		free(in->v[i].node);
-		free(in->v[i].topology);
-	}
+	for (size_t i = 0; i < in->n; i++)
+		input_free(&in->v[i]);
 	free(in->v);
 	in->v = NULL;
 	in->n = 0;

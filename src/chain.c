@@ -20,6 +20,7 @@
 
 #include "chain_agg.h"
 #include "pktpath/htab.h"
+#include "pktpath/msg.h"
 #include "pktpath/obs.h"
 
 #define SEG_SCAN 512 /* pending segments of a direction searched for overlap */
@@ -55,7 +56,7 @@ static void *xrealloc(void *p, size_t n)
 {
 	p = realloc(p, n);
 	if (!p)
-		abort();
+		msg_oom("paths", n);
 	return p;
 }
 
@@ -64,7 +65,7 @@ struct chain *chain_new(struct flow_table *flows, const struct match *m, int64_t
 	struct chain *c = calloc(1, sizeof *c);
 
 	if (!c)
-		abort();
+		msg_oom("chain", sizeof *c);
 	c->flows = flows;
 	c->m = m;
 	c->window = window_ns;
@@ -229,7 +230,7 @@ static struct conv *conv_new(struct chain *c, uint32_t root, uint32_t anchor,
 	struct conv *cv = calloc(1, sizeof *cv);
 
 	if (!cv)
-		abort();
+		msg_oom("conversation", sizeof *cv);
 	cv->anchor = anchor;
 	cv->proto = id->proto;
 	cv->family = id->family;
@@ -311,7 +312,7 @@ static struct route *route_get(struct dir_agg *d, const struct route_hop *h, uns
 	}
 	r = calloc(1, sizeof *r);
 	if (!r)
-		abort();
+		msg_oom("route", sizeof *r);
 	r->n = (uint8_t)n;
 	memcpy(r->hop, h, n * sizeof *h);
 	r->first_ts = INT64_MAX;
@@ -666,7 +667,7 @@ static struct seg_entry *seg_alloc(struct chain *c)
 		struct seg_slab *s = malloc(sizeof *s);
 
 		if (!s)
-			abort();
+			msg_oom("segments", sizeof *s);
 		s->next = c->seg_slabs;
 		c->seg_slabs = s;
 		for (size_t i = 0; i < SEG_SLAB; i++) {

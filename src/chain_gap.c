@@ -14,6 +14,7 @@
 #include <stdlib.h>
 
 #include "chain_agg.h"
+#include "pktpath/msg.h"
 
 static const char *const gap_names[] = {
     [CHAIN_GAP_QUIET] = "silent",
@@ -37,7 +38,7 @@ struct chain_gap *chain_point_gap(struct chain_point *p, int64_t from, int64_t t
 		struct chain_gap *v = realloc(p->gaps, cap * sizeof *v);
 
 		if (!v)
-			abort();
+			msg_oom("capture gaps", cap * sizeof *v);
 		p->gaps = v;
 		p->capgaps = cap;
 	}
@@ -53,7 +54,7 @@ void chain_point_seen(struct chain_point *p, int64_t t)
 			int64_t(*v)[2] = realloc(p->quiet, cap * sizeof *v);
 
 			if (!v)
-				abort();
+				msg_oom("quiet stretches", cap * sizeof *v);
 			p->quiet = v;
 			p->capquiet = cap;
 		}

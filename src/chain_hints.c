@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "chain_agg.h"
+#include "pktpath/msg.h"
 
 static uint64_t hint_hash(uint32_t point, const struct pp_addr *dst)
 {
@@ -24,7 +25,7 @@ void hint_add(struct hints *h, uint32_t point, const struct pp_addr *dst, uint32
 	uint32_t i;
 
 	if (!h->index.cap && htab_init(&h->index, 64) < 0)
-		abort();
+		msg_oom("next-hop index", 0);
 	for (int ok = htab_first(&h->index, key, &it, &i); ok; ok = htab_next(&h->index, &it, &i)) {
 		if (h->v[i].point == point && h->v[i].next == next && addr_eq(&h->v[i].dst, dst)) {
 			h->v[i].count += count;
@@ -35,11 +36,11 @@ void hint_add(struct hints *h, uint32_t point, const struct pp_addr *dst, uint32
 		h->cap = h->cap ? h->cap * 2 : 64;
 		h->v = realloc(h->v, h->cap * sizeof *h->v);
 		if (!h->v)
-			abort();
+			msg_oom("next hops", h->cap * sizeof *h->v);
 	}
 	h->v[h->n] = (struct next_hint){point, *dst, next, count};
 	if (htab_put(&h->index, key, (uint32_t)h->n++) < 0)
-		abort();
+		msg_oom("next-hop index", 0);
 }
 
 int64_t hint_find(const struct hints *h, uint32_t point, const struct pp_addr *dst)

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "chain_agg.h"
+#include "pktpath/msg.h"
 #include "pktpath/topo.h"
 
 /* A node whose offset has no error bound (packets crossed one way only). */
@@ -32,7 +33,7 @@ static void *xrealloc(void *p, size_t n)
 {
 	p = realloc(p, n);
 	if (!p)
-		abort();
+		msg_oom("point order", n);
 	return p;
 }
 
@@ -58,7 +59,7 @@ static void order_grow(struct dir_order *o, uint32_t want)
 	late = calloc((size_t)cap * cap, sizeof *late);
 	raw = calloc((size_t)cap * cap, sizeof *raw);
 	if (!late || !raw)
-		abort();
+		msg_oom("point order votes", (size_t)cap * cap * 2 * sizeof *late);
 	for (uint32_t a = 0; a < o->n; a++) {
 		memcpy(late + (size_t)a * cap, o->late + (size_t)a * o->cap, o->n * sizeof *late);
 		memcpy(raw + (size_t)a * cap, o->raw + (size_t)a * o->cap, o->n * sizeof *raw);
@@ -453,7 +454,7 @@ static void compute_ranks(struct chain *c, struct dir_agg *d)
 	uint32_t last_node = UINT32_MAX;
 
 	if (!hard || !placed || !cand || !same)
-		abort();
+		msg_oom("point order", (size_t)n * n * sizeof *hard);
 	hard_votes(c, d, hard, n);
 	for (uint32_t k = 0; k < n; k++) {
 		bool any = false, any_same = false;

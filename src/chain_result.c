@@ -15,6 +15,7 @@
 
 #include "chain_agg.h"
 #include "pktpath/htab.h"
+#include "pktpath/msg.h"
 #include "pktpath/topo.h"
 
 /* The path: among the routes that end where the longest one ends, the one
@@ -133,7 +134,7 @@ static void build_hops(struct chain *c, const struct dir_agg *d, const struct ro
 	out->nhops = path->n;
 	out->hops = calloc(path->n, sizeof *out->hops);
 	if (!out->hops)
-		abort();
+		msg_oom("hops", path->n * sizeof *out->hops);
 	for (unsigned i = 0; i < path->n; i++) {
 		const struct route_hop *rh = &path->hop[i];
 		const struct hopstat *hs = hopstat_find(d, rh->point, rh->dir);
@@ -233,7 +234,7 @@ static void build_nat(struct chain *c, const struct dir_agg *d, struct chain_dir
 	out->nat = calloc(2 * (size_t)(VARIANTS_MAX + 1) * (out->nhops ? out->nhops : 1),
 	                  sizeof *out->nat);
 	if (!out->nat)
-		abort();
+		msg_oom("rewrites", 2 * (out->nhops ? out->nhops : 1) * sizeof *out->nat);
 	for (uint32_t i = 1; i < out->nhops; i++) {
 		int ia = order_find(o, out->hops[i - 1].point, out->hops[i - 1].dir);
 		int ib = order_find(o, out->hops[i].point, out->hops[i].dir);
@@ -367,7 +368,7 @@ static void copies_of(const struct dir_agg *d, struct chain_dir *out)
 		out->ncopies += d->hs[i].copies > 0;
 	out->copies = calloc(out->ncopies ? out->ncopies : 1, sizeof *out->copies);
 	if (!out->copies)
-		abort();
+		msg_oom("copies", (out->ncopies ? out->ncopies : 1) * sizeof *out->copies);
 	out->ncopies = 0;
 	for (uint32_t i = 0; i < d->nhs; i++) {
 		if (d->hs[i].copies)

@@ -3,16 +3,19 @@
  * A capture of hours holds hundreds of thousands of conversations; keeping
  * their results in memory would make memory grow with the capture's length.
  * Each result is written, when its conversation ends, to an unlinked
- * temporary file, and only a small index entry stays in memory. Reports
+ * temporary file in $TMPDIR (else /tmp), and only a small index entry stays in memory. Reports
  * read the results back in order of their first packet through
  * chain_result_conv(), which keeps the last few loaded.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "chain_agg.h"
 #include "pktpath/msg.h"
+#include "pktpath/tempfile.h"
 
 #define SLOTS 8
 
@@ -51,7 +54,7 @@ struct chain_store *chain_store_new(void)
 	struct chain_store *s = calloc(1, sizeof *s);
 
 	if (!s)
-		abort();
+		msg_oom("conversation store", sizeof *s);
 	for (unsigned i = 0; i < SLOTS; i++)
 		s->slot[i].index = SIZE_MAX;
 	return s;
@@ -70,16 +73,21 @@ void chain_store_free(struct chain_store *s)
 }
 
 /* The temporary file failing (a full disk) leaves no report to give. */
-static void fatal(const char *why)
+static void fatal(const char *what)
 {
-	msg_error("temporary file", "%s", why);
+	int e = errno;
+
+	msg_error(tempfile_dir(),
+	          "cannot %s in a temporary file: %s (set TMPDIR to a directory "
+	          "with more room)",
+	          what, strerror(e ? e : EIO));
 	exit(PP_EXIT_USAGE);
 }
 
 static void put(struct chain_store *s, const void *p, size_t n)
 {
 	if (n && fwrite(p, 1, n, s->spool) != n)
-		fatal("cannot store a finished conversation (is TMPDIR full?)");
+		fatal("store the finished conversations");
 	s->end += n;
 }
 
@@ -90,10 +98,13 @@ int chain_store_add(struct chain_store *s, const struct chain_conv *c, uint8_t i
 	uint64_t start;
 
 	if (!s->spool) {
-		s->spool = tmpfile();
-		if (!s->spool)
-			fatal("cannot create one for the finished conversations (is TMPDIR "
-			      "writable?)");
+		int fd = tempfile_open("pktpath-conversations");
+
+		if (fd < 0 || !(s->spool = fdopen(fd, "w+b"))) {
+			if (fd >= 0)
+				close(fd);
+			fatal("keep the finished conversations");
+		}
 	}
 	start = s->end;
 	for (int k = 0; k < 2; k++) {
@@ -111,7 +122,7 @@ int chain_store_add(struct chain_store *s, const struct chain_conv *c, uint8_t i
 		s->cap = s->cap ? s->cap * 2 : 1024;
 		s->v = realloc(s->v, s->cap * sizeof *s->v);
 		if (!s->v)
-			abort();
+			msg_oom("conversation index", s->cap * sizeof *s->v);
 	}
 	s->v[s->n++] =
 	    (struct store_entry){c->first_ts, start, (uint32_t)(s->end - start), interest};
@@ -135,7 +146,7 @@ int chain_store_seal(struct chain_store *s)
 		qsort(s->v, s->n, sizeof *s->v, cmp_entry);
 	s->sorted = true;
 	if (s->spool && fflush(s->spool) != 0)
-		fatal("cannot store the finished conversations (is TMPDIR full?)");
+		fatal("store the finished conversations");
 	return 0;
 }
 
@@ -157,7 +168,7 @@ static void *read_array(FILE *f, size_t n, size_t size)
 		return NULL;
 	p = malloc(n * size);
 	if (!p)
-		abort();
+		msg_oom("stored conversation", n * size);
 	if (fread(p, size, n, f) != n) {
 		free(p);
 		return NULL;
@@ -182,7 +193,7 @@ const struct chain_conv *chain_store_get(struct chain_store *s, size_t i)
 	s->slot[k].index = SIZE_MAX;
 	if (fseeko(s->spool, (off_t)s->v[i].offset, SEEK_SET) != 0 ||
 	    fread(c, sizeof *c, 1, s->spool) != 1)
-		fatal("cannot read back a stored conversation");
+		fatal("read back a finished conversation");
 	for (int d = 0; d < 2; d++) {
 		struct chain_dir *x = &c->dir[d];
 
@@ -190,7 +201,7 @@ const struct chain_conv *chain_store_get(struct chain_store *s, size_t i)
 		x->nat = read_array(s->spool, x->nnat, sizeof *x->nat);
 		x->copies = read_array(s->spool, x->ncopies, sizeof *x->copies);
 		if ((x->nhops && !x->hops) || (x->nnat && !x->nat) || (x->ncopies && !x->copies))
-			fatal("cannot read back a stored conversation");
+			fatal("read back a finished conversation");
 	}
 	c->id = (uint32_t)(i + 1);
 	s->slot[k].index = i;

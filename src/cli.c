@@ -87,10 +87,8 @@ static void *xgrow(void *v, size_t n, size_t size)
 {
 	void *p = realloc(v, n * size);
 
-	if (!p) {
-		msg_error("memory", "out of memory");
-		exit(PP_EXIT_USAGE);
-	}
+	if (!p)
+		msg_oom("options", n * size);
 	return p;
 }
 
@@ -136,10 +134,8 @@ static int parse_node_arg(const char *opt, char *s, struct pp_node_arg **v, size
 	}
 	a.node = strndup(s, (size_t)(eq - s));
 	a.value = strdup(eq + 1);
-	if (!a.node || !a.value) {
-		msg_error("memory", "out of memory");
-		exit(PP_EXIT_USAGE);
-	}
+	if (!a.node || !a.value)
+		msg_oom("options", strlen(s) + 1);
 	if (strcmp(opt, "clock") == 0 && parse_seconds(opt, a.value, 86400.0, &a.seconds) < 0) {
 		free(a.node);
 		free(a.value);

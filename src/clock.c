@@ -4,6 +4,7 @@
 
 #include "pktpath/clock.h"
 #include "pktpath/htab.h"
+#include "pktpath/msg.h"
 
 #define MAX_NODES_PER_KEY 4
 /* A strong key seen twice on one node this far apart is a reused key, not
@@ -60,11 +61,11 @@ struct clock_est *clock_new(uint32_t nnodes)
 	struct clock_est *c = calloc(1, sizeof *c);
 
 	if (!c || htab_init(&c->index, 1024) < 0)
-		abort();
+		msg_oom("clock estimate", sizeof *c);
 	c->nnodes = nnodes;
 	c->res = calloc(nnodes ? nnodes : 1, sizeof *c->res);
 	if (!c->res)
-		abort();
+		msg_oom("clock estimate", (nnodes ? nnodes : 1) * sizeof *c->res);
 	for (uint32_t i = 0; i < nnodes; i++) {
 		c->res[i].via = i;
 		c->res[i].error_ns = -1;
@@ -112,7 +113,7 @@ void clock_add(struct clock_est *c, uint64_t key, uint32_t node, int64_t ts, uin
 			struct entry *v = realloc(c->e, cap * sizeof *v);
 
 			if (!v)
-				abort();
+				msg_oom("clock samples", cap * sizeof *v);
 			c->e = v;
 			c->cape = cap;
 		}
@@ -120,7 +121,7 @@ void clock_add(struct clock_est *c, uint64_t key, uint32_t node, int64_t ts, uin
 		memset(e, 0, sizeof *e);
 		e->key = key;
 		if (htab_put(&c->index, key, (uint32_t)c->ne) < 0)
-			abort();
+			msg_oom("clock sample index", 0);
 		c->ne++;
 	}
 	if (e->bad)
@@ -173,7 +174,7 @@ static void push(struct samples *s, int64_t v)
 		int64_t *nv = realloc(s->v, cap * sizeof *nv);
 
 		if (!nv)
-			abort();
+			msg_oom("clock samples", cap * sizeof *nv);
 		s->v = nv;
 		s->cap = cap;
 	}
@@ -209,7 +210,7 @@ static int64_t median_of(struct pair *p)
 	int64_t *all = malloc(n * sizeof *all), med;
 
 	if (!all)
-		abort();
+		msg_oom("clock samples", n * sizeof *all);
 	for (size_t i = 0; i < p->ab.n; i++)
 		all[k++] = p->ab.v[i];
 	for (size_t i = 0; i < p->ba.n; i++)
@@ -293,7 +294,7 @@ void clock_estimate(struct clock_est *c, uint32_t ref)
 	pairs = calloc((size_t)n * n, sizeof *pairs);
 	done = calloc(n, sizeof *done);
 	if (!pairs || !done)
-		abort();
+		msg_oom("clock pairs", (size_t)n * n * sizeof *pairs);
 	for (size_t i = 0; i < c->ne; i++) {
 		const struct entry *e = &c->e[i];
 

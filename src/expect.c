@@ -14,7 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pktpath/escape.h"
 #include "pktpath/expect.h"
+#include "pktpath/input_file.h"
 #include "pktpath/msg.h"
 
 #define SCHEMA_VERSION 1
@@ -43,7 +45,7 @@ static void *xrealloc(void *p, size_t n)
 {
 	p = realloc(p, n ? n : 1);
 	if (!p)
-		abort();
+		msg_oom("--expect", n ? n : 1);
 	return p;
 }
 
@@ -55,7 +57,7 @@ static char *xprintf(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	if (vasprintf(&s, fmt, ap) < 0)
-		abort();
+		msg_oom("--expect", 0);
 	va_end(ap);
 	return s;
 }
@@ -169,6 +171,19 @@ static char *addr_of(const struct pp_addr *a)
 	return xstrdup(buf);
 }
 
+/* A text made from this run's names, as the JSON report writes them: bytes
+ * that are not UTF-8 as \xNN (escape.h). */
+static void as_json_text(char **s)
+{
+	char *c;
+
+	if (!*s)
+		return;
+	c = esc_utf8_clean(*s);
+	free(*s);
+	*s = c;
+}
+
 static void dir_from_run(const struct chain_result *r, const struct chain_conv *c, int k,
                          struct xdir *x)
 {
@@ -219,6 +234,12 @@ static void dir_from_run(const struct chain_result *r, const struct chain_conv *
 		free(o);
 		free(b);
 	}
+	as_json_text(&x->path);
+	as_json_text(&x->stop);
+	as_json_text(&x->answer);
+	as_json_text(&x->lost);
+	for (size_t i = 0; i < x->nnat; i++)
+		as_json_text(&x->nat[i]);
 }
 
 static void conv_from_run(const struct chain_result *r, const struct chain_conv *c, struct xconv *x)
@@ -321,10 +342,9 @@ static int conv_from_json(json_t *j, struct xconv *x)
 	return 0;
 }
 
-static int schema_ok(const char *path, json_t *o)
+/* v: the schema_version member's value, or NULL */
+static int schema_ok(const char *path, const json_t *v)
 {
-	json_t *v = json_object_get(o, "schema_version");
-
 	if (!json_is_integer(v)) {
 		msg_error(path, "not a pktpath JSON result (no schema_version)");
 		return -1;
@@ -351,65 +371,130 @@ static int add_conv(struct expect *e, json_t *j)
 	return 0;
 }
 
-/* One document ({"schema_version":1, "conversations":[...]}). */
-static int load_document(struct expect *e, json_t *root)
+/* One JSON value of the file, s[a..b), parsed on its own: a conversation
+ * or a line is a few hundred values; a bulky one is refused before jansson
+ * builds it. */
+static json_t *parse_piece(struct expect *e, const char *s, size_t a, size_t b)
 {
-	json_t *convs = json_object_get(root, "conversations"), *c;
-	size_t i;
+	json_error_t err;
+	json_t *o;
 
-	if (!json_is_object(root) || schema_ok(e->path, root) < 0)
-		return -1;
-	if (!json_is_array(convs)) {
+	if (input_json_values(s + a, b - a) > INPUT_EXPECT_MAX_VALUES) {
+		msg_error(e->path,
+		          "a value of more than %zu JSON values at byte %zu: not a "
+		          "pktpath JSON result",
+		          INPUT_EXPECT_MAX_VALUES, a);
+		return NULL;
+	}
+	o = json_loadb(s + a, b - a, JSON_DECODE_ANY, &err);
+	if (!o)
+		msg_error(e->path, "not JSON: %s (at byte %zu)", err.text,
+		          a + (size_t)(err.position > 0 ? err.position : 0));
+	return o;
+}
+
+/* Whether the member key at s[i] (a string) is name: the report's keys are
+ * plain ASCII, written without escapes. */
+static bool key_is(const char *s, size_t i, size_t end, const char *name)
+{
+	size_t n = strlen(name);
+
+	return end - i == n + 2 && memcmp(s + i + 1, name, n) == 0;
+}
+
+/* One document ({"schema_version":1, ..., "conversations":[...]}), walked
+ * member by member: the conversations are parsed one at a time, members
+ * that are not needed (points, findings, ...) are only skipped. */
+static int load_document(struct expect *e, const char *s, size_t n)
+{
+	bool schema = false, convs = false;
+	size_t i = input_json_space(s, n, 1);
+
+	while (i < n && s[i] != '}') {
+		size_t kend = s[i] == '"' ? input_json_skip(s, n, i) : 0, v, vend;
+
+		v = kend ? input_json_space(s, n, kend) : 0;
+		if (!v || v >= n || s[v] != ':' || !(vend = input_json_skip(s, n, v + 1)))
+			goto bad;
+		v = input_json_space(s, n, v + 1);
+		if (key_is(s, i, kend, "schema_version")) {
+			json_t *o = parse_piece(e, s, v, vend);
+			int rc = o ? schema_ok(e->path, o) : -1;
+
+			json_decref(o);
+			if (rc < 0)
+				return -1;
+			schema = true;
+		} else if (key_is(s, i, kend, "conversations") && s[v] == '[') {
+			size_t c = input_json_space(s, n, v + 1);
+
+			convs = true;
+			while (c < vend - 1) {
+				size_t cend = input_json_skip(s, n, c);
+				json_t *o;
+				int rc;
+
+				if (!cend || !(o = parse_piece(e, s, c, cend)))
+					return cend ? -1 : (msg_error(e->path, "not JSON"), -1);
+				rc = add_conv(e, o);
+				json_decref(o);
+				if (rc < 0)
+					return -1;
+				c = input_json_space(s, n, cend);
+				if (c < n && s[c] == ',')
+					c = input_json_space(s, n, c + 1);
+			}
+		}
+		i = input_json_space(s, n, vend);
+		if (i < n && s[i] == ',')
+			i = input_json_space(s, n, i + 1);
+	}
+	if (!schema)
+		return schema_ok(e->path, NULL); /* says what is missing */
+	if (!convs) {
 		msg_error(e->path, "not a pktpath JSON result (no conversations array)");
 		return -1;
 	}
-	json_array_foreach(convs, i, c)
-	{
-		if (add_conv(e, c) < 0)
-			return -1;
-	}
 	return 0;
+bad:
+	msg_error(e->path, "not JSON (at byte %zu)", i);
+	return -1;
 }
 
-/* --format jsonl: a header line, conversation lines, a summary line. */
-static int load_lines(struct expect *e, FILE *fp)
+/* --format jsonl: a header line, conversation lines, a summary line; each
+ * value parsed on its own. */
+static int load_lines(struct expect *e, const char *s, size_t n)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	unsigned lineno = 0;
 	bool header = false;
 	int rc = 0;
 
-	while (rc == 0 && (len = getline(&line, &cap, fp)) >= 0) {
-		json_error_t err;
-		json_t *o;
+	for (size_t i = input_json_space(s, n, 0); rc == 0 && i < n;
+	     i = input_json_space(s, n, i)) {
+		size_t end = input_json_skip(s, n, i);
 		const char *type;
+		json_t *o;
 
-		lineno++;
-		if (len <= 1)
-			continue;
-		o = json_loadb(line, (size_t)len, 0, &err);
-		if (!o) {
-			msg_error(e->path, "line %u: not JSON: %s", lineno, err.text);
-			rc = -1;
-			break;
+		if (!end) {
+			msg_error(e->path, "not JSON (at byte %zu)", i);
+			return -1;
 		}
+		if (!(o = parse_piece(e, s, i, end)))
+			return -1;
 		type = json_string_value(json_object_get(o, "type"));
 		if (!header) {
 			if (!type || strcmp(type, "header") != 0) {
 				msg_error(e->path, "not a pktpath JSON result");
 				rc = -1;
 			} else {
-				rc = schema_ok(e->path, o);
+				rc = schema_ok(e->path, json_object_get(o, "schema_version"));
 				header = true;
 			}
 		} else if (type && strcmp(type, "conversation") == 0) {
 			rc = add_conv(e, o);
 		}
 		json_decref(o);
+		i = end;
 	}
-	free(line);
 	if (rc == 0 && !header) {
 		msg_error(e->path, "empty: not a pktpath JSON result");
 		rc = -1;
@@ -417,34 +502,35 @@ static int load_lines(struct expect *e, FILE *fp)
 	return rc;
 }
 
+/* The file is read once (it may be a pipe, `--expect <(...)`), within
+ * INPUT_EXPECT_MAX_BYTES; one JSON value is a document, several are JSON
+ * Lines. */
 struct expect *expect_load(const char *path)
 {
 	struct expect *e = calloc(1, sizeof *e);
-	json_error_t err;
-	json_t *root;
+	char why[128], *buf;
+	size_t len, first, end;
 	int rc;
 
 	if (!e)
-		abort();
+		msg_oom("--expect", sizeof *e);
 	e->path = xstrdup(path);
-	root = json_load_file(path, 0, &err);
-	if (root) {
-		rc = load_document(e, root);
-		json_decref(root);
-	} else {
-		FILE *fp = fopen(path, "r");
-
-		if (!fp) {
-			msg_error(path, "%s", strerror(errno));
-			rc = -1;
-		} else {
-			/* more than one value: jsonl, or not JSON at all */
-			rc = strstr(err.text, "end of file expected") ? load_lines(e, fp) : -1;
-			if (rc < 0 && !strstr(err.text, "end of file expected"))
-				msg_error(path, "not JSON: %s (line %d)", err.text, err.line);
-			fclose(fp);
-		}
+	if (input_read(path, INPUT_EXPECT_MAX_BYTES, &buf, &len, why, sizeof why) < 0) {
+		msg_error(path, "%s", why);
+		expect_free(e);
+		return NULL;
 	}
+	first = input_json_space(buf, len, 0);
+	end = input_json_skip(buf, len, first);
+	if (first == len) {
+		msg_error(path, "empty: not a pktpath JSON result");
+		rc = -1;
+	} else if (end && input_json_space(buf, len, end) == len && buf[first] == '{') {
+		rc = load_document(e, buf + first, end - first);
+	} else {
+		rc = load_lines(e, buf, len);
+	}
+	free(buf);
 	if (rc < 0) {
 		expect_free(e);
 		return NULL;
@@ -480,7 +566,7 @@ static void diff(struct cmp *c, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	if (vasprintf(&what, fmt, ap) < 0)
-		abort();
+		msg_oom("--expect", 0);
 	va_end(ap);
 	msg_info("expect", "conv %lld %s %s: %s", c->now->id, l, c->k == 0 ? "forward" : "reverse",
 	         what);
@@ -512,7 +598,7 @@ static void cmp_nat(struct cmp *c, const struct xdir *was, const struct xdir *no
 	bool *used = calloc(was->nnat + 1, sizeof *used);
 
 	if (!used)
-		abort();
+		msg_oom("--expect", (was->nnat + 1) * sizeof *used);
 	for (size_t i = 0; i < now->nnat; i++) {
 		size_t j;
 
@@ -615,7 +701,7 @@ size_t expect_compare(const struct expect *e, const struct report_view *v)
 	size_t nnow = 0, nwas = 0;
 
 	if (!run || !now || !was || !pair || !taken)
-		abort();
+		msg_oom("--expect", (e->n + 1) * sizeof *taken);
 	for (size_t i = 0; i < v->nconv; i++) {
 		conv_from_run(v->r, report_conv(v, i), &run[i]);
 		if (!noise(&run[i]))

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "pktpath/flow.h"
+#include "pktpath/msg.h"
 
 int flow_init(struct flow_table *ft)
 {
@@ -79,14 +80,14 @@ uint32_t flow_intern(struct flow_table *ft, const struct pp_tuple *t)
 		struct flow_node *v = realloc(ft->v, cap * sizeof *v);
 
 		if (!v)
-			abort();
+			msg_oom("flow table", cap * sizeof *v);
 		ft->v = v;
 		ft->cap = cap;
 	}
 	id = ft->n++;
 	ft->v[id] = (struct flow_node){.t = *t, .parent = id, .conv = FLOW_NONE};
 	if (htab_put(&ft->index, tuple_hash(t), id) < 0)
-		abort();
+		msg_oom("flow index", 0);
 	flow_tuple_reverse(t, &rev);
 	rid = flow_lookup(ft, &rev);
 	if (rid != FLOW_NONE && rid != id)

@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pktpath/escape.h"
 #include "pktpath/json_writer.h"
+#include "pktpath/msg.h"
 
 static void reserve(struct json_writer *w, size_t n)
 {
@@ -17,7 +19,7 @@ static void reserve(struct json_writer *w, size_t n)
 		cap *= 2;
 	s = realloc(w->s, cap);
 	if (!s)
-		abort();
+		msg_oom("JSON text", cap);
 	w->s = s;
 	w->cap = cap;
 }
@@ -141,70 +143,11 @@ void jw_key(struct json_writer *w, const char *key)
 	w->after_key = true;
 }
 
-/* Length of the valid UTF-8 sequence at p (at most n bytes), 0 if none. */
-static size_t utf8_seq(const unsigned char *p, size_t n)
-{
-	size_t len;
-	unsigned char lo = 0x80, hi = 0xbf;
-
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		len = 2;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		len = 3;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	/* no overlong forms, no surrogates, nothing above U+10FFFF */
-	if (p[0] == 0xe0)
-		lo = 0xa0;
-	else if (p[0] == 0xed)
-		hi = 0x9f;
-	else if (p[0] == 0xf0)
-		lo = 0x90;
-	else if (p[0] == 0xf4)
-		hi = 0x8f;
-	if (p[1] < lo || p[1] > hi)
-		return 0;
-	for (size_t i = 2; i < len; i++) {
-		if (p[i] < 0x80 || p[i] > 0xbf)
-			return 0;
-	}
-	return len;
-}
-
-char *jw_utf8_clean(const char *str)
-{
-	const unsigned char *p = (const unsigned char *)str;
-	size_t n = strlen(str);
-	char *out = malloc(3 * n + 1), *o = out; /* each bad byte: 3 bytes */
-
-	if (!out)
-		abort();
-	while (n) {
-		size_t seq = *p < 0x80 ? 1 : utf8_seq(p, n);
-
-		if (seq) {
-			memcpy(o, p, seq);
-			o += seq;
-		} else {
-			memcpy(o, "\xef\xbf\xbd", 3);
-			o += 3;
-			seq = 1;
-		}
-		p += seq;
-		n -= seq;
-	}
-	*o = '\0';
-	return out;
-}
-
 /* Escapes as jansson does: the two quoting characters, the named control
  * characters, other controls as \u00XX; UTF-8 as is. Names come from
  * customers' files, so a byte that is not UTF-8 (jansson refuses the whole
- * string) becomes U+FFFD. */
+ * string) becomes the text \xNN (escape.h), as esc_utf8_clean() writes it
+ * for jansson: two names that differ only there stay two names. */
 void jw_string(struct json_writer *w, const char *str)
 {
 	const unsigned char *p = (const unsigned char *)str;
@@ -224,11 +167,14 @@ void jw_string(struct json_writer *w, const char *str)
 		if (!n)
 			break;
 		if (*p >= 0x80) {
-			seq = utf8_seq(p, n);
+			seq = esc_utf8_seq(p, n);
 			if (seq) {
 				put(w, (const char *)p, seq);
 			} else {
-				put(w, "\xef\xbf\xbd", 3);
+				static const char hex[] = "0123456789abcdef";
+				char e[5] = {'\\', '\\', 'x', hex[*p >> 4], hex[*p & 15]};
+
+				put(w, e, 5);
 				seq = 1;
 			}
 			p += seq;

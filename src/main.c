@@ -1,10 +1,14 @@
 /* main.c - runs the stages in order and maps the outcome to the exit status. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "pktpath/analysis.h"
+#include "pktpath/cleanup.h"
 #include "pktpath/expect.h"
 #include "pktpath/msg.h"
 #include "pktpath/options.h"
@@ -64,6 +68,31 @@ static int report(const struct pp_options *opt, const struct report_view *v,
 	return -1;
 }
 
+/* Run with 2>&- the next file opened would become descriptor 2, and
+ * warnings would be written into it: closed standard descriptors are
+ * taken by /dev/null first, opened read-only, so that writing to a closed
+ * stdout still fails (and says so) and messages to a closed stderr go
+ * nowhere. */
+static void std_fds_open(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF && open("/dev/null", O_RDONLY) != fd)
+			_exit(PP_EXIT_USAGE);
+	}
+}
+
+/* Every input is open at once while the inputs are merged: the soft limit
+ * on open files goes as high as the hard one allows. */
+static void nofile_raise(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct pp_options opt;
@@ -71,8 +100,11 @@ int main(int argc, char **argv)
 	struct report_opts ro;
 	struct report_view view;
 	struct expect *expect = NULL;
-	int rc, status = PP_EXIT_OK;
+	int rc, status = PP_EXIT_OK, out_err = 0;
 
+	std_fds_open();
+	cleanup_install();
+	nofile_raise();
 	if (argc > 1 && strcmp(argv[1], "snapshot") == 0)
 		return snapshot_main(argc - 1, argv + 1);
 	rc = cli_parse(&opt, argc, argv);
@@ -96,11 +128,15 @@ int main(int argc, char **argv)
 	if (report_view_make(&view, &res, &ro) < 0) {
 		status = PP_EXIT_USAGE;
 	} else {
-		if (report(&opt, &view, &ro) < 0)
+		errno = 0; /* a failed write sets it; nothing else in a report does */
+		if (report(&opt, &view, &ro) < 0) {
+			out_err = errno ? errno : EIO;
 			status = PP_EXIT_USAGE;
-		else if (findings_of(&view) & opt.fail_on)
+		} else if (findings_of(&view) & opt.fail_on)
 			status = PP_EXIT_FOUND;
-		fflush(stdout); /* the report, then --expect's differences on stderr */
+		/* the report, then --expect's differences on stderr */
+		if (fflush(stdout) != 0 && !out_err)
+			out_err = errno;
 		if (expect && expect_compare(expect, &view) > 0 && status == PP_EXIT_OK)
 			status = PP_EXIT_FOUND;
 		report_view_free(&view);
@@ -110,8 +146,11 @@ int main(int argc, char **argv)
 	cli_free(&opt);
 	if (msg_error_count() > 0)
 		status = PP_EXIT_USAGE;
+	/* the first failed write's reason, else the one the last flush gives */
+	if (fflush(stdout) != 0 && !out_err)
+		out_err = errno;
 	if (ferror(stdout) | fclose(stdout)) {
-		msg_error("stdout", "write failed");
+		msg_error("stdout", "write failed: %s", strerror(out_err ? out_err : EIO));
 		status = PP_EXIT_USAGE;
 	}
 	return status;

@@ -14,6 +14,7 @@
 
 #include "pktpath/htab.h"
 #include "pktpath/match.h"
+#include "pktpath/msg.h"
 
 #define SLAB_IDENTS 4096
 /* Copies of one packet in a LINUX_SLL "any" capture are microseconds apart;
@@ -54,7 +55,7 @@ static void *xcalloc(size_t n, size_t size)
 	void *p = calloc(n, size);
 
 	if (!p)
-		abort();
+		msg_oom("matching", n * size);
 	return p;
 }
 
@@ -70,7 +71,7 @@ struct match *match_new(struct flow_table *flows, int64_t window_ns)
 	m->tunnels = xcalloc(m->captunnels, sizeof *m->tunnels);
 	m->ntunnels = 1; /* id 0 = no tunnel */
 	if (htab_init(&m->tunnel_index, 16) < 0)
-		abort();
+		msg_oom("tunnel index", 0);
 	return m;
 }
 
@@ -114,14 +115,14 @@ static uint32_t tunnel_intern(struct match *m, const struct pp_obs *o)
 		struct match_tunnel *v = realloc(m->tunnels, 2 * m->captunnels * sizeof *v);
 
 		if (!v)
-			abort();
+			msg_oom("tunnels", 2 * m->captunnels * sizeof *v);
 		m->tunnels = v;
 		m->captunnels *= 2;
 	}
 	id = m->ntunnels++;
 	m->tunnels[id] = t;
 	if (htab_put(&m->tunnel_index, h, id) < 0)
-		abort();
+		msg_oom("tunnel index", 0);
 	return id;
 }
 
@@ -295,7 +296,7 @@ static struct match_ident *ident_alloc(struct match *m)
 		struct slab *s = malloc(sizeof *s);
 
 		if (!s)
-			abort();
+			msg_oom("matching window", sizeof *s);
 		s->next = m->slabs;
 		m->slabs = s;
 		for (size_t i = 0; i < SLAB_IDENTS; i++) {

@@ -1,9 +1,12 @@
 /* msg.c - stderr messages in one format: "pktpath: <what>: <why>". */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "pktpath/cleanup.h"
+#include "pktpath/escape.h"
 #include "pktpath/msg.h"
 
 /* the reading thread reports bad inputs while the analysis goes on */
@@ -17,17 +20,34 @@ void msg_set_quiet(bool q)
 	quiet = q;
 }
 
+/* File and interface names come from customers: a message is one line,
+ * and an ESC or a newline in a name must not reach the terminal raw. */
 PP_PRINTF(3, 0)
 static void vmsg(const char *prefix, const char *what, const char *fmt, va_list ap)
 {
+	char buf[4096], *text = buf;
+	va_list again;
+	int n;
+
+	va_copy(again, ap);
+	n = vsnprintf(buf, sizeof buf, fmt, ap);
+	if (n >= (int)sizeof buf && (text = malloc((size_t)n + 1)))
+		vsnprintf(text, (size_t)n + 1, fmt, again);
+	else
+		text = buf;
+	va_end(again);
 	msg_progress_done();
 	fputs("pktpath: ", stderr);
 	if (prefix)
 		fputs(prefix, stderr);
-	if (what)
-		fprintf(stderr, "%s: ", what);
-	vfprintf(stderr, fmt, ap);
+	if (what) {
+		esc_fputs(stderr, what);
+		fputs(": ", stderr);
+	}
+	esc_fputs(stderr, n >= 0 ? text : fmt);
 	fputc('\n', stderr);
+	if (text != buf)
+		free(text);
 }
 
 void msg_error(const char *what, const char *fmt, ...)
@@ -73,6 +93,24 @@ void msg_info(const char *what, const char *fmt, ...)
 	va_start(ap, fmt);
 	vmsg(NULL, what, fmt, ap);
 	va_end(ap);
+}
+
+void msg_oom(const char *what, size_t bytes)
+{
+	char buf[256];
+	int n;
+
+	/* no stdio: another thread may hold stderr's lock, and printf may
+	 * allocate; _exit: atexit handlers and buffered reports are of no use */
+	if (bytes)
+		n = snprintf(buf, sizeof buf, "pktpath: out of memory (%s, %zu bytes)\n", what,
+		             bytes);
+	else
+		n = snprintf(buf, sizeof buf, "pktpath: out of memory (%s)\n", what);
+	if (n > 0)
+		(void)!write(STDERR_FILENO, buf,
+		             (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+	_exit(PP_EXIT_USAGE);
 }
 
 unsigned msg_error_count(void)

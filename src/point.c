@@ -2,13 +2,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pktpath/msg.h"
 #include "pktpath/point.h"
 
 static void *xrealloc(void *p, size_t n)
 {
 	p = realloc(p, n);
 	if (!p)
-		abort();
+		msg_oom("capture points", n);
 	return p;
 }
 
@@ -17,7 +18,7 @@ static char *xstrdup(const char *s)
 	char *d = strdup(s);
 
 	if (!d)
-		abort();
+		msg_oom("capture points", strlen(s) + 1);
 	return d;
 }
 
@@ -27,7 +28,7 @@ void point_reg_init(struct point_reg *r)
 	r->cap = POINT_MAX;
 	r->v = calloc(r->cap, sizeof *r->v);
 	if (!r->v || htab_init(&r->index, 64) < 0)
-		abort();
+		msg_oom("capture points", r->cap * sizeof *r->v);
 }
 
 void point_reg_free(struct point_reg *r)
@@ -99,7 +100,7 @@ uint32_t point_get(struct point_reg *r, uint32_t input, uint32_t ifkey, const ch
 	p->input = input;
 	p->files = calloc(nfiles ? nfiles : 1, sizeof *p->files);
 	if (!p->files)
-		abort();
+		msg_oom("capture points", (nfiles ? nfiles : 1) * sizeof *p->files);
 	for (size_t i = 0; i < nfiles; i++)
 		p->files[i] = xstrdup(files[i]);
 	p->nfiles = nfiles;
@@ -108,7 +109,7 @@ uint32_t point_get(struct point_reg *r, uint32_t input, uint32_t ifkey, const ch
 		r->keys = xrealloc(r->keys, r->capkeys * sizeof *r->keys);
 	}
 	if (htab_put(&r->index, key_hash(input, ifkey), (uint32_t)r->nkeys) < 0)
-		abort();
+		msg_oom("capture point index", 0);
 	r->keys[r->nkeys++] = (struct point_key){input, ifkey, id};
 	return id;
 }

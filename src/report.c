@@ -136,7 +136,7 @@ int report_view_make(struct report_view *v, const struct chain_result *r,
 	}
 	v->idx = calloc(r->nconv ? r->nconv : 1, sizeof *v->idx);
 	if (!v->idx)
-		abort();
+		msg_oom("report", (r->nconv ? r->nconv : 1) * sizeof *v->idx);
 	for (size_t i = 0; i < r->nconv; i++) {
 		const struct chain_conv *c = o->conversation ? chain_result_conv(r, i) : NULL;
 
@@ -147,7 +147,7 @@ int report_view_make(struct report_view *v, const struct chain_result *r,
 		struct interest_key *k = calloc(v->nconv ? v->nconv : 1, sizeof *k);
 
 		if (!k)
-			abort();
+			msg_oom("report", (v->nconv ? v->nconv : 1) * sizeof *k);
 		for (size_t i = 0; i < v->nconv; i++)
 			k[i] =
 			    (struct interest_key){v->idx[i], chain_result_interest(r, v->idx[i])};

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pktpath/escape.h"
+#include "pktpath/msg.h"
 #include "pktpath/report.h"
 
 struct edge {
@@ -45,7 +47,7 @@ static struct edge *edge_get(struct edges *e, int64_t a, int64_t b, bool stop, b
 		e->cap = e->cap ? e->cap * 2 : 32;
 		e->v = realloc(e->v, e->cap * sizeof *e->v);
 		if (!e->v)
-			abort();
+			msg_oom("DOT edges", e->cap * sizeof *e->v);
 	}
 	*back = false;
 	e->v[e->n] = (struct edge){.from = a, .to = b, .stop = stop};
@@ -67,9 +69,30 @@ static bool has_line(const char *label, const char *text)
 	return false;
 }
 
-static void label_add(struct edge *e, const char *text)
+/* Text for a DOT string: escaped for people (escape.h: no control byte,
+ * valid UTF-8, so dot -Tsvg writes valid XML), then " and \ escaped for
+ * DOT. */
+static void dot_text(char *out, size_t len, const char *s)
+{
+	char buf[1024];
+	size_t o = 0;
+
+	/* at most half of out: doubling a backslash never cuts a character */
+	esc_text(buf, len / 2 < sizeof buf ? len / 2 : sizeof buf, s);
+	for (const char *p = buf; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			out[o++] = '\\';
+		out[o++] = *p;
+	}
+	out[o] = '\0';
+}
+
+static void label_add(struct edge *e, const char *raw)
 {
 	size_t n = strlen(e->label);
+	char text[256];
+
+	dot_text(text, sizeof text, raw);
 
 	if (has_line(e->label, text))
 		return;
@@ -83,16 +106,12 @@ static void label_add(struct edge *e, const char *text)
 	strcat(e->label, text);
 }
 
-/* DOT strings: quotes and backslashes escaped. */
 static void quoted(FILE *out, const char *s)
 {
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fputc('\\', out);
-		fputc(*s, out);
-	}
-	fputc('"', out);
+	char buf[2048];
+
+	dot_text(buf, sizeof buf, s);
+	fprintf(out, "\"%s\"", buf);
 }
 
 static void mark(struct edges *e, int64_t p)
@@ -158,7 +177,7 @@ int report_dot(FILE *out, const struct report_view *v)
 
 	e.used = calloc(r->npoints ? r->npoints : 1, sizeof *e.used);
 	if (!e.used)
-		abort();
+		msg_oom("DOT points", (r->npoints ? r->npoints : 1) * sizeof *e.used);
 	for (size_t i = 0; i < v->nconv; i++) {
 		if (report_is_noise(report_conv(v, i)))
 			continue;

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "pktpath/escape.h"
 #include "pktpath/json_writer.h"
 #include "pktpath/options.h"
 #include "pktpath/report.h"
@@ -29,7 +30,7 @@ static json_t *j_text(const char *s)
 
 	if (j)
 		return j;
-	clean = jw_utf8_clean(s);
+	clean = esc_utf8_clean(s); /* as jw_string() writes it */
 	j = json_string(clean);
 	free(clean);
 	return j;

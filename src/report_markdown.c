@@ -2,18 +2,72 @@
  * inputs, then each conversation's path with its NAT and stops. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
+#include "pktpath/escape.h"
 #include "pktpath/report.h"
 
-/* Table cells and code spans must not break on | or ` in file names. */
-static void cell(FILE *out, const char *s)
+/* Text that holds names from files: escaped for a terminal first (no
+ * control byte, valid UTF-8: escape.h), then each character Markdown
+ * could take as markup inside a line is backslash-escaped (CommonMark
+ * allows that for any ASCII punctuation; '<' starts HTML and autolinks, so
+ * a lone '>' is plain), so a name is shown as it is, even in a table. */
+static void text(FILE *out, const char *s)
 {
-	for (; *s; s++) {
-		if (*s == '|' || *s == '`' || *s == '\\' || *s == '*' || *s == '_')
+	char buf[4096];
+
+	esc_text(buf, sizeof buf, s);
+	for (const char *p = buf; *p; p++) {
+		if (strchr("\\`*_[]<|~&", *p))
 			fputc('\\', out);
-		fputc(*s == '\n' ? ' ' : *s, out);
+		fputc(*p, out);
 	}
+}
+
+/* A name as a code span. Backslashes are literal there, so the fence is
+ * one backtick longer than the longest run inside, with a space inside
+ * it when the name starts or ends with a backtick (CommonMark 6.1); in a
+ * table, | is still escaped (GFM tables split cells before code spans). */
+static void code(FILE *out, const char *s, bool in_table)
+{
+	char buf[4096];
+	size_t run = 0, longest = 0, n;
+	bool pad;
+
+	n = esc_text(buf, sizeof buf, s);
+	for (size_t i = 0; i < n; i++) {
+		run = buf[i] == '`' ? run + 1 : 0;
+		if (run > longest)
+			longest = run;
+	}
+	pad = n && (buf[0] == '`' || buf[n - 1] == '`');
+	for (size_t i = 0; i <= longest; i++)
+		fputc('`', out);
+	if (pad)
+		fputc(' ', out);
+	for (size_t i = 0; i < n; i++) {
+		if (in_table && buf[i] == '|')
+			fputc('\\', out);
+		fputc(buf[i], out);
+	}
+	if (pad)
+		fputc(' ', out);
+	for (size_t i = 0; i <= longest; i++)
+		fputc('`', out);
+}
+
+/* A list item's text (with names), and its end. */
+static void item_end(FILE *out, const char *s)
+{
+	text(out, s);
+	fputc('\n', out);
+}
+
+static void item(FILE *out, const char *s)
+{
+	fputs("- ", out);
+	item_end(out, s);
 }
 
 static void utc(FILE *out, int64_t ns)
@@ -39,9 +93,9 @@ static void inputs_table(FILE *out, const struct chain_result *r)
 		const struct chain_point *p = &r->points[i];
 
 		fputs("| ", out);
-		cell(out, p->name);
+		text(out, p->name);
 		fputs(" | ", out);
-		cell(out, p->node);
+		text(out, p->node);
 		fputs(" | ", out);
 		for (size_t f = 0; f < p->nfiles; f++) {
 			if (f == 3) {
@@ -49,7 +103,7 @@ static void inputs_table(FILE *out, const struct chain_result *r)
 				break;
 			}
 			fputs(f ? ", " : "", out);
-			cell(out, p->files[f]);
+			text(out, p->files[f]);
 		}
 		fprintf(out, " | %" PRIu64 " | ", p->packets);
 		if (p->packets)
@@ -91,14 +145,16 @@ static void findings(FILE *out, const struct report_view *v)
 			any = true;
 			if (d->has_stop) {
 				report_stop_sentence(v->r, d, buf, sizeof buf);
-				fprintf(out, "- **conv %u** %s `%s` %s: %s\n", c->id,
+				fprintf(out, "- **conv %u** %s `%s` %s: ", c->id,
 				        chain_proto_name(c->proto), t,
-				        k == CHAIN_FORWARD ? "forward" : "reverse", buf);
+				        k == CHAIN_FORWARD ? "forward" : "reverse");
+				item_end(out, buf);
 			}
 			if (d->has_lost) {
 				report_lost_sentence(v->r, d, buf, sizeof buf);
-				fprintf(out, "- **conv %u** %s `%s`: %s\n", c->id,
-				        chain_proto_name(c->proto), t, buf);
+				fprintf(out, "- **conv %u** %s `%s`: ", c->id,
+				        chain_proto_name(c->proto), t);
+				item_end(out, buf);
 			}
 		}
 	}
@@ -117,33 +173,34 @@ static void direction(FILE *out, const struct chain_result *r, const struct chai
 	        chain_verdict_name(d->verdict), d->packets);
 	for (uint32_t i = 0; i < d->nhops; i++) {
 		report_hop_name(r, &d->hops[i], buf, sizeof buf);
-		fputs(i ? " → `" : "`", out);
-		cell(out, buf);
-		fputc('`', out);
+		fputs(i ? " → " : "", out);
+		code(out, buf, false);
 	}
 	fputs("\n\n", out);
 	if (d->has_stop) {
 		report_stop_sentence(r, d, buf, sizeof buf);
-		fprintf(out, "- %s\n", buf);
+		item(out, buf);
 		report_stop_detail(d, buf, sizeof buf);
 		if (buf[0])
-			fprintf(out, "- %s\n", buf);
+			item(out, buf);
 	}
 	if (d->has_answer) {
 		report_answer_sentence(r, c, d, buf, sizeof buf);
-		fprintf(out, "- %s\n", buf);
+		item(out, buf);
 	}
 	for (uint32_t i = 0; i < d->nnat; i++) {
 		report_nat_sentence(r, d, &d->nat[i], buf, sizeof buf);
-		fprintf(out, "- %s\n", buf);
+		item(out, buf);
 	}
 	if (d->has_lost) {
 		report_lost_sentence(r, d, buf, sizeof buf);
-		fprintf(out, "- **%s**\n", buf);
+		fputs("- **", out);
+		text(out, buf);
+		fputs("**\n", out);
 	}
 	if (d->ncopies) {
 		report_copies_sentence(r, d, buf, sizeof buf);
-		fprintf(out, "- %s\n", buf);
+		item(out, buf);
 	}
 	fputc('\n', out);
 }

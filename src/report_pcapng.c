@@ -41,9 +41,11 @@
 #include "pktpath/merge.h"
 #include "pktpath/msg.h"
 #include "pktpath/options.h"
+#include "pktpath/out_file.h"
 #include "pktpath/pcapng_write.h"
 #include "pktpath/report.h"
 #include "pktpath/report_pcapng.h"
+#include "pktpath/tempfile.h"
 
 #define NOTES_WINDOW (1u << 16) /* records per input kept in memory: 512 KiB */
 
@@ -71,9 +73,7 @@ struct note_file {
 
 struct pcapng_notes {
 	char *path;
-	FILE *out;
-	bool done;    /* OUT written in full */
-	bool regular; /* OUT is a regular file: removed when not written in full */
+	struct out_file out; /* a temporary beside OUT until written in full */
 	const struct point_reg *points;
 	struct flow_table *flows;
 	struct note_file *f; /* per input */
@@ -88,27 +88,11 @@ static void *xcalloc(size_t n, size_t size)
 	void *p = calloc(n ? n : 1, size);
 
 	if (!p)
-		abort();
+		msg_oom("pcapng notes", (n ? n : 1) * size);
 	return p;
 }
 
 /* ---- the note store ----------------------------------------------------- */
-
-static int temp_fd(void)
-{
-	const char *dir = getenv("TMPDIR");
-	char path[4096];
-	int fd;
-
-	if (!dir || !*dir)
-		dir = "/tmp";
-	if ((size_t)snprintf(path, sizeof path, "%s/pktpath-notes-XXXXXX", dir) >= sizeof path)
-		return -1;
-	fd = mkstemp(path);
-	if (fd >= 0)
-		unlink(path);
-	return fd;
-}
 
 static int pwrite_all(int fd, const void *buf, size_t len, uint64_t off)
 {
@@ -131,8 +115,8 @@ static int pwrite_all(int fd, const void *buf, size_t len, uint64_t off)
 static void store_failed(struct pcapng_notes *n)
 {
 	if (!n->failed)
-		msg_error(n->path, "cannot keep packet notes in a temporary file: %s",
-		          strerror(errno));
+		msg_error(n->path, "cannot keep packet notes in a temporary file in %s: %s",
+		          tempfile_dir(), strerror(errno));
 	n->failed = true;
 }
 
@@ -174,14 +158,14 @@ static struct note_file *file_of(struct pcapng_notes *n, uint32_t input)
 
 		n->f = realloc(n->f, nf * sizeof *n->f);
 		if (!n->f)
-			abort();
+			msg_oom("pcapng notes", nf * sizeof *n->f);
 		for (size_t i = n->nf; i < nf; i++)
 			n->f[i] = (struct note_file){.fd = -1};
 		n->nf = nf;
 	}
 	f = &n->f[input];
 	if (f->fd < 0) {
-		f->fd = temp_fd();
+		f->fd = tempfile_open("pktpath-notes");
 		if (f->fd < 0) {
 			store_failed(n);
 			return NULL;
@@ -238,45 +222,21 @@ static struct note note_get(struct note_file *f, uint64_t idx)
 
 /* ---- noting --------------------------------------------------------------- */
 
-/* Writing OUT must not truncate an input before it is read. */
-static bool is_input(const char *out, const struct point_reg *points)
-{
-	struct stat so, si;
-
-	if (stat(out, &so) < 0)
-		return false;
-	for (size_t p = 0; p < points->n; p++) {
-		for (size_t f = 0; f < points->v[p].nfiles; f++) {
-			if (stat(points->v[p].files[f], &si) == 0 && si.st_dev == so.st_dev &&
-			    si.st_ino == so.st_ino)
-				return true;
-		}
-	}
-	return false;
-}
-
 struct pcapng_notes *pcapng_notes_new(const char *out, const struct point_reg *points,
                                       struct flow_table *flows)
 {
 	struct pcapng_notes *n;
-	struct stat st;
-	FILE *fp;
+	struct out_file o;
 
-	if (is_input(out, points)) {
-		msg_error(out, "--write-pcapng would overwrite an input");
+	/* created now, so that a bad OUT fails before a long analysis; OUT
+	 * itself is replaced only once it is written in full */
+	if (out_file_open(&o, out) < 0)
 		return NULL;
-	}
-	fp = fopen(out, "wb");
-	if (!fp) {
-		msg_error(out, "%s", strerror(errno));
-		return NULL;
-	}
 	n = xcalloc(1, sizeof *n);
-	n->regular = fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode);
 	n->path = strdup(out);
 	if (!n->path)
-		abort();
-	n->out = fp;
+		msg_oom("pcapng notes", strlen(out) + 1);
+	n->out = o;
 	n->points = points;
 	n->flows = flows;
 	return n;
@@ -293,10 +253,8 @@ void pcapng_notes_free(struct pcapng_notes *n)
 	}
 	free(n->f);
 	free(n->point_input);
-	if (n->out)
-		fclose(n->out);
-	if (!n->done && n->regular)
-		unlink(n->path); /* no half-written file is left behind */
+	if (n->out.fp)
+		out_file_discard(&n->out); /* not written in full: OUT as it was */
 	free(n->path);
 	free(n);
 }
@@ -308,7 +266,7 @@ static uint32_t input_of_point(struct pcapng_notes *n, uint32_t p)
 
 		n->point_input = realloc(n->point_input, np * sizeof *n->point_input);
 		if (!n->point_input)
-			abort();
+			msg_oom("pcapng notes", np * sizeof *n->point_input);
 		memset(n->point_input + n->npi, 0, (np - n->npi) * sizeof *n->point_input);
 		n->npi = np;
 	}
@@ -607,7 +565,7 @@ static int64_t iface_of(struct writer *wr, struct wsrc *s, uint32_t point, int d
 		wr->capifs = wr->capifs ? 2 * wr->capifs : 16;
 		wr->ifs = realloc(wr->ifs, wr->capifs * sizeof *wr->ifs);
 		if (!wr->ifs)
-			abort();
+			msg_oom("pcapng interfaces", wr->capifs * sizeof *wr->ifs);
 	}
 	wr->ifs[wr->nifs++] = (struct iface_key){point, dlt, (uint32_t)id};
 	s->last_point = point;
@@ -676,10 +634,10 @@ int report_pcapng(struct pcapng_notes *n, const struct chain_result *r,
 		return -1;
 	}
 	conv_map_build(&x.map, n->flows, r);
-	setvbuf(n->out, NULL, _IOFBF, 1 << 16);
-	wr.w = pcapng_writer_new(n->out, "pktpath " PKTPATH_VERSION);
+	setvbuf(n->out.fp, NULL, _IOFBF, 1 << 16);
+	wr.w = pcapng_writer_new(n->out.fp, "pktpath " PKTPATH_VERSION);
 	if (!wr.w)
-		abort();
+		msg_oom("pcapng writer", 0);
 	msg_set_quiet(true); /* the analysis said what is wrong with the inputs */
 	for (size_t i = 0; i < nin; i++) {
 		struct wsrc *s = &src[i];
@@ -703,6 +661,8 @@ int report_pcapng(struct pcapng_notes *n, const struct chain_result *r,
 		if (!wsrc_next(s))
 			heap[0] = heap[--nh];
 		merge_down(heap, nh, 0);
+		if (capture_changed(s->cap))
+			break; /* said below */
 		if (++seen % 1024 == 0 && total >= MSG_PROGRESS_MIN_BYTES && msg_progress_due()) {
 			uint64_t done = 0;
 
@@ -714,11 +674,18 @@ int report_pcapng(struct pcapng_notes *n, const struct chain_result *r,
 	msg_progress_done();
 	msg_set_quiet(false);
 	err = pcapng_writer_free(wr.w);
-	if (!err && (fflush(n->out) != 0 || ferror(n->out)))
-		err = errno ? errno : EIO;
-	if (fclose(n->out) != 0 && !err)
-		err = errno ? errno : EIO;
-	n->out = NULL;
+	for (size_t i = 0; i < nin && rc == 0; i++) {
+		/* comments by record number are right only for the same bytes */
+		const char *changed = capture_changed(src[i].cap);
+
+		if (changed) {
+			msg_error(changed,
+			          "changed since the analysis read it (another file, size or "
+			          "modification time): --write-pcapng %s not written",
+			          n->path);
+			rc = -1;
+		}
+	}
 	for (size_t i = 0; i < n->nf; i++) {
 		if (n->f[i].read_err && !rc) {
 			msg_error(n->path, "cannot read the packet notes back: %s",
@@ -729,9 +696,10 @@ int report_pcapng(struct pcapng_notes *n, const struct chain_result *r,
 	if (err) {
 		msg_error(n->path, "write failed: %s", strerror(err));
 		rc = -1;
-	} else if (rc == 0) {
-		n->done = true;
 	}
+	/* renamed over OUT only when complete; else OUT is left as it was */
+	if (rc == 0)
+		rc = out_file_commit(&n->out);
 	for (size_t i = 0; i < nin; i++) {
 		capture_close(src[i].cap);
 		free(src[i].counts);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "pktpath/escape.h"
 #include "pktpath/report.h"
 
 #define EP_LEN (INET6_ADDRSTRLEN + 8)
@@ -45,13 +46,25 @@ static void format_duration(double us, char *buf, size_t len)
 		snprintf(buf, len, "%.2fs", us / 1e6);
 }
 
+/* One line under a path: text that holds names from files is escaped
+ * (escape.h), so that a name cannot drive the reader's terminal. */
+static void line(const struct ctx *c, const char *color, const char *text)
+{
+	fputs("                ", c->out);
+	fputs(col(c, color), c->out);
+	esc_fputs(c->out, text);
+	fputs(col(c, color[0] ? RESET : ""), c->out);
+	fputc('\n', c->out);
+}
+
 static void print_path(const struct ctx *c, const struct chain_dir *d)
 {
 	for (uint32_t i = 0; i < d->nhops; i++) {
 		char name[512];
 
 		hop_name(c, &d->hops[i], name, sizeof name);
-		fprintf(c->out, "%s%s", i ? " -> " : "", name);
+		fputs(i ? " -> " : "", c->out);
+		esc_fputs(c->out, name);
 	}
 	fputc('\n', c->out);
 }
@@ -62,7 +75,7 @@ static void print_nat(const struct ctx *c, const struct chain_dir *d)
 
 	for (uint32_t i = 0; i < d->nnat; i++) {
 		report_nat_sentence(c->r, d, &d->nat[i], buf, sizeof buf);
-		fprintf(c->out, "                %s\n", buf);
+		line(c, "", buf);
 	}
 }
 
@@ -70,9 +83,10 @@ static void print_encap_and_segments(const struct ctx *c, const struct chain_dir
 {
 	for (uint32_t i = 0; i < d->nhops; i++) {
 		const struct chain_hop *h = &d->hops[i];
-		char name[512], s[INET6_ADDRSTRLEN], t[INET6_ADDRSTRLEN];
+		char raw[512], name[2048], s[INET6_ADDRSTRLEN], t[INET6_ADDRSTRLEN];
 
-		hop_name(c, h, name, sizeof name);
+		hop_name(c, h, raw, sizeof raw);
+		esc_text(name, sizeof name, raw);
 		if (h->has_tunnel && (i == 0 || !d->hops[i - 1].has_tunnel)) {
 			static const char *const kinds[] = {"", "vxlan", "geneve", "gre", "ipip"};
 
@@ -122,7 +136,7 @@ static void print_answer(const struct ctx *c, const struct chain_conv *cv,
 	if (!d->has_answer)
 		return;
 	report_answer_sentence(c->r, cv, d, buf, sizeof buf);
-	fprintf(c->out, "                %s\n", buf);
+	line(c, "", buf);
 }
 
 static void print_stop(const struct ctx *c, const struct chain_dir *d)
@@ -130,10 +144,10 @@ static void print_stop(const struct ctx *c, const struct chain_dir *d)
 	char buf[1024];
 
 	report_stop_sentence(c->r, d, buf, sizeof buf);
-	fprintf(c->out, "                %s%s%s\n", col(c, RED), buf, col(c, RESET));
+	line(c, RED, buf);
 	report_stop_detail(d, buf, sizeof buf);
 	if (buf[0])
-		fprintf(c->out, "                %s\n", buf);
+		line(c, "", buf);
 }
 
 static void print_dir(const struct ctx *c, const struct chain_conv *cv, int k)
@@ -156,13 +170,13 @@ static void print_dir(const struct ctx *c, const struct chain_conv *cv, int k)
 		char buf[1200];
 
 		report_lost_sentence(c->r, d, buf, sizeof buf);
-		fprintf(c->out, "                %s%s%s\n", col(c, BOLD), buf, col(c, RESET));
+		line(c, BOLD, buf);
 	}
 	if (d->ncopies) {
 		char buf[1024];
 
 		report_copies_sentence(c->r, d, buf, sizeof buf);
-		fprintf(c->out, "                %s\n", buf);
+		line(c, "", buf);
 	}
 	if (d->has_recovered) {
 		char buf[1024];
@@ -224,13 +238,17 @@ static void print_findings(const struct ctx *c, const struct report_view *v)
 			any = true;
 			if (d->has_stop) {
 				report_stop_sentence(c->r, d, buf, sizeof buf);
-				fprintf(c->out, "  conv %u %s %s: %s %s\n", cv->id,
-				        chain_proto_name(cv->proto), t, dir, buf);
+				fprintf(c->out, "  conv %u %s %s: %s ", cv->id,
+				        chain_proto_name(cv->proto), t, dir);
+				esc_fputs(c->out, buf);
+				fputc('\n', c->out);
 			}
 			if (d->has_lost) {
 				report_lost_sentence(c->r, d, buf, sizeof buf);
-				fprintf(c->out, "  conv %u %s %s: %s\n", cv->id,
-				        chain_proto_name(cv->proto), t, buf);
+				fprintf(c->out, "  conv %u %s %s: ", cv->id,
+				        chain_proto_name(cv->proto), t);
+				esc_fputs(c->out, buf);
+				fputc('\n', c->out);
 			}
 		}
 	}
@@ -240,21 +258,24 @@ static void print_clocks(const struct ctx *c)
 {
 	for (size_t i = 1; i < c->r->nnodes; i++) {
 		const struct chain_node *n = &c->r->nodes[i];
+		char name[1024], via[1024];
 
+		esc_text(name, sizeof name, n->name);
+		esc_text(via, sizeof via, c->r->nodes[n->via].name);
 		if (n->manual)
-			fprintf(c->out, "clock %s %+.6f s (set by hand)\n", n->name,
+			fprintf(c->out, "clock %s %+.6f s (set by hand)\n", name,
 			        (double)n->clock_offset / 1e9);
 		else if (n->estimated)
 			fprintf(c->out,
 			        "clock %s %+.6f s relative to %s (from %" PRIu64
 			        " packets to it, %" PRIu64 " from it)\n",
-			        n->name, (double)n->clock_offset / 1e9, c->r->nodes[n->via].name,
-			        n->pairs_to, n->pairs_from);
+			        name, (double)n->clock_offset / 1e9, via, n->pairs_to,
+			        n->pairs_from);
 		else
 			fprintf(c->out,
 			        "clock %s: no packet found both on it and on another node; "
 			        "assumed +0\n",
-			        n->name);
+			        name);
 	}
 }
 

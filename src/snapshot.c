@@ -14,7 +14,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <libgen.h>
 #include <limits.h>
 #include <pthread.h>
 #include <sched.h>
@@ -40,8 +39,10 @@
 #include <netlink/route/addr.h>
 #include <netlink/route/route.h>
 
+#include "pktpath/escape.h"
 #include "pktpath/msg.h"
 #include "pktpath/options.h"
+#include "pktpath/out_file.h"
 #include "pktpath/snapshot.h"
 
 #define SNAPSHOT_VERSION 1
@@ -101,10 +102,8 @@ static void *xrealloc(void *p, size_t n, size_t size)
 {
 	void *q = n && size <= SIZE_MAX / n ? realloc(p, n * size) : NULL;
 
-	if (!q) {
-		msg_error("snapshot", "out of memory");
-		exit(PP_EXIT_USAGE);
-	}
+	if (!q)
+		msg_oom("snapshot", n * size);
 	return q;
 }
 
@@ -112,36 +111,24 @@ static char *xstrdup(const char *s)
 {
 	char *d = strdup(s);
 
-	if (!d) {
-		msg_error("snapshot", "out of memory");
-		exit(PP_EXIT_USAGE);
-	}
+	if (!d)
+		msg_oom("snapshot", strlen(s) + 1);
 	return d;
 }
 
 /* Interface names are bytes, not necessarily UTF-8; jansson only takes
- * UTF-8. Invalid bytes are written as the four characters \xNN. */
+ * UTF-8. Invalid bytes are written as the four characters \xNN (escape.h). */
 static json_t *jstr(const char *s)
 {
 	json_t *j;
-	char *esc, *o;
+	char *esc;
 
 	if (!s)
 		return json_null();
 	j = json_string(s);
 	if (j)
 		return j;
-	esc = malloc(strlen(s) * 4 + 1);
-	if (!esc)
-		return NULL;
-	o = esc;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p < 0x80)
-			*o++ = (char)*p;
-		else
-			o += sprintf(o, "\\x%02x", *p);
-	}
-	*o = '\0';
+	esc = esc_utf8_clean(s);
 	j = json_string(esc);
 	free(esc);
 	return j;
@@ -933,10 +920,7 @@ static void sel_free(struct snap *s)
 
 static int write_doc(const json_t *root, const char *output)
 {
-	char *tmp, *dircopy;
-	mode_t mask;
-	FILE *fp;
-	int fd, e;
+	struct out_file o;
 
 	if (!output) {
 		if (json_dumpf(root, stdout, JSON_INDENT(2)) < 0 || fputc('\n', stdout) == EOF ||
@@ -947,47 +931,16 @@ static int write_doc(const json_t *root, const char *output)
 		}
 		return 0;
 	}
-	/* A temporary file next to the target, renamed over it when complete:
-	 * readers see the old file or the new one, never a part. */
-	tmp = malloc(strlen(output) + 8);
-	if (!tmp) {
-		msg_error("snapshot", "out of memory");
+	/* complete or absent: see out_file.h for what OUT may be */
+	if (out_file_open(&o, output) < 0)
+		return -1;
+	if (json_dumpf(root, o.fp, JSON_INDENT(2)) < 0 && !ferror(o.fp)) {
+		msg_error(output, "cannot write the JSON document (out of memory?)");
+		out_file_discard(&o);
 		return -1;
 	}
-	sprintf(tmp, "%s.XXXXXX", output);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		dircopy = xstrdup(output);
-		msg_error(output, "cannot create a file in %s: %s", dirname(dircopy),
-		          strerror(errno));
-		free(dircopy);
-		free(tmp);
-		return -1;
-	}
-	mask = umask(0);
-	umask(mask);
-	if (fchmod(fd, 0666 & ~mask) < 0 || !(fp = fdopen(fd, "w"))) {
-		e = errno;
-		close(fd);
-		goto fail;
-	}
-	if (json_dumpf(root, fp, JSON_INDENT(2)) < 0 || fputc('\n', fp) == EOF || fflush(fp) != 0 ||
-	    fsync(fileno(fp)) < 0) {
-		e = errno;
-		fclose(fp);
-		goto fail;
-	}
-	if (fclose(fp) != 0 || rename(tmp, output) < 0) {
-		e = errno;
-		goto fail;
-	}
-	free(tmp);
-	return 0;
-fail:
-	msg_error(output, "cannot write: %s", strerror(e ? e : EIO));
-	unlink(tmp);
-	free(tmp);
-	return -1;
+	fputc('\n', o.fp);
+	return out_file_commit(&o); /* says why a write failed */
 }
 
 static json_t *now_json(void)

@@ -22,13 +22,13 @@
 
 #include <jansson.h>
 
+#include "pktpath/input_file.h"
 #include "pktpath/msg.h"
 #include "pktpath/topo.h"
 
 #define TOPO_SNAPSHOT_VERSION 1
 #define MAX_NAME              255 /* interface, namespace and kind names */
 #define MAX_NEXTHOPS          256
-#define MAX_FILE_SIZE         (256L << 20)
 #define TABLE_MAIN            254u
 #define TABLE_LOCAL           255u
 #define TABLE_DEFAULT         253u
@@ -1118,29 +1118,33 @@ static int load_ipj_routes(struct node *n, const struct ld *ld, const json_t *ar
 	return 0;
 }
 
+/* A file read whole within the bounds of input_file.h, then parsed: a
+ * bulky member nobody reads must not cost gigabytes. */
 static json_t *read_json(const struct ld *ld, const char *path)
 {
 	json_error_t err;
-	struct stat st;
 	json_t *root;
+	char why[128], *buf;
+	size_t len;
 
-	if (stat(path, &st) < 0) {
-		bad(ld, NULL, "%s", strerror(errno));
+	if (input_read(path, INPUT_TOPOLOGY_MAX_BYTES, &buf, &len, why, sizeof why) < 0) {
+		bad(ld, NULL, "%s%s", why,
+		    strncmp(why, "larger", 6) == 0 ? ", not a topology" : "");
 		return NULL;
 	}
-	if (!S_ISREG(st.st_mode)) {
-		bad(ld, NULL, "not a regular file");
-		return NULL;
-	}
-	if (st.st_size == 0) {
+	if (len == 0) {
 		bad(ld, NULL, "empty file, expected a pktpath snapshot or ip -j output");
+		free(buf);
 		return NULL;
 	}
-	if (st.st_size > MAX_FILE_SIZE) {
-		bad(ld, NULL, "larger than %ld MiB, not a topology", MAX_FILE_SIZE >> 20);
+	if (input_json_values(buf, len) > INPUT_TOPOLOGY_MAX_VALUES) {
+		bad(ld, NULL, "more than %zu JSON values, not a topology",
+		    INPUT_TOPOLOGY_MAX_VALUES);
+		free(buf);
 		return NULL;
 	}
-	root = json_load_file(path, 0, &err);
+	root = json_loadb(buf, len, 0, &err);
+	free(buf);
 	if (!root) {
 		if (err.line > 0)
 			bad(ld, NULL, "not valid JSON: %s (line %d, column %d)", err.text, err.line,

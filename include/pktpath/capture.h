@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
 
 #include "pktpath/reason.h"
 
@@ -21,18 +23,47 @@
  * are corrupt; they are clamped and noted (pcap.timestamp_out_of_range). */
 #define CAPTURE_MAX_TS ((int64_t)1 << 62)
 
+/* The copy of a pipe input: an unlinked temporary file, reopened as path
+ * ("/proc/self/fd/N"); path NULL when the file is no pipe. */
+struct capture_spool {
+	char *path;
+	int fd;
+	int slot; /* cleanup slot when the copy has a name (no /proc), else -1 */
+};
+
+/* What a file was when the analysis read it: --write-pcapng reads the
+ * inputs again and comments each packet by its record number, which is
+ * only right for the same bytes. */
+struct capture_file_id {
+	bool bad; /* capture_probe() found it unreadable and said why: skipped */
+	bool known;
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+};
+
+/* What capture_open() does with capture_input.ids. */
+enum capture_check {
+	CAPTURE_CHECK_NONE,   /* nothing */
+	CAPTURE_CHECK_RECORD, /* note each file as it is read */
+	CAPTURE_CHECK_VERIFY, /* read only files still as noted; see capture_changed() */
+};
+
 /* One input after argument expansion. */
 struct capture_input {
 	char *point;  /* "node1/eth0", "node1/any"; derived from the file name if bare */
 	char *node;   /* first component of point: the clock domain */
 	char **files; /* in capture order (p.pcap, p.pcap0, p.pcap1, ...) */
 	size_t nfiles;
-	char *topology;    /* snapshot JSON found next to a bundle's captures, or NULL */
-	char **spool;      /* NULL, or per file: NULL, or the temporary copy of a pipe
-	                    * to read instead (files[] keeps the name for messages) */
-	bool *gap_before;  /* per file: pieces of the rotated set are missing before
-	                    * it (before the first: the set starts late) */
-	bool ring_wrapped; /* a -W ring that overwrote its oldest pieces */
+	char *topology;              /* snapshot JSON found next to a bundle's captures, or NULL */
+	struct capture_spool *spool; /* NULL, or per file: the copy of a pipe to read
+	                              * instead (files[] keeps the name for messages) */
+	struct capture_file_id *ids; /* per file */
+	enum capture_check check;    /* set by the caller before capture_open() */
+	bool *gap_before;            /* per file: pieces of the rotated set are missing
+	                              * before it (before the first: the set starts late) */
+	bool ring_wrapped;           /* a -W ring that overwrote its oldest pieces */
 };
 
 struct capture_inputs {
@@ -62,6 +93,12 @@ struct capture;
 int capture_inputs_expand(struct capture_inputs *out, char *const *args, size_t nargs);
 void capture_inputs_free(struct capture_inputs *in);
 
+/* Opens each file of an input once and closes it again, saying why a file
+ * cannot be read (once: later opens skip it without a word). Returns the
+ * number of files that can be read; an input with none is as if it was
+ * not given. */
+size_t capture_probe(const struct capture_input *in);
+
 /* Opens an input; bpf (may be NULL) is compiled for each of its files.
  * counts must have one pp_counts per file of the input (zeroed by the
  * caller; capture only adds). in and counts must outlive the capture.
@@ -88,6 +125,11 @@ int capture_filter_check(const char *bpf);
 
 /* Link type name of a DLT, for messages ("EN10MB", "LINUX_SLL2"). */
 const char *capture_dlt_name(int dlt);
+
+/* With CAPTURE_CHECK_VERIFY: the name of the first file that is not what
+ * the analysis read (another file under its name, another size or
+ * modification time), or NULL. Such a file is not read. */
+const char *capture_changed(const struct capture *c);
 
 void capture_close(struct capture *c);
 

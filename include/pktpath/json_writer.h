@@ -43,11 +43,6 @@ void jw_real(struct json_writer *w, double v);
 void jw_bool(struct json_writer *w, bool v);
 void jw_null(struct json_writer *w);
 
-/* A copy of s (to free) in which each byte that is not part of valid
- * UTF-8 is U+FFFD, as jw_string() writes it: for the strings given to
- * jansson, which refuses invalid UTF-8 outright. */
-char *jw_utf8_clean(const char *s);
-
 /* key and value in one call, the common case */
 void jw_kstring(struct json_writer *w, const char *key, const char *s);
 void jw_kint(struct json_writer *w, const char *key, int64_t v);

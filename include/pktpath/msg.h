@@ -3,6 +3,7 @@
 #define PKTPATH_MSG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum pp_exit { PP_EXIT_OK = 0, PP_EXIT_FOUND = 1, PP_EXIT_USAGE = 2 };
@@ -40,6 +41,11 @@ void msg_progress_bytes(const char *what, uint64_t done, uint64_t total);
 /* While quiet, messages are neither printed nor counted (a second read of
  * the same inputs must not repeat what the first one said). */
 void msg_set_quiet(bool quiet);
+
+/* "pktpath: out of memory (<what>, <bytes> bytes)" and exit status 2, for
+ * an allocation that failed: the run cannot go on, and a message says why
+ * where abort() said nothing. Safe in any thread; no allocation. */
+_Noreturn void msg_oom(const char *what, size_t bytes);
 
 /* Number of msg_error() calls so far: input errors make the exit status 2. */
 unsigned msg_error_count(void);

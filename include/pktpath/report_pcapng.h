@@ -28,9 +28,11 @@
 
 struct pcapng_notes;
 
-/* Creates OUT at once (so a bad path fails before a long analysis) and the
- * note store. points and flows are the analysis's and must outlive the
- * notes. Returns NULL after a message when OUT cannot be created. */
+/* Opens OUT at once (so a bad path fails before a long analysis; a regular
+ * OUT is written under a temporary name and replaced only when complete,
+ * see out_file.h) and the note store. points and flows are the analysis's
+ * and must outlive the notes. Returns NULL after a message when OUT cannot
+ * be written. */
 struct pcapng_notes *pcapng_notes_new(const char *out, const struct point_reg *points,
                                       struct flow_table *flows);
 void pcapng_notes_free(struct pcapng_notes *n);

@@ -18,7 +18,7 @@ for dir in "$TESTDATA"/*/; do
 	args+=(json "$TMP/$name.json" jsonl "$TMP/$name.jsonl")
 done
 # A node folder whose name is not UTF-8 (a customer's bundle): its points
-# are named with U+FFFD in the points list and in every path alike.
+# are named with the text \xff in the points list and in every path alike.
 bad=$(printf 'n\377ode1')
 mkdir -p "$TMP/bad"
 cp -r "$S2/node1" "$TMP/bad/$bad"
@@ -30,9 +30,9 @@ python3 - "$TMP/bad.json" <<'PY' || fail "a name that is not UTF-8"
 import json, sys
 d = json.load(open(sys.argv[1], encoding="utf-8", errors="strict"))
 names = [p.get("name") for p in d["points"]]
-bad = "n\ufffdode1/eth0"
+bad = "n\\xffode1/eth0"
 assert bad in names, names
-assert sorted(n.get("name") for n in d["nodes"]) == sorted(["n\ufffdode1", "node2"]), d["nodes"]
+assert sorted(n.get("name") for n in d["nodes"]) == sorted(["n\\xffode1", "node2"]), d["nodes"]
 assert any(bad in dr["path"] for c in d["conversations"] for dr in c["directions"])
 PY
 

@@ -14,6 +14,14 @@ tmp=$(mktemp -d)
 trap '"$here/mktopo.sh" down "$p"; rm -rf "$tmp"' EXIT
 "$here/mktopo.sh" up "$p"
 
+# IPv6 addresses (and their local routes) settle once duplicate address
+# detection ends: wait for it, or two snapshots taken in a row differ
+for ns in node pod-a pod-b; do
+	for _ in $(seq 100); do
+		[ -z "$(ip -n "$p-$ns" -6 addr show tentative)" ] && break
+		sleep 0.05
+	done
+done
 umask 022
 ip netns exec "$p-node" "$pktpath" snapshot --netns "$p-pod-a" --netns "$p-pod-b" -o "$tmp/snap.json"
 for ns in node pod-a pod-b; do
@@ -26,7 +34,7 @@ python3 "$here/check_snapshot.py" "$tmp/snap.json" "$tmp" "$p"
 
 # -o: complete file, 0644 under umask 022, no temporary left behind
 [ "$(stat -c %a "$tmp/snap.json")" = 644 ] || { echo "FAIL: mode $(stat -c %a "$tmp/snap.json")"; exit 1; }
-left=$(find "$tmp" -name 'snap.json.*' | wc -l)
+left=$(find "$tmp" -name 'snap.json.*' -o -name '.snap.json.*' | wc -l)
 [ "$left" -eq 0 ] || { echo "FAIL: temporary files left: $left"; exit 1; }
 # stdout gives the same namespaces
 ip netns exec "$p-node" "$pktpath" snapshot --netns "$p-pod-a" --netns "$p-pod-b" >"$tmp/stdout.json"
