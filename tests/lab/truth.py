@@ -915,6 +915,25 @@ def readme(L, s, variant, dirpath, caps, labj, templates, runlog, exp):
         f.write(text + "\n".join(lines))
 
 
+def build_expected(s, variant, labj):
+    """expected.json of one recording: the scenario's truth projected onto
+    the points it captured (lab.json)."""
+    available = set(labj["points"])
+    sll_nodes = {c["machine"] for c in labj["captures"] if c["link_type"] == "LINUX_SLL"}
+    flows = []
+    for fl in s.flows:
+        fwd = project(fl["forward"], available, sll_nodes)
+        rev = project(fl["reverse"], available, sll_nodes)
+        flows.append({"name": fl["name"], "proto": fl["proto"], "origin": fl["origin"],
+                      "forward": emit_dir(fwd, bool(sll_nodes)), "reverse": emit_dir(rev, bool(sll_nodes))})
+    exp = {"schema": SCHEMA, "scenario": variant, "summary": s.summary, "flows": flows}
+    if variant != s.name:
+        exp["recorded_with"] = s.name
+    if getattr(s, "gaps", {}).get(variant):
+        exp["gaps"] = s.gaps[variant]
+    return exp
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--config", required=True)
@@ -938,17 +957,9 @@ def main():
                 if k:
                     settings[k] = v
     labj = lab_json(L, s, a.variant, a.dir, caps, settings)
-    available = set(labj["points"])
-    sll_nodes = {c["machine"] for c in labj["captures"] if c["link_type"] == "LINUX_SLL"}
-    flows = []
-    for fl in s.flows:
-        fwd = project(fl["forward"], available, sll_nodes)
-        rev = project(fl["reverse"], available, sll_nodes)
-        flows.append({"name": fl["name"], "proto": fl["proto"], "origin": fl["origin"],
-                      "forward": emit_dir(fwd, bool(sll_nodes)), "reverse": emit_dir(rev, bool(sll_nodes))})
-    exp = {"schema": SCHEMA, "scenario": a.variant, "summary": s.summary, "flows": flows}
-    if a.variant != a.scenario:
-        exp["recorded_with"] = a.scenario
+    if hasattr(s, "amend_lab"):
+        s.amend_lab(labj, a.variant)
+    exp = build_expected(s, a.variant, labj)
     with open(os.path.join(a.dir, "expected.json"), "w", encoding="utf-8") as f:
         json.dump(exp, f, indent=2)
         f.write("\n")
