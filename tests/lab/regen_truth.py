@@ -10,8 +10,9 @@ lab.json (which points were captured), leaving the captures as they are.
 usage: regen_truth.py --check DIR...   exit 1 and show the difference when a
                                        committed expected.json is not what
                                        the generator writes (ctest)
-       regen_truth.py --write DIR...   rewrite expected.json and the truth
-                                       section of README.md
+       regen_truth.py --write DIR...   rewrite expected.json, and README.md's
+                                       hand-written part (readme/<folder>.md)
+                                       and truth section
 """
 
 import difflib
@@ -34,10 +35,13 @@ def regenerate(config, d):
     return truth.build_expected(s, variant, labj)
 
 
-def splice_readme(path, exp):
-    """Replace the block under '## The truth in short' with the new arrows."""
+def splice_readme(path, exp, template):
+    """Replace the hand-written part with the folder's template and the block
+    under '## The truth in short' with the new arrows."""
     with open(path, encoding="utf-8") as f:
         text = f.read()
+    with open(template, encoding="utf-8") as f:
+        text = f.read().rstrip() + "\n" + text[text.index("\n## The truth in short\n"):]
     head = text.index("## The truth in short\n")
     start = text.index("```\n", head) + 4
     end = text.index("```\n", start)
@@ -51,6 +55,7 @@ def main(argv):
         print(__doc__.split("\n\n")[-1], file=sys.stderr)
         return 2
     config = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib", "config.sh")
+    templates = os.path.join(os.path.dirname(os.path.abspath(__file__)), "readme")
     bad = 0
     for d in argv[2:]:
         d = d.rstrip("/")
@@ -59,11 +64,12 @@ def main(argv):
         with open(path, encoding="utf-8") as f:
             have = f.read()
         if argv[1] == "--write":
-            if have != want:
-                with open(path, "w", encoding="utf-8") as f:
-                    f.write(want)
-                splice_readme(os.path.join(d, "README.md"), json.loads(want))
-                print("regen_truth: %s: expected.json rewritten" % d)
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(want)
+            splice_readme(os.path.join(d, "README.md"), json.loads(want),
+                          os.path.join(templates, os.path.basename(d) + ".md"))
+            print("regen_truth: %s: expected.json and README.md written%s" % (d, "" if have != want else
+                                                                               " (expected.json unchanged)"))
             continue
         if have != want:
             bad += 1
