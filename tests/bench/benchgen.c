@@ -968,7 +968,7 @@ static void fmt_ip(char *b, size_t n, uint32_t a)
 
 static void write_truth_conv(const struct conv *c, int64_t t0, int64_t t1)
 {
-	char cip[16], bip[16], nip[16], stop[2][128];
+	char cip[16], bip[16], nip[16], lost[2][128];
 	int64_t abs_ns = G.p.start * SEC + t0, abs_end = G.p.start * SEC + t1;
 	static const char *const after[2] = {"node1/eth0", "node2/eth0"};
 	static const char *const next[2] = {"node2/eth0", "node1/eth0"};
@@ -976,13 +976,15 @@ static void write_truth_conv(const struct conv *c, int64_t t0, int64_t t1)
 	fmt_ip(cip, sizeof cip, client_ip(c));
 	fmt_ip(bip, sizeof bip, backend_ip(c));
 	fmt_ip(nip, sizeof nip, NODE1_IP);
+	/* Every dropped segment is retransmitted and gets through: a loss is
+	 * recovered, never a stop. */
 	for (int d = 0; d < 2; d++) {
 		if (c->drops[d])
-			snprintf(stop[d], sizeof stop[d],
+			snprintf(lost[d], sizeof lost[d],
 			         "{\"after\":\"%s\",\"expected_next\":\"%s\",\"packets\":%u}",
 			         after[d], next[d], c->drops[d]);
 		else
-			snprintf(stop[d], sizeof stop[d], "null");
+			snprintf(lost[d], sizeof lost[d], "null");
 	}
 	fprintf(G.truth,
 	        "%s{\"id\":%u,\"t0\":%" PRId64 ".%06" PRId64 ",\"t1\":%" PRId64 ".%06" PRId64
@@ -1002,9 +1004,10 @@ static void write_truth_conv(const struct conv *c, int64_t t0, int64_t t1)
 	else
 		fputs("\"snat\":null,", G.truth);
 	fprintf(G.truth,
-	        "\"stopped\":{\"forward\":%s,\"reverse\":%s},\"segments\":{\"forward\":%u,"
+	        "\"stopped\":{\"forward\":null,\"reverse\":null},"
+	        "\"recovered_loss\":{\"forward\":%s,\"reverse\":%s},\"segments\":{\"forward\":%u,"
 	        "\"reverse\":%u}}",
-	        stop[FWD], stop[REV], c->segs[FWD], c->segs[REV]);
+	        lost[FWD], lost[REV], c->segs[FWD], c->segs[REV]);
 }
 
 /* One TCP connection from t0: handshake, 1..max_requests request/response
@@ -1341,7 +1344,7 @@ static void write_truth_head(void)
 	setvbuf(G.truth, NULL, _IOFBF, 1 << 20);
 	free(path);
 	fprintf(G.truth,
-	        "{\"generator\":\"pktpath benchgen\",\"truth_version\":1,\n"
+	        "{\"generator\":\"pktpath benchgen\",\"truth_version\":2,\n"
 	        "\"params\":{\"seed\":%" PRIu64 ",\"size_gb\":%g,\"length_factor\":%g,"
 	        "\"concurrency\":%lu,\"clients\":%lu,\"backends\":%lu,\"max_requests\":%lu,"
 	        "\"req_size\":%lu,\"resp_size\":%lu,\"upload_size\":%lu,\"upload_fraction\":%g,"

@@ -28,9 +28,10 @@ got=$("$readloop" "$tmp/a" | sed -n 's/.* packets \([0-9]*\) .*/\1/p')
 cmp -s "$tmp/a/truth.json" "$tmp/b/truth.json" ||
 	[ "$(grep -v generation_seconds "$tmp/a/truth.json")" = "$(grep -v generation_seconds "$tmp/b/truth.json")" ] ||
 	fail "truth.json not deterministic"
-grep -q '"stopped":{"forward":{"after":"node1/eth0"' "$tmp/a/truth.json" || fail "no forward drop generated"
+grep -q '"recovered_loss":{"forward":{"after":"node1/eth0"' "$tmp/a/truth.json" || fail "no forward drop generated"
 grep -q '"reverse":{"after":"node2/eth0","expected_next":"node1/eth0","packets"' "$tmp/a/truth.json" ||
 	fail "no reverse drop generated"
+grep -q '"stopped":{"forward":{' "$tmp/a/truth.json" && fail "a stop in the truth: every loss is retransmitted"
 grep -q '"snat":{' "$tmp/a/truth.json" || fail "no SNAT generated"
 
 # Time order per file, and node2's clock ahead by the default 1.7 s.
@@ -63,14 +64,23 @@ sed '2d' "$tmp/ideal.jsonl" >"$tmp/missing.jsonl"
 expect_fail missing
 sed '1s/"clock_offset":1.7/"clock_offset":1.702/' "$tmp/ideal.jsonl" >"$tmp/clock.jsonl"
 expect_fail clock
-sed '0,/"stopped":{"after":\([^}]*\)"packets":\([0-9]*\)}/s//"stopped":{"after":\1"packets":9\2}/' \
-	"$tmp/ideal.jsonl" >"$tmp/stops.jsonl"
-expect_fail stops
-sed '0,/"stopped":{[^}]*}/s//"stopped":null/' "$tmp/ideal.jsonl" >"$tmp/nostop.jsonl"
-expect_fail nostop
+sed '0,/"recovered_loss":{"after":\([^}]*\)"packets":\([0-9]*\)}/s//"recovered_loss":{"after":\1"packets":9\2}/' \
+	"$tmp/ideal.jsonl" >"$tmp/losscount.jsonl"
+expect_fail losscount
+sed '0,/"recovered_loss":{[^}]*}/s//"recovered_loss":null/' "$tmp/ideal.jsonl" >"$tmp/noloss.jsonl"
+expect_fail noloss
+# A recovered loss reported as a stop (what pktpath said before issue 13),
+# and as a verdict alone.
+sed '0,/"verdict":"delivered","stopped":null\(,"answered_by":null,"client_ip_lost":null,"recovered_loss":\)\({[^}]*}\)/s//"verdict":"partial","stopped":\2\1\2/' \
+	"$tmp/ideal.jsonl" >"$tmp/lossstop.jsonl"
+expect_fail lossstop
+grep -q '"verdict":"partial","stopped":{' "$tmp/lossstop.jsonl" || fail "lossstop: the mutation did not apply"
+sed '0,/"verdict":"delivered"\(,"stopped":null,"answered_by":null,"client_ip_lost":null,"recovered_loss":{\)/s//"verdict":"stopped"\1/' \
+	"$tmp/ideal.jsonl" >"$tmp/lossverdict.jsonl"
+expect_fail lossverdict
 sed '0,/"client_ip_lost":{[^}]*}/s//"client_ip_lost":null/' "$tmp/ideal.jsonl" >"$tmp/lost.jsonl"
 expect_fail lost
 sed '0,/"to":"172.23.96.1\([0-9][0-9]\):8080","after":"node1\/veth1a2b3c4d"/s//"to":"172.23.96.1\1:8080","after":"node1\/pod-client\/eth0"/' \
 	"$tmp/ideal.jsonl" >"$tmp/dnat.jsonl"
 expect_fail dnat
-echo "selfcheck: PASS: $got packets read as generated, deterministic, truthcheck accepts the ideal and rejects 6 broken reports"
+echo "selfcheck: PASS: $got packets read as generated, deterministic, truthcheck accepts the ideal and rejects 8 broken reports"

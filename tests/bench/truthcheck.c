@@ -1,8 +1,9 @@
 /* truthcheck.c - compares pktpath's JSON report (schema_version 1, --format
  * json or jsonl) of a benchgen set with the set's truth.json: every
- * conversation found, its DNAT/SNAT and where, client_ip_lost, stops per
- * direction, node clock offsets. --ideal writes the report a perfect
- * analyser would give, which is how the checker itself is tested. */
+ * conversation found, its DNAT/SNAT and where, client_ip_lost, stops and
+ * recovered loss per direction (a loss that TCP recovered is never a stop),
+ * node clock offsets. --ideal writes the report a perfect analyser would
+ * give, which is how the checker itself is tested. */
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -16,6 +17,7 @@
 #include <jansson.h>
 
 #define CLOCK_TOLERANCE 1e-3
+#define TRUTH_VERSION   2 /* 2: losses are recovered_loss, not stopped */
 
 struct tconv {
 	json_t *obj; /* borrowed from the truth document */
@@ -45,7 +47,11 @@ static struct {
 	unsigned long stops_expected;
 	unsigned long stops_ok;
 	unsigned long stop_packets;
-	unsigned long clean_ok; /* no SNAT, no stop, as expected */
+	unsigned long rec_expected; /* directions with loss TCP recovered */
+	unsigned long rec_ok;
+	unsigned long rec_packets;
+	unsigned long rec_as_stop; /* ... that the report calls stopped or partial */
+	unsigned long clean_ok;    /* no SNAT, no stop, as expected */
 	unsigned long clean_expected;
 	unsigned long lines_ignored;
 	bool points_seen;
@@ -137,6 +143,8 @@ static void load_truth(const char *path)
 		snprintf(why, sizeof why, "line %d: %s", err.line, err.text);
 		die(path, why);
 	}
+	if (json_integer_value(json_object_get(S.truth, "truth_version")) != TRUTH_VERSION)
+		die(path, "not truth_version 2 (generate the set again with this benchgen)");
 	S.points = json_object_get(S.truth, "points");
 	S.offsets = json_object_get(S.truth, "clock_offsets");
 	convs = json_object_get(S.truth, "conversations");
@@ -240,6 +248,91 @@ static void ip_part(const char *v, char *buf, size_t n)
 	snprintf(buf, n, "%.*s", (int)strcspn(v, ":"), v);
 }
 
+static long long packets_of(json_t *o)
+{
+	return (long long)json_integer_value(json_object_get(o, "packets"));
+}
+
+static bool same_loss(json_t *got, json_t *want)
+{
+	return strcmp(str(got, "after"), str(want, "after")) == 0 &&
+	       strcmp(str(got, "expected_next"), str(want, "expected_next")) == 0 &&
+	       packets_of(got) == packets_of(want);
+}
+
+/* One direction: the truth's stop (after, expected_next, packets) or none;
+ * the truth's recovered loss, which must be reported as such, with a
+ * "delivered" verdict and no stop. Returns false on a mismatch. */
+static bool check_loss(const char *name, const char *dn, json_t *t, json_t *got_dir)
+{
+	json_t *want = json_object_get(json_object_get(t, "stopped"), dn);
+	json_t *lost = json_object_get(json_object_get(t, "recovered_loss"), dn);
+	json_t *got = json_object_get(got_dir, "stopped");
+	json_t *got_lost = json_object_get(got_dir, "recovered_loss");
+	const char *verdict = str(got_dir, "verdict");
+	bool ok = true;
+
+	if (!is_null(lost)) {
+		S.rec_expected++;
+		S.rec_packets += (unsigned long)packets_of(lost);
+		if (!is_null(got) || strcmp(verdict, "delivered") != 0) {
+			S.rec_as_stop++;
+			ok = false;
+			mismatch(
+			    "%s: %s %s%s%s (%lld packets), but the %lld packets lost after %s were "
+			    "retransmitted and delivered",
+			    name, dn, verdict, is_null(got) ? "" : " after ",
+			    is_null(got) ? "" : str(got, "after"), packets_of(got),
+			    packets_of(lost), str(lost, "after"));
+		}
+		if (is_null(got_lost)) {
+			ok = false;
+			mismatch(
+			    "%s: %s has no recovered_loss, %lld packets were lost after %s and "
+			    "retransmitted",
+			    name, dn, packets_of(lost), str(lost, "after"));
+		} else if (!same_loss(got_lost, lost)) {
+			ok = false;
+			mismatch("%s: %s recovered_loss after %s (next %s) %lld packets, expected "
+			         "after %s (next %s) %lld",
+			         name, dn, str(got_lost, "after"), str(got_lost, "expected_next"),
+			         packets_of(got_lost), str(lost, "after"),
+			         str(lost, "expected_next"), packets_of(lost));
+		} else if (ok) {
+			S.rec_ok++;
+		}
+	} else if (!is_null(got_lost)) {
+		ok = false;
+		mismatch("%s: %s recovered_loss after %s (%lld packets), nothing was lost", name,
+		         dn, str(got_lost, "after"), packets_of(got_lost));
+	}
+	if (is_null(want)) {
+		if (!is_null(got) && is_null(lost)) {
+			ok = false;
+			mismatch("%s: %s stopped after %s (%lld packets), nothing was dropped",
+			         name, dn, str(got, "after"), packets_of(got));
+		}
+		return ok;
+	}
+	S.stops_expected++;
+	S.stop_packets += (unsigned long)packets_of(want);
+	if (is_null(got)) {
+		mismatch("%s: %s has no stop, %lld packets were dropped after %s", name, dn,
+		         packets_of(want), str(want, "after"));
+		return false;
+	}
+	if (!same_loss(got, want)) {
+		mismatch("%s: %s stopped after %s (next %s) %lld packets, expected after %s (next "
+		         "%s) %lld",
+		         name, dn, str(got, "after"), str(got, "expected_next"), packets_of(got),
+		         str(want, "after"), str(want, "expected_next"), packets_of(want));
+		return false;
+	}
+	if (ok)
+		S.stops_ok++;
+	return ok;
+}
+
 static void check_conv(json_t *rc)
 {
 	char key[160], cip[64], rip[64];
@@ -331,48 +424,13 @@ static void check_conv(json_t *rc)
 			mismatch("%s: client_ip_lost reported, the client address was kept", name);
 	}
 
-	/* Stops, per direction. */
-	for (int d = 0; d < 2; d++) {
-		const char *dn = d ? "reverse" : "forward";
-		json_t *want = json_object_get(json_object_get(t, "stopped"), dn);
-		json_t *got = json_object_get(d ? rev : fwd, "stopped");
-
-		if (is_null(want)) {
-			if (!is_null(got)) {
-				ok_stops = false;
-				mismatch(
-				    "%s: %s stopped after %s (%lld packets), nothing was dropped",
-				    name, dn, str(got, "after"),
-				    (long long)json_integer_value(json_object_get(got, "packets")));
-			}
-			continue;
-		}
-		S.stops_expected++;
-		S.stop_packets +=
-		    (unsigned long)json_integer_value(json_object_get(want, "packets"));
-		if (is_null(got)) {
-			ok_stops = false;
-			mismatch("%s: %s has no stop, %lld packets were dropped after %s", name, dn,
-			         (long long)json_integer_value(json_object_get(want, "packets")),
-			         str(want, "after"));
-		} else if (strcmp(str(got, "after"), str(want, "after")) != 0 ||
-		           strcmp(str(got, "expected_next"), str(want, "expected_next")) != 0 ||
-		           json_integer_value(json_object_get(got, "packets")) !=
-		               json_integer_value(json_object_get(want, "packets"))) {
-			ok_stops = false;
-			mismatch(
-			    "%s: %s stopped after %s (next %s) %lld packets, expected after %s "
-			    "(next %s) %lld",
-			    name, dn, str(got, "after"), str(got, "expected_next"),
-			    (long long)json_integer_value(json_object_get(got, "packets")),
-			    str(want, "after"), str(want, "expected_next"),
-			    (long long)json_integer_value(json_object_get(want, "packets")));
-		} else {
-			S.stops_ok++;
-		}
-	}
+	/* Stops and recovered loss, per direction. */
+	for (int d = 0; d < 2; d++)
+		ok_stops &= check_loss(name, d ? "reverse" : "forward", t, d ? rev : fwd);
 	if (is_null(snat) && is_null(json_object_get(json_object_get(t, "stopped"), "forward")) &&
-	    is_null(json_object_get(json_object_get(t, "stopped"), "reverse"))) {
+	    is_null(json_object_get(json_object_get(t, "stopped"), "reverse")) &&
+	    is_null(json_object_get(json_object_get(t, "recovered_loss"), "forward")) &&
+	    is_null(json_object_get(json_object_get(t, "recovered_loss"), "reverse"))) {
 		S.clean_expected++;
 		if (S.mismatches == before && ok_stops)
 			S.clean_ok++;
@@ -539,10 +597,12 @@ static int summarize(void)
 	if (!S.points_seen)
 		mismatch("no points in the report: clock offsets not checked");
 	printf("truthcheck: %s: conversations %lu/%zu found (%lu extra, %lu twice); dnat %lu/%zu; "
-	       "snat %lu/%lu; stops %lu/%lu directions (%lu packets); clean %lu/%lu",
+	       "snat %lu/%lu; stops %lu/%lu directions (%lu packets); recovered loss %lu/%lu "
+	       "directions (%lu packets), %lu called stopped or partial; clean %lu/%lu",
 	       S.mismatches ? "FAIL" : "PASS", S.nconv - missing, S.nconv, S.extra, S.dup,
 	       S.dnat_ok, S.nconv, S.snat_ok, S.snat_expected, S.stops_ok, S.stops_expected,
-	       S.stop_packets, S.clean_ok, S.clean_expected);
+	       S.stop_packets, S.rec_ok, S.rec_expected, S.rec_packets, S.rec_as_stop, S.clean_ok,
+	       S.clean_expected);
 	if (S.node2_offset_set)
 		printf("; node2 clock %+.6f s (truth %+.6f)", S.node2_offset,
 		       truth_offset("node2"));
@@ -602,6 +662,7 @@ static json_t *ideal_conv(json_t *t)
 	for (int d = 0; d < 2; d++) {
 		const char *dn = d ? "reverse" : "forward";
 		json_t *stop = json_object_get(json_object_get(t, "stopped"), dn);
+		json_t *lost = json_object_get(json_object_get(t, "recovered_loss"), dn);
 		json_t *path = json_array(), *nat = json_array(), *dir;
 
 		for (int i = 0; i < 5; i++)
@@ -642,6 +703,7 @@ static json_t *ideal_conv(json_t *t)
 		} else {
 			json_object_set_new(dir, "client_ip_lost", json_null());
 		}
+		json_object_set(dir, "recovered_loss", lost ? lost : json_null());
 		json_array_append_new(dirs, dir);
 	}
 	return json_pack("{s:I, s:s, s:O, s:o}", "id",

@@ -37,6 +37,7 @@ usage() {
 . "$LAB_DIR/lib/capture.sh"
 . "$LAB_DIR/lib/traffic.sh"
 . "$LAB_DIR/lib/scenarios.sh"
+. "$LAB_DIR/lib/scenarios_gaps.sh"
 
 SCENARIOS=()
 while [ $# -gt 0 ]; do
@@ -123,6 +124,8 @@ cleanup() {
 	local rc=$?
 	trap - EXIT INT TERM
 	local pid
+	# A capture a scenario paused (SIGSTOP) must run again to act on SIGINT.
+	for pid in "${CAP_PIDS[@]}"; do kill -CONT "$pid" 2>/dev/null || true; done
 	for pid in "${CAP_PIDS[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
 	for pid in "${CAP_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
 	servers_down

@@ -21,6 +21,8 @@ import re
 import subprocess
 import sys
 
+import truth_gaps
+
 SCHEMA = "pktpath-lab-expected/1"
 
 
@@ -282,6 +284,7 @@ def scn_3(L, s):
     path(f, [(L.pod_point("pod-centos"), "out", 0), (L.veth_point("pod-centos"), "in", 0), ("node1/cni0", "in", 0)], [t])
     f.verdict = "stopped"
     f.stopped = {"after": "node1/cni0", "expected_next": "node1/eth0"}
+    f.finding = "local_policy_no_endpoint"
     f.cause = ("node1 has no local endpoint of svc-lb-local (externalTrafficPolicy=Local): no DNAT in nat "
                "KUBE-EXT/KUBE-SVL, then filter FORWARD -> KUBE-EXTERNAL-SERVICES \"has no local endpoints\" -j DROP")
     absent_all(f, s.points)
@@ -301,6 +304,7 @@ def scn_3(L, s):
                      "point": "node1/cni0",
                      "path": ["node1/cni0", L.veth_point("pod-centos"), L.pod_point("pod-centos")],
                      "quoted": {"src": c, "sport": sport, "dst": svc, "dport": sp}}
+    f.finding = "service_no_endpoints"
     f.cause = ("svc-empty has no endpoints: filter FORWARD -> KUBE-SERVICES \"has no endpoints\" "
                "-j REJECT --reject-with icmp-port-unreachable")
     absent_all(f, s.points)
@@ -346,6 +350,7 @@ def scn_5(L, s):
              (L.veth_point("pod-nginx1"), "out", 2), (L.pod_point("pod-nginx1"), "in", 2)],
          [(cl, sport, vip, vport), (cl, sport, n1ip, np_), (n1ip, sport, pod, port)])
     f.client_ip_lost = {"original": cl, "replaced_by": n1ip, "_i": 3, "_j": 4}
+    f.finding = "client_ip_lost"
     r = Dir()
     path(r, [(L.pod_point("pod-nginx1"), "out", 0), (L.veth_point("pod-nginx1"), "in", 0), ("node2/cni0", "in", 0),
              ("node2/eth0", "out", 0), ("node1/eth0", "in", 0), ("node1/eth0", "out", 1), ("slb/eth1", "in", 1),
@@ -370,6 +375,7 @@ def scn_6(L, s):
     f.nat = [n for n in f.nat if n["_j"] <= cut]
     f.verdict = "stopped"
     f.stopped = {"after": "node2/eth0", "expected_next": "node2/cni0"}
+    f.finding = "silent_drop"
     f.cause = ("node2: iptables -I FORWARD 1 -i eth0 -p tcp --sport %d -j DROP (the fault injected by the lab)"
                % sport)
     absent_all(f, s.points)
@@ -432,6 +438,7 @@ def scn_8(L, s):
         "why": ("flannel.1 and the pods have MTU 1500, node eth0 9000, vxlan df set: a full-sized segment becomes a "
                 "1550-byte VXLAN packet with DF; the VPC bridge port towards node1 has MTU 1500 and the bridge drops "
                 "larger frames without any ICMP (br_dev_queue_push_xmit -> is_skb_forwardable)")}
+    r.finding = "mtu_blackhole"
     r.cause = "MTU black hole between node2/eth0 and node1/eth0 (VPC), no fragmentation-needed comes back"
     s.flow("pod-centos -> ClusterIP svc-nginx %s:%d: bulk download stalls (black hole)" % (svc, port), "tcp",
            origin(c, sport, svc, port), f, r)
@@ -459,6 +466,7 @@ SCENARIOS = {
     "4-external-local-policy": scn_4, "5-external-cluster-policy": scn_5, "6-silent-drop": scn_6,
     "7-vxlan-bulk": scn_7, "8-vxlan-mtu-blackhole": scn_8, "9-dual-stack": scn_9,
 }
+SCENARIOS.update(truth_gaps.scenarios(sys.modules[__name__]))
 
 
 # --- projecting the truth onto what one recording captured ---------------------
@@ -545,6 +553,13 @@ def project(d, available, sll_nodes):
     return d
 
 
+# Per-direction members of issue 13 (README.md, "expected.json"), emitted
+# only where a scenario sets them: finding (the contract's kind), recovered_loss
+# (true/false) and where it happened, and the points where snaplen cuts the
+# direction's first packet inside its TCP header.
+LAB13_MEMBERS = ("finding", "recovered_loss", "recovered_loss_between", "snaplen_cut")
+
+
 def emit_dir(d, sll):
     """The JSON shape of one direction."""
     if d is None:
@@ -595,6 +610,9 @@ def emit_dir(d, sll):
         out["same_bytes_at_every_hop"] = True
     if d.cause:
         out["cause"] = d.cause
+    for k in LAB13_MEMBERS:
+        if getattr(d, k, None) is not None:
+            out[k] = getattr(d, k)
     return out
 
 
@@ -673,8 +691,10 @@ def lab_json(L, s, variant, dirpath, caps, settings):
         if " -C " in cap["command"]:
             # A rotated set: tcpdump names the pieces <file>0.., zero padded to
             # the width of the -W count.
-            files = sorted(os.path.join(os.path.dirname(cap["file"]), f) for f in os.listdir(d)
-                           if f.startswith(base) and f[len(base):].isdigit())
+            # Without -W the first piece is <file> itself, then <file>1...
+            files = [os.path.join(os.path.dirname(cap["file"]), f) for f in
+                     sorted((f for f in os.listdir(d) if f.startswith(base) and (f == base or f[len(base):].isdigit())),
+                            key=lambda f: (len(f), f))]
         else:
             files = [cap["file"]]
         c = {"files": files, "machine": cap["file"].split("/")[0], "netns": cap["netns"], "interface": cap["iface"],
@@ -755,7 +775,10 @@ def lab_json(L, s, variant, dirpath, caps, settings):
         "bundle": {"": "per-interface", "any": "tcpdump -i any (LINUX_SLL2) per node",
                    "any-sll": "tcpdump -y LINUX_SLL -i any per node",
                    "dumpcap": "dumpcap over two interfaces of node1 (pcapng)",
-                   "rotated": "tcpdump -i any -C/-W rotated set per node"}[base],
+                   "rotated": "tcpdump -i any -C/-W rotated set per node",
+                   "ring": "node2/eth0 as a tcpdump -C/-W ring that wrapped, the other points complete",
+                   "deleted-piece": "node2/eth0 as a rotated set missing its middle piece, the other points complete",
+                   "kernel-drops": "node1/eth0 by a dumpcap that lost packets (pcapng), the other points complete"}[base],
         "settings": settings,
         "captures": captures,
         "points": pts,
@@ -830,6 +853,15 @@ def truth_lines(exp):
                 a = d["answered_by"]
                 out.append("    answered by ICMP type %d code %d from %s, first seen at %s, then %s" % (
                     a["type"], a["code"], a["from"], a["point"], " -> ".join(a["path"][1:])))
+            if d.get("finding"):
+                out.append("    finding: %s" % d["finding"])
+            if d.get("recovered_loss") is not None:
+                rb = d.get("recovered_loss_between")
+                out.append("    recovered loss: %s" % (
+                    "yes, lost between %s and %s, delivered by retransmissions" % (rb["after"], rb["expected_next"])
+                    if rb else "yes" if d["recovered_loss"] else "none"))
+            if d.get("snaplen_cut"):
+                out.append("    first packet cut inside its TCP header by the snaplen at: %s" % ", ".join(d["snaplen_cut"]))
             if d.get("distinguishing"):
                 x = d["distinguishing"]
                 out.append("    stopped ones: at %s inner IP length > %d (outer > %d, DF); the others arrive" % (
@@ -838,6 +870,8 @@ def truth_lines(exp):
                 out.append("    %s: largest TCP payload %s %d" % (
                     x["point"], "above" if "max_tcp_payload_gt" in x else "at most",
                     x.get("max_tcp_payload_gt", x.get("max_tcp_payload_le"))))
+    for g in exp.get("gaps", []):
+        out.append("gap at %s: %s (not a drop: no stop is concluded from it)" % (g["point"], g["why"]))
     return out
 
 
@@ -915,6 +949,25 @@ def readme(L, s, variant, dirpath, caps, labj, templates, runlog, exp):
         f.write(text + "\n".join(lines))
 
 
+def build_expected(s, variant, labj):
+    """expected.json of one recording: the scenario's truth projected onto
+    the points it captured (lab.json)."""
+    available = set(labj["points"])
+    sll_nodes = {c["machine"] for c in labj["captures"] if c["link_type"] == "LINUX_SLL"}
+    flows = []
+    for fl in s.flows:
+        fwd = project(fl["forward"], available, sll_nodes)
+        rev = project(fl["reverse"], available, sll_nodes)
+        flows.append({"name": fl["name"], "proto": fl["proto"], "origin": fl["origin"],
+                      "forward": emit_dir(fwd, bool(sll_nodes)), "reverse": emit_dir(rev, bool(sll_nodes))})
+    exp = {"schema": SCHEMA, "scenario": variant, "summary": s.summary, "flows": flows}
+    if variant != s.name:
+        exp["recorded_with"] = s.name
+    if getattr(s, "gaps", {}).get(variant):
+        exp["gaps"] = s.gaps[variant]
+    return exp
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--config", required=True)
@@ -938,17 +991,9 @@ def main():
                 if k:
                     settings[k] = v
     labj = lab_json(L, s, a.variant, a.dir, caps, settings)
-    available = set(labj["points"])
-    sll_nodes = {c["machine"] for c in labj["captures"] if c["link_type"] == "LINUX_SLL"}
-    flows = []
-    for fl in s.flows:
-        fwd = project(fl["forward"], available, sll_nodes)
-        rev = project(fl["reverse"], available, sll_nodes)
-        flows.append({"name": fl["name"], "proto": fl["proto"], "origin": fl["origin"],
-                      "forward": emit_dir(fwd, bool(sll_nodes)), "reverse": emit_dir(rev, bool(sll_nodes))})
-    exp = {"schema": SCHEMA, "scenario": a.variant, "summary": s.summary, "flows": flows}
-    if a.variant != a.scenario:
-        exp["recorded_with"] = a.scenario
+    if hasattr(s, "amend_lab"):
+        s.amend_lab(labj, a.variant)
+    exp = build_expected(s, a.variant, labj)
     with open(os.path.join(a.dir, "expected.json"), "w", encoding="utf-8") as f:
         json.dump(exp, f, indent=2)
         f.write("\n")

@@ -1,42 +1,53 @@
 #!/usr/bin/env bash
-# ctest: verify.sh must reject a wrong truth. Copies a recorded folder,
-# breaks one claim of expected.json at a time (a hop's port, an absent point
-# that does see the flow, a NAT boundary moved by one hop, a verdict) and
-# expects verify.sh to fail with a FAIL line each time.
-# usage: tests/lab/verify_selftest.sh SCENARIO_DIR   (a scenario-2 style folder)
+# ctest: verify.sh must reject a wrong truth. Each line of CASES names a
+# committed folder and a python statement that breaks one claim of its
+# expected.json (e = the document, F(i) = flow i, f = flow 0); the folder is
+# copied once (and must verify), then each statement is applied to a fresh
+# copy of its expected.json and verify.sh must fail with a FAIL line.
+# VERIFY_TSHARK_CACHE makes verify.py decode each capture once.
+# usage: tests/lab/verify_selftest.sh TESTDATA_DIR CASES
 set -euo pipefail
-src=${1:?usage: verify_selftest.sh SCENARIO_DIR}
+td=${1:?usage: verify_selftest.sh TESTDATA_DIR CASES}
+cases=${2:?usage: verify_selftest.sh TESTDATA_DIR CASES}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 command -v tshark >/dev/null && command -v python3 >/dev/null || exit 77
 tmp=$(mktemp -d /tmp/pp-verify-selftest.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-cp -a "$src" "$tmp/b"
-"$here/verify.sh" "$tmp/b" >/dev/null
-cp "$tmp/b/expected.json" "$tmp/expected.json"
-mutations=(
-	'f["forward"]["hops"][3]["dport"] += 1'
-	'f["forward"]["absent_at"].append(f["forward"]["hops"][2]["point"])'
-	'f["forward"]["nat"][0]["after_hop"] += 1; f["forward"]["nat"][0]["before_hop"] += 1; f["forward"]["nat"][0]["after"] = f["forward"]["hops"][f["forward"]["nat"][0]["after_hop"]]["point"]; f["forward"]["nat"][0]["before"] = f["forward"]["hops"][f["forward"]["nat"][0]["before_hop"]]["point"]'
-	'f["reverse"]["hops"].reverse()'
-	'f["forward"]["verdict"] = "stopped"; f["forward"]["stopped"] = {"after": f["forward"]["hops"][-1]["point"], "expected_next": f["forward"]["hops"][-2]["point"]}'
-)
+mkdir "$tmp/tshark"
+export VERIFY_TSHARK_CACHE=$tmp/tshark
+
 fail=0
-for m in "${mutations[@]}"; do
-	python3 - "$tmp/expected.json" "$tmp/b/expected.json" "$m" <<'PY'
+n=0
+while IFS=$'\t' read -r folder m; do
+	case $folder in '' | '#'*) continue ;; esac
+	if [ ! -d "$tmp/$folder" ]; then
+		cp -a "$td/$folder" "$tmp/$folder"
+		"$here/verify.sh" "$tmp/$folder" >/dev/null
+		cp "$tmp/$folder/expected.json" "$tmp/$folder.expected.json"
+	fi
+	python3 - "$tmp/$folder.expected.json" "$tmp/$folder/expected.json" "$m" <<'PY'
 import json, sys
 e = json.load(open(sys.argv[1]))
-f = e["flows"][0]
+F = lambda i: e["flows"][i]
+f = F(0)
 exec(sys.argv[3])
 json.dump(e, open(sys.argv[2], "w"), indent=2)
 PY
-	if out=$("$here/verify.sh" "$tmp/b" 2>&1); then
-		echo "verify_selftest.sh: verify.sh accepted a wrong truth: $m" >&2
+	n=$((n + 1))
+	if out=$("$here/verify.sh" "$tmp/$folder" 2>&1); then
+		echo "verify_selftest.sh: $folder: verify.sh accepted a wrong truth: $m" >&2
 		fail=1
 	elif ! grep -q 'FAIL:' <<<"$out"; then
-		echo "verify_selftest.sh: verify.sh failed without a FAIL line: $m: $out" >&2
+		echo "verify_selftest.sh: $folder: verify.sh failed without a FAIL line: $m: $out" >&2
 		fail=1
 	else
-		echo "rejected as expected ($m): $(grep -m1 'FAIL:' <<<"$out")"
+		echo "$folder: rejected as expected ($m): $(grep -m1 'FAIL:' <<<"$out" | sed 's/^verify.sh: [^:]*: //')"
 	fi
-done
+	cp "$tmp/$folder.expected.json" "$tmp/$folder/expected.json"
+done <"$cases"
+[ "$n" -gt 0 ] || {
+	echo "verify_selftest.sh: no case in $cases" >&2
+	exit 1
+}
+echo "verify_selftest.sh: $n wrong truths tried"
 exit "$fail"

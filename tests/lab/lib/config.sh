@@ -127,9 +127,25 @@ SPORT_8_BULK=41801
 SPORT_8_SMALL=41802
 SPORT_9_V6=41901
 SPORT_9_V4=41902
+SPORT_20=42001
+SPORT_20_NEXT=42002
+SPORT_21=42101
+SPORT_22=42201
+SPORT_23=52301
 
 # Bulk file served by the backends (bytes), and capture settings.
 BULK_SIZE=20000000
 BULK_SNAPLEN=128
 ROTATE_MB=1
 ROTATE_FILES=50
+
+# Issue 13 scenarios (lib/scenarios_gaps.sh). mid.bin: the first MID_SIZE
+# bytes of bulk.bin, enough to wrap a GAP_ROTATE_MB x GAP_RING_FILES ring of
+# full-size frames at a node eth0 once.
+MID_SIZE=1950000
+GAP_ROTATE_MB=1
+GAP_RING_FILES=2
+GAP_DELETED_PIECE=1
+DROP_BUFFER_MB=1
+LOSS_PROBABILITY=0.03
+ASYM_TABLE=100

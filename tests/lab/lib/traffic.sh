@@ -5,18 +5,21 @@
 SERVER_PIDS=()
 
 # www_prepare DIR: per-pod document roots: index.html names the pod, small.txt,
-# and bulk.bin (BULK_SIZE bytes of seeded pseudo-random data, the same every
-# run, so no two segments carry the same payload).
+# bulk.bin (BULK_SIZE bytes of seeded pseudo-random data, the same every
+# run, so no two segments carry the same payload) and mid.bin (its first
+# MID_SIZE bytes).
 www_prepare() {
 	local dir=$1 p
 	mkdir -p "$dir"
 	"$PY" -c 'import random,sys; sys.stdout.buffer.write(random.Random(20240601).randbytes(int(sys.argv[1])))' \
 		"$BULK_SIZE" >"$dir/bulk.bin"
+	head -c "$MID_SIZE" "$dir/bulk.bin" >"$dir/mid.bin"
 	for p in pod-nginx0 pod-nginx1 pod-nginx2; do
 		mkdir -p "$dir/$p"
 		printf '<html><body>%s</body></html>\n' "$p" >"$dir/$p/index.html"
 		printf 'small file served by %s\n' "$p" >"$dir/$p/small.txt"
 		ln -s ../bulk.bin "$dir/$p/bulk.bin"
+		ln -s ../mid.bin "$dir/$p/mid.bin"
 	done
 }
 
