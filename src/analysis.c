@@ -58,6 +58,8 @@ struct point_topo {
 struct input_seen {
 	bool any;
 	int64_t first, last;
+	uint64_t drops;             /* what its pcapng files say they lost */
+	int64_t drop_from, drop_to; /* raw clock */
 };
 
 struct run {
@@ -497,6 +499,27 @@ static void *reader(void *p)
 	return NULL;
 }
 
+/* What the capture of an input lost, as its pcapng statistics say. */
+static void input_drops(const struct capture_input *in, struct input_seen *seen)
+{
+	seen->drop_from = INT64_MAX;
+	seen->drop_to = INT64_MIN;
+	for (size_t f = 0; f < in->nfiles; f++) {
+		const char *path =
+		    in->spool && in->spool[f].path ? in->spool[f].path : in->files[f];
+		uint64_t drops;
+		int64_t from, to;
+
+		if (capture_file_drops(path, &drops, &from, &to) < 0 || drops == 0)
+			continue;
+		seen->drops += drops;
+		if (from < seen->drop_from)
+			seen->drop_from = from;
+		if (to > seen->drop_to)
+			seen->drop_to = to;
+	}
+}
+
 /* Gaps of every point of an input: a missing piece of its rotated set
  * (from the input's last packet before it), or its ring's overwritten
  * start (the first packet of each point that appears later gets it too). */
@@ -529,6 +552,14 @@ static void point_seen(struct run *r, const struct pp_obs *o)
 	if (pt->packets == 0 && r->inputs.v[pt->input].ring_wrapped)
 		chain_point_gap(pt, INT64_MIN, r->seen[pt->input].first, CHAIN_GAP_RING_OVERWRITTEN,
 		                0);
+	if (pt->packets == 0 && r->seen[pt->input].drops) {
+		const struct input_seen *in = &r->seen[pt->input];
+
+		chain_point_gap(
+		    pt, in->drop_from == INT64_MIN ? INT64_MIN : in->drop_from - pt->clock_offset,
+		    in->drop_to == INT64_MAX ? INT64_MAX : in->drop_to - pt->clock_offset,
+		    CHAIN_GAP_KERNEL_DROPS, in->drops);
+	}
 	if (pt->packets++ == 0 || raw < pt->first_ts)
 		pt->first_ts = raw;
 	if (raw > pt->last_ts)
@@ -656,6 +687,8 @@ static int setup(struct run *r)
 	r->seen = calloc(r->inputs.n ? r->inputs.n : 1, sizeof *r->seen);
 	if (!r->seen)
 		msg_oom("inputs", (r->inputs.n ? r->inputs.n : 1) * sizeof *r->seen);
+	for (size_t i = 0; i < r->inputs.n; i++)
+		input_drops(&r->inputs.v[i], &r->seen[i]);
 	r->clock = clock_new((uint32_t)r->points.nnodes);
 	return apply_manual_clocks(r);
 }

@@ -165,6 +165,31 @@ static int64_t tv_ns(const struct timeval *tv)
 	return r;
 }
 
+int capture_file_drops(const char *path, uint64_t *drops, int64_t *from, int64_t *to)
+{
+	struct pcapng_walk *w;
+	struct pcapng_drops d;
+	struct pcapng_pkt pk;
+	int rc = -1;
+
+	*drops = 0;
+	*from = INT64_MIN;
+	*to = INT64_MAX;
+	if (capture_file_kind(path) != CAPTURE_KIND_PCAPNG || !(w = pcapng_walk_open(path, 0)))
+		return -1;
+	/* the statistics' time stamps need the interfaces' resolutions */
+	if (pcapng_walk_next(w, &pk, false) == PCAPNG_WALK_PACKET &&
+	    pcapng_walk_tail_drops(w, &d) == 0) {
+		pcapng_drops_near(&d, pk.ts);
+		*drops = d.drops;
+		*from = d.from;
+		*to = d.to;
+		rc = 0;
+	}
+	pcapng_walk_close(w);
+	return rc;
+}
+
 int capture_file_first_ts(const char *path, int64_t *ts)
 {
 	char errbuf[PCAP_ERRBUF_SIZE];

@@ -270,7 +270,7 @@ int chain_store_seal(struct chain_store *s);
 size_t chain_store_count(const struct chain_store *s);
 uint8_t chain_store_interest(const struct chain_store *s, size_t i);
 const struct chain_conv *chain_store_get(struct chain_store *s, size_t i);
-struct route *dir_path(const struct dir_agg *d);
+struct route *dir_path(const struct chain *c, const struct dir_agg *d);
 int64_t reservoir_median(const struct reservoir *r);
 
 #endif

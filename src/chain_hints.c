@@ -66,7 +66,7 @@ void chain_conv_hints(struct chain *c, uint32_t ci)
 
 	chain_conv_flush(c, ci);
 	for (int k = 0; k < 2; k++) {
-		const struct route *p = dir_path(&cv->d[k]);
+		const struct route *p = dir_path(c, &cv->d[k]);
 
 		for (unsigned j = 0; p && j + 1 < p->n; j++)
 			hint_add(&c->hints, p->hop[j].point,

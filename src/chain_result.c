@@ -18,12 +18,46 @@
 #include "pktpath/msg.h"
 #include "pktpath/topo.h"
 
+/* Does the point have a known gap (a missing piece, a wrapped ring, kernel
+ * drops), so that packets may have crossed it unseen? */
+static bool point_has_known_gap(const struct chain *c, uint32_t point)
+{
+	const struct chain_point *p = &(*c->env.points)[point];
+
+	for (size_t i = 0; i < p->ngaps; i++) {
+		if (p->gaps[i].why == CHAIN_GAP_MISSING_PIECE ||
+		    p->gaps[i].why == CHAIN_GAP_RING_OVERWRITTEN ||
+		    p->gaps[i].why == CHAIN_GAP_KERNEL_DROPS)
+			return true;
+	}
+	return false;
+}
+
+/* Is s route r without some points that had capture gaps? */
+static bool route_minus_gaps(const struct chain *c, const struct route *r, const struct route *s)
+{
+	unsigned j = 0;
+
+	if (s->n >= r->n)
+		return false;
+	for (unsigned i = 0; i < r->n; i++) {
+		if (j < s->n && r->hop[i].point == s->hop[j].point &&
+		    r->hop[i].dir == s->hop[j].dir)
+			j++;
+		else if (!point_has_known_gap(c, r->hop[i].point))
+			return false;
+	}
+	return j == s->n;
+}
+
 /* The path: among the routes that end where the longest one ends, the one
  * most packets took (a first packet may detour, e.g. through the bridge
- * device while a neighbour is resolved). */
-struct route *dir_path(const struct dir_agg *d)
+ * device while a neighbour is resolved). Packets that crossed a point while
+ * its capture had a gap count for the route that has it. */
+struct route *dir_path(const struct chain *c, const struct dir_agg *d)
 {
 	struct route *longest = NULL, *best = NULL;
+	uint64_t best_n = 0;
 
 	for (uint32_t i = 0; i < d->nroutes; i++) {
 		struct route *r = d->routes[i];
@@ -35,12 +69,18 @@ struct route *dir_path(const struct dir_agg *d)
 	for (uint32_t i = 0; longest && i < d->nroutes; i++) {
 		struct route *r = d->routes[i];
 		const struct route_hop *a = &r->hop[r->n - 1], *b = &longest->hop[longest->n - 1];
+		uint64_t n = r->count;
 
 		if (a->point != b->point || a->dir != b->dir)
 			continue;
-		if (!best || r->count > best->count ||
-		    (r->count == best->count && r->first_ts < best->first_ts))
+		for (uint32_t k = 0; c && k < d->nroutes; k++) {
+			if (k != i && route_minus_gaps(c, r, d->routes[k]))
+				n += d->routes[k]->count;
+		}
+		if (!best || n > best_n || (n == best_n && r->first_ts < best->first_ts)) {
 			best = r;
+			best_n = n;
+		}
 	}
 	return best;
 }
@@ -288,10 +328,11 @@ static void find_client_ip_lost(struct chain_dir *out, const struct pp_tuple *or
 }
 
 /* Evidence that a direction reached the other side. */
-static bool reached_other_side(const struct conv *cv, const struct dir_agg *d,
-                               const struct dir_agg *o, const struct route *path)
+static bool reached_other_side(const struct chain *c, const struct conv *cv,
+                               const struct dir_agg *d, const struct dir_agg *o,
+                               const struct route *path)
 {
-	const struct route *opath = dir_path(o);
+	const struct route *opath = dir_path(c, o);
 
 	if (!opath)
 		return false;
@@ -390,6 +431,21 @@ static void gap_add(struct chain_dir *out, uint64_t n, uint32_t point, uint8_t w
 	out->gap.packets += n;
 }
 
+/* Where an answer should have gone from the last point it shares with the
+ * request's path: back the way the request came (-1 if unknown). */
+static int64_t mirror_next(const struct chain *c, const struct dir_agg *o, const struct route *path)
+{
+	const struct route *req = dir_path(c, o);
+
+	for (unsigned i = path->n; req && i-- > 0;) {
+		for (unsigned j = 0; j < req->n; j++) {
+			if (req->hop[j].point == path->hop[i].point)
+				return j == 0 ? -1 : (int64_t)req->hop[j - 1].point;
+		}
+	}
+	return -1;
+}
+
 /* A direction that never reached the other side ended at the path's last
  * point: stopped there, unless nothing says it should have gone further
  * (one-way traffic, multicast) or the next point was not capturing. */
@@ -417,7 +473,7 @@ static void build_unreached(struct chain *c, const struct conv *cv, const struct
 	/* the route is worth showing even when other packets already tell
 	 * the next point */
 	routed = (int64_t)route_next(&c->env, last->point, dst, &out->stop);
-	out->stop.expected_next = next >= 0 ? next : routed;
+	out->stop.expected_next = next >= 0 ? next : routed >= 0 ? routed : mirror_next(c, o, path);
 	for (uint32_t i = 0; i < d->nroutes; i++)
 		stop_stats_add(&out->stop, d->routes[i], d->routes[i]->count);
 	if (out->has_gap && out->stop.packets > out->gap.packets)
@@ -502,7 +558,7 @@ static void build_dir(struct chain *c, const struct conv *cv, int k, struct chai
                       bool reverse)
 {
 	const struct dir_agg *d = &cv->d[k], *o = &cv->d[k ^ 1];
-	struct route *path = dir_path(d);
+	struct route *path = dir_path(c, d);
 	const struct route_hop *last;
 	const struct pp_addr *dst;
 	bool reached, answered = false;
@@ -521,7 +577,7 @@ static void build_dir(struct chain *c, const struct conv *cv, int k, struct chai
 
 	last = &path->hop[path->n - 1];
 	dst = &flow_tuple(c->flows, last->tuple)->dst;
-	reached = reached_other_side(cv, d, o, path) || ends_at_owner(c, last->point, dst);
+	reached = reached_other_side(c, cv, d, o, path) || ends_at_owner(c, last->point, dst);
 	if (!reached) {
 		answered = d->nans > 0 || (o->n_rst > 0 && o->n_other == 0);
 		next = hint_find(&c->hints, last->point, dst);

@@ -23,11 +23,20 @@
 #include "pktpath/obs.h"
 #include "pktpath/pcapng_walk.h"
 
+/* Interface Statistics Block options (draft-ietf-opsawg-pcapng 4.6). */
+#define ISB_STARTTIME 2
+#define ISB_ENDTIME   3
+#define ISB_IFDROP    5
+#define ISB_OSDROP    7
+#define ISB_MAX_LEN   65536u /* longer: not a statistics block we read */
+#define ISB_MAX_BACK  256    /* blocks looked at from the end of the file */
+
 #define BT_SHB 0x0A0D0D0Au
 #define BT_IDB 0x00000001u
 #define BT_PB  0x00000002u
 #define BT_SPB 0x00000003u
 #define BT_EPB 0x00000006u
+#define BT_ISB 0x00000005u
 
 #define BYTE_ORDER_MAGIC 0x1A2B3C4Du
 
@@ -746,4 +755,121 @@ void pcapng_walk_close(struct pcapng_walk *w)
 	if (w->fd >= 0)
 		close(w->fd);
 	free(w);
+}
+
+/* ---- statistics at the end of the file -------------------------------- */
+
+static bool pread_all(int fd, void *buf, size_t n, uint64_t off)
+{
+	ssize_t got = pread(fd, buf, n, (off_t)off);
+
+	return got >= 0 && (size_t)got == n;
+}
+
+/* The drop counters of one statistics block: the sum of isb_ifdrop and
+ * isb_osdrop, and the span they cover. Malformed options end the list. */
+static void isb_read(const struct pcapng_walk *w, const uint8_t *b, uint32_t n,
+                     struct pcapng_drops *d, bool latest)
+{
+	const struct pcapng_iface *ifc;
+	uint64_t drops = 0;
+	uint32_t at = 12;
+
+	if (n < 12)
+		return;
+	ifc = pcapng_walk_iface(w, w->sec_base + get32(w, b));
+	while (at + 4 <= n) {
+		uint16_t code = get16(w, b + at), olen = get16(w, b + at + 2);
+		uint32_t padded = ((uint32_t)olen + 3u) & ~3u;
+		uint64_t v;
+
+		at += 4;
+		if (code == 0 || padded > n - at)
+			break;
+		if (olen == 8) {
+			v = get64(w, b + at);
+			if (code == ISB_IFDROP || code == ISB_OSDROP)
+				drops += v;
+			/* start/end times are a high and a low 32-bit word */
+			v = (uint64_t)get32(w, b + at) << 32 | get32(w, b + at + 4);
+			if (code == ISB_STARTTIME && ifc)
+				d->from = ts_to_ns(ifc, v);
+			if (code == ISB_ENDTIME && ifc && latest)
+				d->to = ts_to_ns(ifc, v);
+		}
+		at += padded;
+	}
+	if (latest)
+		d->drops += drops;
+}
+
+int pcapng_walk_tail_drops(struct pcapng_walk *w, struct pcapng_drops *d)
+{
+	uint8_t *b = malloc(ISB_MAX_LEN);
+	uint32_t seen[64];
+	unsigned nseen = 0;
+	struct stat st;
+	uint64_t off;
+
+	memset(d, 0, sizeof *d);
+	d->from = INT64_MIN;
+	d->to = INT64_MAX;
+	if (b == NULL || !w->seekable || fstat(w->fd, &st) < 0) {
+		free(b);
+		return -1;
+	}
+	off = (uint64_t)st.st_size;
+	/* blocks end with their length again: walk back from the end over
+	 * the statistics blocks that follow the last packet */
+	for (int k = 0; k < ISB_MAX_BACK && off >= BLOCK_MIN; k++) {
+		uint8_t t[4], h[8];
+		uint32_t len, type, iface;
+		bool latest = true;
+
+		if (!pread_all(w->fd, t, 4, off - 4))
+			break;
+		len = get32(w, t);
+		if (len < BLOCK_MIN || len % 4 != 0 || len > off || len > ISB_MAX_LEN ||
+		    !pread_all(w->fd, h, 8, off - len) || get32(w, h + 4) != len)
+			break;
+		type = get32(w, h);
+		if (type == BT_EPB || type == BT_SPB || type == BT_PB || type == BT_SHB)
+			break;
+		if (type == BT_ISB && pread_all(w->fd, b, len - BLOCK_MIN, off - len + 8)) {
+			/* the last block of an interface holds its totals; earlier
+			 * ones only say when counting started */
+			iface = len - BLOCK_MIN >= 4 ? get32(w, b) : 0;
+			for (unsigned i = 0; i < nseen; i++)
+				latest &= seen[i] != iface;
+			if (latest && nseen < 64)
+				seen[nseen++] = iface;
+			isb_read(w, b, len - BLOCK_MIN, d, latest);
+			d->blocks++;
+		}
+		off -= len;
+	}
+	free(b);
+	return 0;
+}
+
+/* dumpcap 4.x writes isb_starttime/endtime in microseconds whatever the
+ * interface's if_tsresol: a time a thousand times too small next to the
+ * file's packets is read so. A time that fits neither is not used. */
+static int64_t near_ref(int64_t t, int64_t ref, int64_t open_value)
+{
+	const int64_t day = 86400LL * 1000 * 1000 * 1000;
+
+	if (t == open_value || ref <= 0)
+		return t;
+	if (t > ref - 30 * day && t < ref + 30 * day)
+		return t;
+	if (t < INT64_MAX / 1000 && t * 1000 > ref - 30 * day && t * 1000 < ref + 30 * day)
+		return t * 1000;
+	return open_value;
+}
+
+void pcapng_drops_near(struct pcapng_drops *d, int64_t ref)
+{
+	d->from = near_ref(d->from, ref, INT64_MIN);
+	d->to = near_ref(d->to, ref, INT64_MAX);
 }

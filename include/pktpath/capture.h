@@ -150,6 +150,12 @@ enum capture_kind capture_magic_kind(const uint8_t head[4]);
  * for files shorter than 4 bytes), or -1 with errno set. Prints nothing. */
 int capture_file_kind(const char *path);
 
+/* Packets a pcapng capture says it lost (its interface statistics at the
+ * end: isb_ifdrop + isb_osdrop) and the span the count covers, in ns on
+ * the capturing host's clock (INT64_MIN/INT64_MAX where not said): 0, or
+ * -1 (drops 0) for a file that is no pcapng or holds no statistics. */
+int capture_file_drops(const char *path, uint64_t *drops, int64_t *from, int64_t *to);
+
 /* Time stamp (ns) of the first record of a capture file: 0, or -1 when the
  * file cannot be read or holds no record. Prints nothing. */
 int capture_file_first_ts(const char *path, int64_t *ts);

@@ -83,6 +83,23 @@ const struct pcapng_iface *pcapng_walk_iface(const struct pcapng_walk *w, uint32
 
 void pcapng_walk_close(struct pcapng_walk *w);
 
+/* What the capture itself lost, from the Interface Statistics Blocks at the
+ * end of the file (dumpcap writes them when it stops): isb_ifdrop +
+ * isb_osdrop summed over the interfaces, and the span the counters cover
+ * (INT64_MIN/INT64_MAX where the blocks do not say). */
+struct pcapng_drops {
+	uint64_t drops;
+	int64_t from, to;
+	unsigned blocks; /* statistics blocks read */
+};
+
+/* Reads them from the end of the file; the walk must have read the IDBs
+ * (one pcapng_walk_next()). 0, or -1 when the file cannot be read so. */
+int pcapng_walk_tail_drops(struct pcapng_walk *w, struct pcapng_drops *d);
+/* Puts the span in the units of a packet's time stamp ref (ns) where the
+ * writer used microseconds; drops a time that fits neither. */
+void pcapng_drops_near(struct pcapng_drops *d, int64_t ref);
+
 /* libpcap's mapping of a LINKTYPE_ value to a DLT_ value, and its snapshot
  * length adjustment (0 or above the link type's maximum -> maximum). */
 int pcapng_linktype_to_dlt(uint32_t linktype);
