@@ -638,6 +638,7 @@ static unsigned interest_of(const struct chain_conv *r)
 static void findings_add(struct chain_findings *f, const struct chain_conv *r)
 {
 	bool stopped = false, partial = false, nat = false, snat = false, lost = false;
+	bool recovered = false;
 
 	for (int k = 0; k < 2; k++) {
 		const struct chain_dir *d = &r->dir[k];
@@ -647,6 +648,7 @@ static void findings_add(struct chain_findings *f, const struct chain_conv *r)
 		stopped |= d->verdict == CHAIN_STOPPED;
 		partial |= d->verdict == CHAIN_PARTIAL;
 		lost |= d->has_lost;
+		recovered |= d->has_recovered;
 		nat |= d->nnat > 0;
 		for (uint32_t n = 0; n < d->nnat; n++)
 			snat |= d->nat[n].kind == CHAIN_SNAT && !d->nat[n].reverse;
@@ -656,6 +658,7 @@ static void findings_add(struct chain_findings *f, const struct chain_conv *r)
 	f->partial += partial && !stopped;
 	f->delivered += !stopped && !partial;
 	f->client_ip_lost += lost;
+	f->recovered_loss += recovered;
 	f->nat += nat;
 	f->snat += snat;
 }

@@ -31,7 +31,8 @@ static const char usage_text[] =
     "      --conversation ADDR[:PORT]\n"
     "                             keep conversations that carry ADDR[:PORT] at any hop\n"
     "      --expect FILE          compare paths, NAT and verdicts with a saved JSON result\n"
-    "      --fail-on LIST         exit 1 when a finding occurs: stop, snat, nat, unmatched\n"
+    "      --fail-on LIST         exit 1 when a finding occurs: stop, loss, snat, nat,\n"
+    "                             unmatched (each said on stderr)\n"
     "  -f, --filter EXPR          BPF filter applied to every file\n"
     "  -F, --format FMT           text (default), json, jsonl, markdown or dot\n"
     "      --geneve-port PORT     also decode UDP PORT as Geneve\n"
@@ -195,10 +196,8 @@ static int parse_fail_on(const char *s, unsigned *bits)
 		const char *name;
 		unsigned bit;
 	} names[] = {
-	    {"stop", PP_FIND_STOP},
-	    {"snat", PP_FIND_SNAT},
-	    {"nat", PP_FIND_NAT},
-	    {"unmatched", PP_FIND_UNMATCHED},
+	    {"stop", PP_FIND_STOP},           {"snat", PP_FIND_SNAT}, {"nat", PP_FIND_NAT},
+	    {"unmatched", PP_FIND_UNMATCHED}, {"loss", PP_FIND_LOSS},
 	};
 	const char *p = s;
 
@@ -211,8 +210,9 @@ static int parse_fail_on(const char *s, unsigned *bits)
 				break;
 		}
 		if (i == sizeof names / sizeof names[0]) {
-			msg_usage("--fail-on: '%.*s' is not one of stop, snat, nat, unmatched",
-			          (int)len, p);
+			msg_usage(
+			    "--fail-on: '%.*s' is not one of stop, loss, snat, nat, unmatched",
+			    (int)len, p);
 			return -1;
 		}
 		*bits |= names[i].bit;

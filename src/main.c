@@ -24,32 +24,6 @@ static bool want_color(enum pp_color c)
 	return isatty(STDOUT_FILENO) && !(no && *no);
 }
 
-/* The findings --fail-on names, over the conversations reported. */
-static unsigned findings_of(const struct report_view *v)
-{
-	unsigned found = 0;
-
-	if (v->r->unmatched)
-		found |= PP_FIND_UNMATCHED;
-	for (size_t i = 0; i < v->nconv; i++) {
-		for (int k = 0; k < 2; k++) {
-			const struct chain_dir *d = &report_conv(v, i)->dir[k];
-
-			if (!d->present)
-				continue;
-			if (d->verdict != CHAIN_DELIVERED)
-				found |= PP_FIND_STOP;
-			if (d->nnat)
-				found |= PP_FIND_NAT;
-			for (uint32_t n = 0; n < d->nnat; n++) {
-				if (d->nat[n].kind == CHAIN_SNAT && !d->nat[n].reverse)
-					found |= PP_FIND_SNAT;
-			}
-		}
-	}
-	return found;
-}
-
 static int report(const struct pp_options *opt, const struct report_view *v,
                   const struct report_opts *ro)
 {
@@ -132,11 +106,12 @@ int main(int argc, char **argv)
 		if (report(&opt, &view, &ro) < 0) {
 			out_err = errno ? errno : EIO;
 			status = PP_EXIT_USAGE;
-		} else if (findings_of(&view) & opt.fail_on)
-			status = PP_EXIT_FOUND;
-		/* the report, then --expect's differences on stderr */
+		}
+		/* the report, then why it fails on stderr */
 		if (fflush(stdout) != 0 && !out_err)
 			out_err = errno;
+		if (status == PP_EXIT_OK && opt.fail_on && report_fail_on(&view, opt.fail_on))
+			status = PP_EXIT_FOUND;
 		if (expect && expect_compare(expect, &view) > 0 && status == PP_EXIT_OK)
 			status = PP_EXIT_FOUND;
 		report_view_free(&view);

@@ -23,7 +23,7 @@ void msg_set_quiet(bool q)
 /* File and interface names come from customers: a message is one line,
  * and an ESC or a newline in a name must not reach the terminal raw. */
 PP_PRINTF(3, 0)
-static void vmsg(const char *prefix, const char *what, const char *fmt, va_list ap)
+static void vmsg(const char *prefix, const char *what, const char *fmt, va_list ap, int log)
 {
 	char buf[4096], *text = buf;
 	va_list again;
@@ -46,6 +46,8 @@ static void vmsg(const char *prefix, const char *what, const char *fmt, va_list 
 	}
 	esc_fputs(stderr, n >= 0 ? text : fmt);
 	fputc('\n', stderr);
+	if (log >= 0)
+		msg_log_add(log == 1, what, n >= 0 ? text : fmt);
 	if (text != buf)
 		free(text);
 }
@@ -58,7 +60,7 @@ void msg_error(const char *what, const char *fmt, ...)
 		return;
 	error_count++;
 	va_start(ap, fmt);
-	vmsg(NULL, what, fmt, ap);
+	vmsg(NULL, what, fmt, ap, 1);
 	va_end(ap);
 }
 
@@ -70,7 +72,7 @@ void msg_usage(const char *fmt, ...)
 		return;
 	error_count++;
 	va_start(ap, fmt);
-	vmsg(NULL, NULL, fmt, ap);
+	vmsg(NULL, NULL, fmt, ap, -1);
 	va_end(ap);
 	fputs("pktpath: try 'pktpath --help' for more information\n", stderr);
 }
@@ -82,7 +84,7 @@ void msg_warn(const char *what, const char *fmt, ...)
 	if (quiet)
 		return;
 	va_start(ap, fmt);
-	vmsg("warning: ", what, fmt, ap);
+	vmsg("warning: ", what, fmt, ap, 0);
 	va_end(ap);
 }
 
@@ -91,7 +93,7 @@ void msg_info(const char *what, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmsg(NULL, what, fmt, ap);
+	vmsg(NULL, what, fmt, ap, -1);
 	va_end(ap);
 }
 

@@ -143,6 +143,10 @@ int report_view_make(struct report_view *v, const struct chain_result *r,
 		if (!o->conversation || (c && conv_matches(c, &f)))
 			v->idx[v->nconv++] = i;
 	}
+	v->nselected = v->nconv;
+	v->filtered = o->conversation != NULL;
+	if (o->conversation && v->nconv == 0)
+		msg_warn("--conversation", "no conversation matches '%s'", o->conversation);
 	if (o->limit) {
 		struct interest_key *k = calloc(v->nconv ? v->nconv : 1, sizeof *k);
 
@@ -152,10 +156,10 @@ int report_view_make(struct report_view *v, const struct chain_result *r,
 			k[i] =
 			    (struct interest_key){v->idx[i], chain_result_interest(r, v->idx[i])};
 		qsort(k, v->nconv, sizeof *k, cmp_interest);
-		if (v->nconv > o->limit)
-			v->nconv = o->limit;
 		for (size_t i = 0; i < v->nconv; i++)
 			v->idx[i] = k[i].idx;
+		if (v->nconv > o->limit)
+			v->nconv = o->limit;
 		free(k);
 	}
 	return 0;
@@ -180,6 +184,53 @@ void report_findings(const struct chain_result *r, struct report_findings *f)
 	f->unmatched = r->unmatched;
 	f->ignored = counts_ignored_total(&r->counts);
 	f->read = r->counts.read;
+	f->recovered_loss = r->findings.recovered_loss;
+	for (size_t i = 0; i < r->npoints; i++) {
+		for (size_t g = 0; g < r->points[i].ngaps; g++)
+			f->gaps += report_gap_reported(&r->points[i].gaps[g]);
+	}
+}
+
+void report_view_findings(const struct report_view *v, struct report_findings *f)
+{
+	report_findings(v->r, f);
+	if (!v->filtered)
+		return;
+	f->conversations = v->nselected;
+	f->stopped = f->partial = f->delivered = f->client_ip_lost = 0;
+	f->nat = f->snat = f->recovered_loss = 0;
+	for (size_t i = 0; i < v->nselected; i++) {
+		const struct chain_conv *c = chain_result_conv(v->r, v->idx[i]);
+		bool stopped = false, partial = false, lost = false, rec = false, nat = false;
+		bool snat = false;
+
+		for (int k = 0; c && k < 2; k++) {
+			const struct chain_dir *d = &c->dir[k];
+
+			if (!d->present)
+				continue;
+			stopped |= d->verdict == CHAIN_STOPPED;
+			partial |= d->verdict == CHAIN_PARTIAL;
+			lost |= d->has_lost;
+			rec |= d->has_recovered;
+			nat |= d->nnat > 0;
+			for (uint32_t n = 0; n < d->nnat; n++)
+				snat |= d->nat[n].kind == CHAIN_SNAT && !d->nat[n].reverse;
+		}
+		f->stopped += stopped;
+		f->partial += partial && !stopped;
+		f->delivered += c && !stopped && !partial;
+		f->client_ip_lost += lost;
+		f->recovered_loss += rec;
+		f->nat += nat;
+		f->snat += snat;
+	}
+}
+
+bool report_gap_reported(const struct chain_gap *g)
+{
+	return g->used || g->why == CHAIN_GAP_MISSING_PIECE ||
+	       g->why == CHAIN_GAP_RING_OVERWRITTEN || g->why == CHAIN_GAP_KERNEL_DROPS;
 }
 
 bool report_is_noise(const struct chain_conv *c)

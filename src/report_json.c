@@ -16,6 +16,7 @@
 #include "pktpath/escape.h"
 #include "pktpath/json_writer.h"
 #include "pktpath/options.h"
+#include "pktpath/msg.h"
 #include "pktpath/report.h"
 #include "pktpath/topo.h"
 
@@ -111,12 +112,9 @@ static json_t *j_gaps(const struct chain_point *p)
 
 	for (size_t i = 0; i < p->ngaps; i++) {
 		const struct chain_gap *g = &p->gaps[i];
-		bool known = g->why == CHAIN_GAP_MISSING_PIECE ||
-		             g->why == CHAIN_GAP_RING_OVERWRITTEN ||
-		             g->why == CHAIN_GAP_KERNEL_DROPS;
 		json_t *o;
 
-		if (!known && !g->used)
+		if (!report_gap_reported(g))
 			continue;
 		o = json_object();
 		json_object_set_new(o, "from", j_time_or_null(g->from));
@@ -267,17 +265,66 @@ static const char *note_name_i(int i)
 	return note_name((enum pp_note)i);
 }
 
-static json_t *j_findings(const struct chain_result *r)
+static json_t *j_findings(const struct report_view *v, json_t *items)
 {
 	struct report_findings f;
+	json_t *o;
 
-	report_findings(r, &f);
-	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "conversations",
-	                 (json_int_t)f.conversations, "stopped", (json_int_t)f.stopped, "partial",
-	                 (json_int_t)f.partial, "delivered", (json_int_t)f.delivered,
-	                 "client_ip_lost", (json_int_t)f.client_ip_lost, "nat", (json_int_t)f.nat,
-	                 "snat", (json_int_t)f.snat, "unmatched", (json_int_t)f.unmatched,
-	                 "ignored", (json_int_t)f.ignored, "read", (json_int_t)f.read);
+	report_view_findings(v, &f);
+	o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "conversations",
+	              (json_int_t)f.conversations, "stopped", (json_int_t)f.stopped, "partial",
+	              (json_int_t)f.partial, "delivered", (json_int_t)f.delivered, "client_ip_lost",
+	              (json_int_t)f.client_ip_lost, "nat", (json_int_t)f.nat, "snat",
+	              (json_int_t)f.snat, "unmatched", (json_int_t)f.unmatched, "ignored",
+	              (json_int_t)f.ignored, "read", (json_int_t)f.read, "recovered_loss",
+	              (json_int_t)f.recovered_loss, "gaps", (json_int_t)f.gaps);
+	json_object_set_new(o, "items", items);
+	return o;
+}
+
+/* Every input problem said on stderr, for CI (msg_log.c). */
+static json_t *j_warnings(void)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < msg_log_count(); i++) {
+		const struct msg_record *m = msg_log_get(i);
+
+		json_array_append_new(a, json_pack("{s:s,s:o,s:n,s:s,s:o}", "level",
+		                                   m->error ? "error" : "warning", "file",
+		                                   m->file ? j_text(m->file) : json_null(), "point",
+		                                   "what", m->kind, "message", j_text(m->message)));
+	}
+	if (msg_log_dropped())
+		json_array_append_new(a, json_pack("{s:s,s:n,s:n,s:s,s:I}", "level", "warning",
+		                                   "file", "point", "what", "more", "more",
+		                                   (json_int_t)msg_log_dropped()));
+	return a;
+}
+
+/* One object per finding of the reported conversations (report_diagnose). */
+static void conv_items(json_t *items, const struct chain_result *r, const struct chain_conv *cv)
+{
+	for (int k = 0; k < 2; k++) {
+		struct report_diag g[REPORT_DIAG_MAX];
+		size_t n = report_diagnose(r, cv, k, g, REPORT_DIAG_MAX);
+
+		for (size_t j = 0; j < n; j++) {
+			json_t *o = json_object();
+
+			json_object_set_new(o, "kind", json_string(report_kind_name(g[j].kind)));
+			json_object_set_new(o, "conversation", json_integer(cv->id));
+			json_object_set_new(
+			    o, "direction",
+			    json_string(k == CHAIN_FORWARD ? "forward" : "reverse"));
+			json_object_set_new(o, "point",
+			                    g[j].point >= 0 && (size_t)g[j].point < r->npoints
+			                        ? j_text(r->points[g[j].point].name)
+			                        : json_null());
+			json_object_set_new(o, "evidence", j_text(g[j].evidence));
+			json_array_append_new(items, o);
+		}
+	}
 }
 
 static void header_fields(json_t *o, const struct chain_result *r)
@@ -289,10 +336,13 @@ static void header_fields(json_t *o, const struct chain_result *r)
 	json_object_set_new(o, "nodes", j_nodes(r));
 }
 
-static void summary_fields(json_t *o, const struct chain_result *r)
+static void summary_fields(json_t *o, const struct report_view *v, json_t *items)
 {
+	const struct chain_result *r = v->r;
+
 	/* findings, then the packets that were not used */
-	json_object_set_new(o, "findings", j_findings(r));
+	json_object_set_new(o, "findings", j_findings(v, items));
+	json_object_set_new(o, "warnings", j_warnings());
 	json_object_set_new(
 	    o, "ignored",
 	    j_counts(r->counts.ignored + 1, PP_R__COUNT - 1, reason_name_i_shift, true));
@@ -344,7 +394,7 @@ static int dump(struct outbuf *b, json_t *o, size_t flags)
 static int report_lines(struct outbuf *b, const struct report_view *v)
 {
 	const size_t flags = JSON_COMPACT | JSON_REAL_PRECISION(16);
-	json_t *o = json_object(), *addresses = json_object();
+	json_t *o = json_object(), *addresses = json_object(), *items = json_array();
 	struct json_writer w = {0};
 	int rc = 0;
 
@@ -352,6 +402,7 @@ static int report_lines(struct outbuf *b, const struct report_view *v)
 	header_fields(o, v->r);
 	if (dump(b, o, flags) < 0) {
 		json_decref(addresses);
+		json_decref(items);
 		return -1;
 	}
 	for (size_t i = 0; i < v->nconv && rc == 0; i++) {
@@ -360,18 +411,20 @@ static int report_lines(struct outbuf *b, const struct report_view *v)
 		jw_reset(&w, 0, 0);
 		report_json_conv(&w, v->r, cv, true);
 		conv_addresses(addresses, v->r, cv);
+		conv_items(items, v->r, cv);
 		rc |= collect(w.s, w.len, b);
 		rc |= collect("\n", 1, b);
 	}
 	jw_free(&w);
 	if (rc < 0) {
 		json_decref(addresses);
+		json_decref(items);
 		return -1;
 	}
 	o = json_object();
 	json_object_set_new(o, "type", json_string("summary"));
 	json_object_set_new(o, "addresses", addresses);
-	summary_fields(o, v->r);
+	summary_fields(o, v, items);
 	return dump(b, o, flags);
 }
 
@@ -388,6 +441,7 @@ static int report_document(struct outbuf *b, const struct report_view *v)
 {
 	const size_t flags = JSON_INDENT(2) | JSON_REAL_PRECISION(16);
 	json_t *head = json_object(), *tail = json_object(), *addresses = json_object();
+	json_t *items = json_array();
 	struct json_writer w = {0};
 	char *s;
 	int rc = 0;
@@ -398,6 +452,7 @@ static int report_document(struct outbuf *b, const struct report_view *v)
 	if (!s) {
 		json_decref(tail);
 		json_decref(addresses);
+		json_decref(items);
 		return -1;
 	}
 	/* "{...\n}" without its closing line */
@@ -410,13 +465,14 @@ static int report_document(struct outbuf *b, const struct report_view *v)
 		jw_reset(&w, 2, 2);
 		report_json_conv(&w, v->r, cv, false);
 		conv_addresses(addresses, v->r, cv);
+		conv_items(items, v->r, cv);
 		rc |= put_str(b, i ? ",\n    " : "\n    ");
 		rc |= collect(w.s, w.len, b);
 	}
 	jw_free(&w);
 	rc |= put_str(b, v->nconv ? "\n  ]" : "]");
 	json_object_set_new(tail, "addresses", addresses);
-	summary_fields(tail, v->r);
+	summary_fields(tail, v, items);
 	s = json_dumps(tail, flags);
 	json_decref(tail);
 	if (!s)

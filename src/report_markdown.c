@@ -122,10 +122,10 @@ static void inputs_table(FILE *out, const struct chain_result *r)
 static void findings(FILE *out, const struct report_view *v)
 {
 	struct report_findings f;
-	char t[128], buf[1200];
+	char t[128], buf[3072];
 	bool any = false;
 
-	report_findings(v->r, &f);
+	report_view_findings(v, &f);
 	fprintf(out,
 	        "**%zu conversations**: %zu delivered, %zu stopped, %zu partial; client IP lost "
 	        "in %zu; %" PRIu64 " of %" PRIu64 " packets not used.\n\n",
@@ -136,22 +136,14 @@ static void findings(FILE *out, const struct report_view *v)
 
 		report_tuple_text(&c->origin, t, sizeof t);
 		for (int k = 0; k < 2; k++) {
-			const struct chain_dir *d = &c->dir[k];
+			struct report_diag g[REPORT_DIAG_MAX];
+			size_t n = report_diagnose(v->r, c, k, g, REPORT_DIAG_MAX);
 
-			if (!d->present || (!d->has_stop && !d->has_lost))
-				continue;
-			if (!any)
-				fputs("## Findings\n\n", out);
-			any = true;
-			if (d->has_stop) {
-				report_stop_sentence(v->r, d, buf, sizeof buf);
-				fprintf(out, "- **conv %u** %s `%s` %s: ", c->id,
-				        chain_proto_name(c->proto), t,
-				        k == CHAIN_FORWARD ? "forward" : "reverse");
-				item_end(out, buf);
-			}
-			if (d->has_lost) {
-				report_lost_sentence(v->r, d, buf, sizeof buf);
+			for (size_t j = 0; j < n; j++) {
+				if (!any)
+					fputs("## Findings\n\n", out);
+				any = true;
+				report_diag_text(&g[j], k, buf, sizeof buf);
 				fprintf(out, "- **conv %u** %s `%s`: ", c->id,
 				        chain_proto_name(c->proto), t);
 				item_end(out, buf);
@@ -245,6 +237,9 @@ int report_markdown(FILE *out, const struct report_view *v)
 	if (noise)
 		fprintf(out, "%zu multicast or broadcast conversation%s not shown.\n\n", noise,
 		        noise == 1 ? "" : "s");
+	if (v->nconv < v->nselected)
+		fprintf(out, "%zu more conversation%s left out by --limit.\n\n",
+		        v->nselected - v->nconv, v->nselected - v->nconv == 1 ? "" : "s");
 	ignored(out, v->r);
 	return ferror(out) ? -1 : 0;
 }

@@ -215,7 +215,7 @@ static void print_findings(const struct ctx *c, const struct report_view *v)
 	struct report_findings f;
 	bool any = false;
 
-	report_findings(c->r, &f);
+	report_view_findings(v, &f);
 	fprintf(c->out,
 	        "pktpath: %zu conversation%s across %zu point%s on %zu node%s: %zu delivered, "
 	        "%zu stopped, %zu partial; client IP lost in %zu\n",
@@ -224,27 +224,18 @@ static void print_findings(const struct ctx *c, const struct report_view *v)
 	        f.delivered, f.stopped, f.partial, f.client_ip_lost);
 	for (size_t i = 0; i < v->nconv; i++) {
 		const struct chain_conv *cv = report_conv(v, i);
-		char t[2 * EP_LEN + 8], buf[1200];
+		char t[2 * EP_LEN + 8], buf[3072];
 
 		report_tuple_text(&cv->origin, t, sizeof t);
 		for (int k = 0; k < 2; k++) {
-			const struct chain_dir *d = &cv->dir[k];
-			const char *dir = k == CHAIN_FORWARD ? "forward" : "reverse";
+			struct report_diag g[REPORT_DIAG_MAX];
+			size_t n = report_diagnose(c->r, cv, k, g, REPORT_DIAG_MAX);
 
-			if (!d->present || (!d->has_stop && !d->has_lost))
-				continue;
-			if (!any)
-				fputs("findings:\n", c->out);
-			any = true;
-			if (d->has_stop) {
-				report_stop_sentence(c->r, d, buf, sizeof buf);
-				fprintf(c->out, "  conv %u %s %s: %s ", cv->id,
-				        chain_proto_name(cv->proto), t, dir);
-				esc_fputs(c->out, buf);
-				fputc('\n', c->out);
-			}
-			if (d->has_lost) {
-				report_lost_sentence(c->r, d, buf, sizeof buf);
+			for (size_t j = 0; j < n; j++) {
+				if (!any)
+					fputs("findings:\n", c->out);
+				any = true;
+				report_diag_text(&g[j], k, buf, sizeof buf);
 				fprintf(c->out, "  conv %u %s %s: ", cv->id,
 				        chain_proto_name(cv->proto), t);
 				esc_fputs(c->out, buf);
@@ -322,6 +313,10 @@ int report_text(FILE *out, const struct report_view *v, const struct report_opts
 		        "%zu multicast or broadcast conversation%s not shown (--format json has "
 		        "them)\n",
 		        noise, noise == 1 ? "" : "s");
+	if (v->nconv < v->nselected)
+		fprintf(out,
+		        "%zu more conversation%s left out by --limit %lu (the least interesting)\n",
+		        v->nselected - v->nconv, v->nselected - v->nconv == 1 ? "" : "s", o->limit);
 	print_ignored(&c);
 	return ferror(out) ? -1 : 0;
 }

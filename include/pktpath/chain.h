@@ -217,7 +217,8 @@ struct chain_findings {
 	size_t conversations;
 	size_t stopped, partial, delivered; /* per conversation: its worst direction */
 	size_t client_ip_lost;
-	size_t nat, snat; /* conversations with any / a forward SNAT */
+	size_t nat, snat;      /* conversations with any / a forward SNAT */
+	size_t recovered_loss; /* conversations with loss TCP recovered */
 };
 
 struct chain_result {

@@ -47,6 +47,19 @@ void msg_set_quiet(bool quiet);
  * where abort() said nothing. Safe in any thread; no allocation. */
 _Noreturn void msg_oom(const char *what, size_t bytes);
 
+/* The warnings and errors said so far, for the reports (msg_log.c). */
+struct msg_record {
+	bool error;
+	char *file;       /* the <what> of the message, or NULL */
+	const char *kind; /* "missing_piece", "skipped_file", "cut_record", ... */
+	char *message;
+};
+void msg_log_add(bool error, const char *what, const char *text);
+size_t msg_log_count(void);
+const struct msg_record *msg_log_get(size_t i); /* valid until the process ends */
+size_t msg_log_dropped(void);                   /* past the log's bound */
+void msg_log_free(void);                        /* at exit */
+
 /* Number of msg_error() calls so far: input errors make the exit status 2. */
 unsigned msg_error_count(void);
 

@@ -18,6 +18,7 @@ enum pp_finding {
 	PP_FIND_SNAT = 1u << 1,
 	PP_FIND_NAT = 1u << 2,
 	PP_FIND_UNMATCHED = 1u << 3,
+	PP_FIND_LOSS = 1u << 4, /* loss that TCP recovered */
 };
 
 /* NODE=VALUE pairs (--clock, --topology). */

@@ -18,8 +18,10 @@ struct report_opts {
  * given, otherwise in order of their first packet. */
 struct report_view {
 	const struct chain_result *r;
-	size_t *idx; /* conversations of r, in the order shown */
-	size_t nconv;
+	size_t *idx;      /* conversations of r, in the order shown */
+	size_t nconv;     /* shown (after --limit) */
+	size_t nselected; /* selected by --conversation: idx holds them all */
+	bool filtered;    /* --conversation was given */
 };
 
 /* The i-th conversation of the view; valid until 8 further loads. */
@@ -43,8 +45,21 @@ struct report_findings {
 	uint64_t unmatched;
 	uint64_t ignored;
 	uint64_t read;
+	size_t recovered_loss; /* conversations with loss TCP recovered */
+	size_t gaps;           /* capture gaps reported over all points */
 };
 void report_findings(const struct chain_result *r, struct report_findings *f);
+/* The counts a report's header shows: over every conversation, or over
+ * those --conversation selected. */
+void report_view_findings(const struct report_view *v, struct report_findings *f);
+
+/* --fail-on: the findings (enum pp_finding bits) among the selected
+ * conversations that fail_on names, each said on stderr as
+ * "pktpath: --fail-on stop: conv 3 tcp ...: reverse MTU black hole: ...". */
+unsigned report_fail_on(const struct report_view *v, unsigned fail_on);
+/* Is a point's gap one the reports show: known from the inputs, or one
+ * that kept packets from being judged? */
+bool report_gap_reported(const struct chain_gap *g);
 
 /* A point's name, "(unknown)" for an out-of-range id; a hop as its point,
  * with "(in)"/"(out)" when the point sees the packet twice. */
@@ -79,6 +94,40 @@ void report_time(int64_t ns, char *buf, size_t len);
 /* "also seen at node1/cni0 (12): ..." for copies; "" when none. */
 void report_copies_sentence(const struct chain_result *r, const struct chain_dir *d, char *buf,
                             size_t len);
+
+/* What a direction's findings mean (report_diagnose.c): a named failure
+ * where the packets show its signature, with the evidence. */
+enum report_kind {
+	REPORT_STOPPED,
+	REPORT_PARTIAL,
+	REPORT_MTU_BLACKHOLE,
+	REPORT_SERVICE_NO_ENDPOINTS,
+	REPORT_LOCAL_POLICY_NO_ENDPOINT,
+	REPORT_SILENT_DROP,
+	REPORT_REFUSED,
+	REPORT_ASYMMETRIC_RETURN,
+	REPORT_CLIENT_IP_LOST,
+	REPORT_RECOVERED_LOSS,
+	REPORT__KINDS
+};
+
+struct report_diag {
+	enum report_kind kind;
+	int64_t point; /* where it shows, or -1 */
+	char evidence[2560];
+};
+
+#define REPORT_DIAG_MAX 3 /* per direction: its stop, client IP, recovered loss */
+
+/* The findings of direction k of conversation c, most important first;
+ * returns how many were written to out (at most max). */
+size_t report_diagnose(const struct chain_result *r, const struct chain_conv *c, int k,
+                       struct report_diag *out, size_t max);
+/* "mtu_blackhole" (the JSON's kind) and "MTU black hole" (for people). */
+const char *report_kind_name(enum report_kind k);
+const char *report_kind_title(enum report_kind k);
+/* "reverse MTU black hole: 16 packets of 1500 bytes ..." (k: the direction). */
+void report_diag_text(const struct report_diag *g, int k, char *buf, size_t len);
 
 /* Multicast/broadcast chatter (IGMP, MLD, neighbour discovery): left out of
  * the reports for people, summed up in one line; JSON keeps it. */

@@ -170,7 +170,7 @@ check format-value 2 "pktpath: --format: 'xml' is not one of text, json, jsonl, 
 	--format xml a=a.pcap b=b.pcap
 check color-value 2 "pktpath: --color: 'sometimes' is not one of auto, always, never" none \
 	--color sometimes a=a.pcap b=b.pcap
-check fail-on-value 2 "pktpath: --fail-on: 'drop' is not one of stop, snat, nat, unmatched" none \
+check fail-on-value 2 "pktpath: --fail-on: 'drop' is not one of stop, loss, snat, nat, unmatched" none \
 	--fail-on stop,drop a=a.pcap b=b.pcap
 check window-value 2 "pktpath: --window: 'soon' is not a number of seconds within \+-3600" none \
 	--window soon a=a.pcap b=b.pcap
@@ -182,8 +182,8 @@ check unknown-option 2 "pktpath: unknown option '--frobnicate'" none \
 	--frobnicate a=a.pcap b=b.pcap
 check option-no-value 2 "pktpath: option '--format' needs a value" none a=a.pcap --format
 
-# exit 1: a --fail-on finding (the scenario's ClusterIP DNAT), no message
-check fail-on-found 1 '' - --format json --fail-on nat "$sc"
+# exit 1: a --fail-on finding (the scenario's ClusterIP DNAT), said on stderr
+check fail-on-found 1 'pktpath: --fail-on: nat: conv [0-9]+ tcp .*: DNAT 192\.168\.13\.23:80 -> 172\.23\.96\.163:80 .*' - --format json --fail-on nat "$sc"
 "$ppcounts" out >/dev/null || { echo "FAIL fail-on-found: no complete report"; fail=1; }
 
 echo "badinput: $n cases"

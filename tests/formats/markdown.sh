@@ -11,7 +11,7 @@ m=$TMP/out
 head -n 1 "$m" >"$TMP/first"
 has "$TMP/first" '^# pktpath report$' "title"
 has "$m" '^\*\*[0-9]+ conversations\*\*: [0-9]+ delivered, 1 stopped, 0 partial; client IP lost in 0; [0-9]+ of [0-9]+ packets not used\.$' "summary"
-has "$m" '^- \*\*conv [0-9]+\*\* tcp `172\.23\.96\.23:41601 -> 192\.168\.13\.23:80` forward: stopped after node2/eth0: 3 packets never reached node2/cni0' "finding"
+has "$m" '^- \*\*conv [0-9]+\*\* tcp `172\.23\.96\.23:41601 -> 192\.168\.13\.23:80`: forward silent drop: no answer, nothing seen after: stopped after node2/eth0: 3 packets never reached node2/cni0' "finding"
 has "$m" '^\| point \| node \| files \| packets \|' "inputs table header"
 has "$m" '^\|---\|---\|---\|---:\|' "inputs table alignment row"
 has "$m" '^\| node2/cni0 \| node2 \| [^|]*testdata/6-silent-drop/node2/cni0\.pcap \| [0-9]+ \|' "inputs table row"
@@ -50,5 +50,5 @@ PY
 
 # scenario 5: where the client IP was lost
 status 0 "$PKTPATH" --format markdown "$S5"
-has "$TMP/out" '^- \*\*conv [0-9]+\*\* tcp `203\.0\.113\.7:[0-9]+ -> 47\.100\.0\.10:80`: client IP 203\.0\.113\.7 replaced by 10\.0\.0\.180' "client IP finding"
+has "$TMP/out" '^- \*\*conv [0-9]+\*\* tcp `203\.0\.113\.7:[0-9]+ -> 47\.100\.0\.10:80`: forward client IP 203\.0\.113\.7 replaced by 10\.0\.0\.180' "client IP finding"
 echo PASS

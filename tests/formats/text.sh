@@ -13,7 +13,7 @@ has "$TMP/first" '^pktpath: [0-9]+ conversations across 10 points on 2 nodes: [0
 # findings come before the conversations, and name the stop
 sed -n '2,/^$/p' "$t" >"$TMP/findings"
 has "$TMP/findings" '^findings:$' "findings heading"
-has "$TMP/findings" '^  conv [0-9]+ tcp 172\.23\.96\.23:41601 -> 192\.168\.13\.23:80: forward stopped after node2/eth0: 3 packets never reached node2/cni0' "finding of the dropped flow"
+has "$TMP/findings" '^  conv [0-9]+ tcp 172\.23\.96\.23:41601 -> 192\.168\.13\.23:80: forward silent drop: no answer, nothing seen after: stopped after node2/eth0: 3 packets never reached node2/cni0; expected to leave by cni0' "finding of the dropped flow, named with its evidence"
 hasnt "$TMP/findings" '41602' "the healthy flow is no finding"
 # the dropped flow's conversation
 has "$t" '^conv [0-9]+  tcp 172\.23\.96\.23:41601 -> 192\.168\.13\.23:80  \(3 packets forward, 0 reverse\)$' "conversation heading"
