@@ -23,7 +23,7 @@
 #include "pktpath/msg.h"
 #include "pktpath/obs.h"
 
-#define SEG_SCAN 512 /* pending segments of a direction searched for overlap */
+#define SEG_SCAN 512 /* overlapping pending segments looked at, at most */
 #define SEG_SLAB 1024
 /* A conversation is finished, its result stored and its memory freed, when
  * TCP closed it both ways (or reset it) and a few windows went by, or when
@@ -40,6 +40,7 @@
 struct seg_entry {
 	struct seg_entry *qnext;  /* global FIFO in arrival order */
 	struct seg_entry *parent; /* union-find over overlapping segments */
+	struct seg_entry *gnext;  /* the members of its group, a circular list */
 	uint32_t conv;
 	uint8_t dir;
 	bool done;
@@ -189,6 +190,76 @@ static void order_hops(struct match_hop *h, unsigned n)
 				h[i].dir = PP_DIR_IN;
 				h[j].dir = PP_DIR_OUT;
 			}
+		}
+	}
+}
+
+/* ---- pending segments, by sequence number ----------------------------------
+ *
+ * A fast flow has a window's worth of segments pending (100,000 at 100 k
+ * packets/s): everything done per segment must not depend on how many wait.
+ * The array is kept sorted by sequence number (nearly always an append), an
+ * overlap is looked for by binary search, and a folded segment leaves a NULL
+ * slot that a compaction removes once they are half the array. */
+
+struct seg_entry;
+static uint32_t seg_seq(const struct seg_entry *e);
+
+/* The first slot whose sequence number is not before seq. */
+static uint32_t pending_lower(const struct dir_agg *d, uint32_t seq)
+{
+	uint32_t lo = 0, hi = d->npending;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (seq_lt(d->pending[mid].seq, seq))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void pending_compact(struct dir_agg *d)
+{
+	uint32_t k = 0;
+
+	for (uint32_t i = 0; i < d->npending; i++) {
+		if (d->pending[i].e)
+			d->pending[k++] = d->pending[i];
+	}
+	d->npending = k;
+	d->nnull = 0;
+}
+
+static void pending_insert(struct dir_agg *d, struct seg_entry *e)
+{
+	uint32_t seq = seg_seq(e), at;
+
+	if (d->nnull > 64 && 2 * d->nnull > d->npending)
+		pending_compact(d);
+	if (d->npending == d->cappending) {
+		d->cappending = d->cappending ? d->cappending * 2 : 16;
+		d->pending = xrealloc(d->pending, d->cappending * sizeof *d->pending);
+	}
+	at = d->npending && seq_lt(seq, d->pending[d->npending - 1].seq) ? pending_lower(d, seq)
+	                                                                   : d->npending;
+	memmove(&d->pending[at + 1], &d->pending[at], (d->npending - at) * sizeof *d->pending);
+	d->pending[at] = (struct seg_pend){seq, e};
+	d->npending++;
+}
+
+/* Takes e out (its slot becomes NULL). */
+static void pending_remove(struct dir_agg *d, struct seg_entry *e)
+{
+	uint32_t seq = seg_seq(e);
+
+	for (uint32_t i = pending_lower(d, seq); i < d->npending && d->pending[i].seq == seq; i++) {
+		if (d->pending[i].e == e) {
+			d->pending[i].e = NULL;
+			d->nnull++;
+			return;
 		}
 	}
 }
@@ -378,14 +449,10 @@ static void dir_merge(struct dir_agg *into, struct dir_agg *d)
 	for (uint32_t i = 0; i < d->nans && into->nans < MAX_ANSWERS; i++)
 		into->ans[into->nans++] = d->ans[i];
 	for (uint32_t i = 0; i < d->npending; i++) {
-		if (into->npending == into->cappending) {
-			into->cappending = into->cappending ? into->cappending * 2 : 16;
-			into->pending =
-			    xrealloc(into->pending, into->cappending * sizeof *into->pending);
-		}
-		into->pending[into->npending++] = d->pending[i];
+		if (d->pending[i].e)
+			pending_insert(into, d->pending[i].e);
 	}
-	d->npending = 0;
+	d->npending = d->nnull = 0;
 	order_merge(&into->ord, &d->ord);
 }
 
@@ -399,8 +466,10 @@ static void conv_merge(struct chain *c, uint32_t ai, uint32_t bi)
 		struct dir_agg *d = &b->d[k];
 
 		for (uint32_t i = 0; i < d->npending; i++) {
-			d->pending[i]->conv = ai;
-			d->pending[i]->dir = (uint8_t)(k ^ flip);
+			if (d->pending[i].e) {
+				d->pending[i].e->conv = ai;
+				d->pending[i].e->dir = (uint8_t)(k ^ flip);
+			}
 		}
 		dir_merge(&a->d[k ^ flip], d);
 		dir_free(d);
@@ -650,14 +719,6 @@ static bool points_disjoint(const struct match_ident *a, const struct match_iden
 	return true;
 }
 
-static void pending_add(struct dir_agg *d, struct seg_entry *e)
-{
-	if (d->npending == d->cappending) {
-		d->cappending = d->cappending ? d->cappending * 2 : 16;
-		d->pending = xrealloc(d->pending, d->cappending * sizeof *d->pending);
-	}
-	d->pending[d->npending++] = e;
-}
 
 static struct seg_entry *seg_alloc(struct chain *c)
 {
@@ -697,31 +758,56 @@ static void scratch_reserve(struct chain *c, uint32_t n)
 	c->scratch_flag = xrealloc(c->scratch_flag, 2 * c->capscratch * sizeof *c->scratch_flag);
 }
 
+static uint32_t seg_seq(const struct seg_entry *e)
+{
+	return e->seq;
+}
+
+/* Joins the groups of a and b (roots differ): union-find, and the two
+ * circular member lists spliced into one. */
+static void seg_union(struct seg_entry *ra, struct seg_entry *rb)
+{
+	struct seg_entry *t = ra->gnext;
+
+	rb->parent = ra;
+	ra->gnext = rb->gnext;
+	rb->gnext = t;
+}
+
 static void seg_add(struct chain *c, uint32_t ci, int dir, const struct match_ident *id)
 {
 	struct seg_entry *e = seg_alloc(c);
 	struct dir_agg *d = &c->conv[ci]->d[dir];
-	uint32_t from = d->npending > SEG_SCAN ? d->npending - SEG_SCAN : 0;
+	unsigned looked = 0;
 
 	e->qnext = NULL;
 	e->parent = e;
+	e->gnext = e;
 	e->conv = ci;
 	e->dir = (uint8_t)dir;
 	e->done = false;
 	e->seq = id->seq;
 	e->len = id->payload_len;
 	memcpy(&e->id, id, offsetof(struct match_ident, hops) + id->nhops * sizeof id->hops[0]);
-	for (uint32_t i = from; i < d->npending; i++) {
-		struct seg_entry *p = d->pending[i];
+	if (e->len > d->maxlen)
+		d->maxlen = e->len;
+	/* the segments that may overlap start less than maxlen before it */
+	for (uint32_t i = pending_lower(d, e->seq - d->maxlen);
+	     i < d->npending && seq_lt(d->pending[i].seq, e->seq + e->len) && looked < SEG_SCAN;
+	     i++) {
+		struct seg_entry *p = d->pending[i].e;
 
+		if (!p)
+			continue;
+		looked++;
 		if (ranges_overlap(e, p) && points_disjoint(&e->id, &p->id)) {
 			struct seg_entry *ra = seg_root(p), *rb = seg_root(e);
 
 			if (ra != rb)
-				rb->parent = ra;
+				seg_union(ra, rb);
 		}
 	}
-	pending_add(d, e);
+	pending_insert(d, e);
 	if (c->seg_tail)
 		c->seg_tail->qnext = e;
 	else
@@ -847,37 +933,33 @@ static void fold_group(struct chain *c, struct seg_entry **m, uint32_t n)
 	}
 }
 
-static void pending_remove_done(struct dir_agg *d)
-{
-	uint32_t k = 0;
-
-	for (uint32_t i = 0; i < d->npending; i++) {
-		if (!d->pending[i]->done)
-			d->pending[k++] = d->pending[i];
-	}
-	d->npending = k;
-}
-
+/* Folds the group of head: its members are the root's circular list. */
 static void process_group(struct chain *c, struct seg_entry *head)
 {
 	struct dir_agg *d = &c->conv[head->conv]->d[head->dir];
-	struct seg_entry *root = seg_root(head);
+	struct seg_entry *root = seg_root(head), *p = root;
 	struct seg_entry **m;
 	uint32_t n = 0;
 
-	scratch_reserve(c, d->npending);
+	do {
+		n++;
+		p = p->gnext;
+	} while (p != root);
+	scratch_reserve(c, n);
 	m = c->scratch;
-	for (uint32_t i = 0; i < d->npending; i++) {
-		if (!d->pending[i]->done && seg_root(d->pending[i]) == root)
-			m[n++] = d->pending[i];
-	}
+	n = 0;
+	do {
+		m[n++] = p;
+		p = p->gnext;
+	} while (p != root);
 	if (n == 1)
 		fold_whole(c, d, &m[0]->id);
 	else
 		fold_group(c, m, n);
-	for (uint32_t i = 0; i < n; i++)
+	for (uint32_t i = 0; i < n; i++) {
 		m[i]->done = true;
-	pending_remove_done(d);
+		pending_remove(d, m[i]);
+	}
 }
 
 void chain_conv_flush(struct chain *c, uint32_t ci)
@@ -885,8 +967,11 @@ void chain_conv_flush(struct chain *c, uint32_t ci)
 	for (int k = 0; k < 2; k++) {
 		struct dir_agg *d = &c->conv[ci]->d[k];
 
-		while (d->npending)
-			process_group(c, d->pending[0]);
+		for (uint32_t i = 0; i < d->npending; i++) {
+			if (d->pending[i].e)
+				process_group(c, d->pending[i].e);
+		}
+		d->npending = d->nnull = 0;
 		order_routes(c, d);
 	}
 }

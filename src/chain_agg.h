@@ -147,8 +147,15 @@ struct dir_agg {
 	struct answer_agg ans[MAX_ANSWERS];
 	uint32_t nans;
 
-	struct seg_entry **pending;
-	uint32_t npending, cappending;
+	/* TCP data segments waiting to be grouped (chain.c), sorted by
+	 * sequence number; a slot whose entry was folded is NULL until the
+	 * array is compacted (nnull of them) */
+	struct seg_pend {
+		uint32_t seq;
+		struct seg_entry *e;
+	} * pending;
+	uint32_t npending, cappending, nnull;
+	uint32_t maxlen; /* the longest segment seen pending */
 
 	struct dir_order ord;
 };
