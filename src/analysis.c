@@ -715,6 +715,7 @@ static void fill_result(struct run *r, struct chain_result *out)
 		                                    c->pairs_from,
 		                                    c->error_ns};
 	}
+	out->limits.interfaces = r->points.overflow;
 	/* the points and the topology move into the result */
 	out->topo = r->topo;
 	r->topo = NULL;

@@ -101,6 +101,8 @@ void chain_free(struct chain *c)
 	free(c->hints.v);
 	htab_free(&c->hints.index);
 	chain_store_free(c->store);
+	for (struct seg_entry *e = c->seg_head; e; e = e->qnext)
+		match_ident_drop(&e->id);
 	while (c->seg_slabs) {
 		struct seg_slab *next = ((struct seg_slab *)c->seg_slabs)->next;
 
@@ -244,7 +246,7 @@ static void pending_insert(struct dir_agg *d, struct seg_entry *e)
 		d->pending = xrealloc(d->pending, d->cappending * sizeof *d->pending);
 	}
 	at = d->npending && seq_lt(seq, d->pending[d->npending - 1].seq) ? pending_lower(d, seq)
-	                                                                   : d->npending;
+	                                                                 : d->npending;
 	memmove(&d->pending[at + 1], &d->pending[at], (d->npending - at) * sizeof *d->pending);
 	d->pending[at] = (struct seg_pend){seq, e};
 	d->npending++;
@@ -327,6 +329,7 @@ static struct hopstat *hopstat_get(struct dir_agg *d, uint32_t point, uint8_t di
 			return &d->hs[i];
 	}
 	if (d->nhs == MAX_HOPSTATS) {
+		d->spilled++;
 		memset(&spill, 0, sizeof spill);
 		return &spill;
 	}
@@ -398,6 +401,7 @@ static void dir_merge(struct dir_agg *into, struct dir_agg *d)
 	into->idents += d->idents;
 	into->pieces += d->pieces;
 	into->overflow += d->overflow;
+	into->spilled += d->spilled;
 	for (uint32_t i = 0; i < d->nroutes; i++) {
 		struct route *r = d->routes[i];
 		struct route *t = route_get(into, r->hop, r->n);
@@ -719,7 +723,6 @@ static bool points_disjoint(const struct match_ident *a, const struct match_iden
 	return true;
 }
 
-
 static struct seg_entry *seg_alloc(struct chain *c)
 {
 	struct seg_entry *e;
@@ -743,6 +746,7 @@ static struct seg_entry *seg_alloc(struct chain *c)
 
 static void seg_release(struct chain *c, struct seg_entry *e)
 {
+	match_ident_drop(&e->id);
 	e->qnext = c->seg_free;
 	c->seg_free = e;
 }
@@ -788,7 +792,7 @@ static void seg_add(struct chain *c, uint32_t ci, int dir, const struct match_id
 	e->done = false;
 	e->seq = id->seq;
 	e->len = id->payload_len;
-	memcpy(&e->id, id, offsetof(struct match_ident, hops) + id->nhops * sizeof id->hops[0]);
+	match_ident_copy(&e->id, id);
 	if (e->len > d->maxlen)
 		d->maxlen = e->len;
 	/* the segments that may overlap start less than maxlen before it */
@@ -1042,24 +1046,16 @@ void chain_set_observer(struct chain *c, chain_observer_fn *fn, void *arg)
 	c->observe_arg = arg;
 }
 
-void chain_add(struct chain *c, const struct match_ident *ident)
+/* Folds id, the copy of ident that chain_add() may reorder. */
+static void add_copy(struct chain *c, const struct match_ident *ident, struct match_ident *idp)
 {
-	struct match_ident id;
+	struct match_ident id = *idp; /* its hops are idp's */
 	uint32_t copy[MATCH_MAX_HOPS];
 	unsigned ncopies;
 	struct conv *cv;
 	uint32_t root, ci;
 	int dir;
 
-	if (ident->nhops == 0)
-		return;
-	if (ident->flags & PP_OBS_ICMP_ERROR) {
-		attach_answer(c, ident);
-		if (c->observe)
-			c->observe(c->observe_arg, ident, NULL);
-		return;
-	}
-	memcpy(&id, ident, offsetof(struct match_ident, hops) + ident->nhops * sizeof id.hops[0]);
 	ncopies = take_copies(&id, copy);
 	order_hops(id.hops, id.nhops);
 	if (c->observe)
@@ -1095,4 +1091,21 @@ void chain_add(struct chain *c, const struct match_ident *ident)
 		seg_add(c, ci, dir, &id);
 	else
 		fold_whole(c, d, &id);
+}
+
+void chain_add(struct chain *c, const struct match_ident *ident)
+{
+	struct match_ident id;
+
+	if (ident->nhops == 0)
+		return;
+	if (ident->flags & PP_OBS_ICMP_ERROR) {
+		attach_answer(c, ident);
+		if (c->observe)
+			c->observe(c->observe_arg, ident, NULL);
+		return;
+	}
+	match_ident_copy(&id, ident);
+	add_copy(c, ident, &id);
+	match_ident_drop(&id);
 }

@@ -120,6 +120,7 @@ struct dir_agg {
 	uint64_t idents;
 	uint64_t pieces;
 	uint64_t overflow; /* packets on routes past MAX_ROUTES (chain.c) */
+	uint64_t spilled;  /* sightings at points past MAX_HOPSTATS */
 	struct route **routes;
 	uint32_t nroutes, caproutes;
 	struct hopstat *hs;
@@ -209,6 +210,7 @@ struct chain {
 	struct chain_env env;
 	struct hints hints;
 	struct chain_store *store; /* finished conversations */
+	struct chain_limits limits;
 	struct chain_findings findings;
 	int64_t last_scan; /* stream time of the last look for finished ones */
 };

@@ -689,6 +689,11 @@ void chain_conv_finish(struct chain *c, uint32_t ci)
 	 * packets: a finding, not packets left unused, so not counted under
 	 * ignored (read = used + ignored) */
 	c->unmatched += r.dir[0].unmatched + r.dir[1].unmatched;
+	for (int k = 0; k < 2; k++) {
+		c->limits.routes += cv->d[k].overflow;
+		c->limits.order += cv->d[k].ord.overflow;
+		c->limits.points += cv->d[k].spilled;
+	}
 	findings_add(&c->findings, &r);
 	if (r.dir[0].present || r.dir[1].present)
 		chain_store_add(c->store, &r, (uint8_t)interest_of(&r));
@@ -720,6 +725,8 @@ void chain_finish(struct chain *c, struct chain_result *out)
 	c->store = NULL;
 	out->nconv = chain_store_count(out->store);
 	out->findings = c->findings;
+	out->limits = c->limits;
+	out->limits.hops = match_stats(c->m)->hop_overflow;
 	out->unmatched = c->unmatched;
 	out->window_ns = c->window;
 }

@@ -17,7 +17,10 @@
 #include "pktpath/msg.h"
 #include "pktpath/tempfile.h"
 
-#define SLOTS 8
+/* Conversations read back are cached by index modulo SLOTS: --write-pcapng
+ * looks up the conversation of every packet, and hundreds of conversations
+ * overlap in a busy capture. */
+#define SLOTS 1024
 
 struct store_entry {
 	int64_t first_ts;
@@ -36,7 +39,6 @@ struct chain_store {
 		size_t index; /* SIZE_MAX: empty */
 		struct chain_conv conv;
 	} slot[SLOTS];
-	unsigned next_slot;
 };
 
 static void conv_arrays_free(struct chain_conv *c)
@@ -183,11 +185,9 @@ const struct chain_conv *chain_store_get(struct chain_store *s, size_t i)
 
 	if (!s || i >= s->n || !s->sorted)
 		return NULL;
-	for (k = 0; k < SLOTS; k++) {
-		if (s->slot[k].index == i)
-			return &s->slot[k].conv;
-	}
-	k = s->next_slot++ % SLOTS;
+	k = (unsigned)(i % SLOTS);
+	if (s->slot[k].index == i)
+		return &s->slot[k].conv;
 	c = &s->slot[k].conv;
 	conv_arrays_free(c);
 	s->slot[k].index = SIZE_MAX;

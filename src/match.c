@@ -79,6 +79,8 @@ void match_free(struct match *m)
 {
 	if (!m)
 		return;
+	for (struct match_ident *id = m->qhead; id; id = id->qnext)
+		match_ident_drop(id);
 	while (m->slabs) {
 		struct slab *next = m->slabs->next;
 
@@ -309,8 +311,52 @@ static struct match_ident *ident_alloc(struct match *m)
 	return id;
 }
 
+void match_ident_copy(struct match_ident *dst, const struct match_ident *src)
+{
+	memcpy(dst, src, offsetof(struct match_ident, hops));
+	dst->hops = dst->inl;
+	dst->caphops = MATCH_INLINE_HOPS;
+	if (src->nhops > MATCH_INLINE_HOPS) {
+		dst->hops = malloc(src->nhops * sizeof *dst->hops);
+		if (!dst->hops)
+			msg_oom("packet sightings", src->nhops * sizeof *dst->hops);
+		dst->caphops = src->nhops;
+	}
+	memcpy(dst->hops, src->hops, src->nhops * sizeof *dst->hops);
+}
+
+void match_ident_drop(struct match_ident *id)
+{
+	if (id->hops != id->inl)
+		free(id->hops);
+	id->hops = id->inl;
+	id->caphops = MATCH_INLINE_HOPS;
+	id->nhops = 0;
+}
+
+bool match_ident_grow(struct match_ident *id)
+{
+	struct match_hop *v;
+	unsigned cap;
+
+	if (id->nhops < id->caphops)
+		return true;
+	if (id->nhops >= MATCH_MAX_HOPS)
+		return false;
+	cap = 2u * id->caphops > MATCH_MAX_HOPS ? MATCH_MAX_HOPS : 2u * id->caphops;
+	v = id->hops == id->inl ? malloc(cap * sizeof *v) : realloc(id->hops, cap * sizeof *v);
+	if (!v)
+		msg_oom("packet sightings", cap * sizeof *v);
+	if (id->hops == id->inl)
+		memcpy(v, id->inl, id->nhops * sizeof *v);
+	id->hops = v;
+	id->caphops = (uint8_t)cap;
+	return true;
+}
+
 void match_release(struct match *m, struct match_ident *id)
 {
+	match_ident_drop(id);
 	id->qnext = m->free_list;
 	m->free_list = id;
 }
@@ -347,7 +393,10 @@ static void grow(struct match *m)
 
 static void add_hop(struct match *m, struct match_ident *id, const struct pp_obs *o, uint32_t tuple)
 {
-	struct match_hop *h = &id->hops[id->nhops++];
+	struct match_hop *h;
+
+	match_ident_grow(id); /* hop_allowed() said there is room */
+	h = &id->hops[id->nhops++];
 
 	h->ts = o->ts;
 	h->frame = o->frame;
@@ -384,6 +433,8 @@ static struct match_ident *ident_start(struct match *m, const struct pp_obs *o, 
 	struct match_ident *id = ident_alloc(m);
 
 	memset(id, 0, offsetof(struct match_ident, hops));
+	id->hops = id->inl;
+	id->caphops = MATCH_INLINE_HOPS;
 	id->key = key;
 	id->first_ts = id->last_ts = o->ts;
 	id->ip_id = o->ip_id;

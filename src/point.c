@@ -89,8 +89,10 @@ uint32_t point_get(struct point_reg *r, uint32_t input, uint32_t ifkey, const ch
 
 	if (id != UINT32_MAX)
 		return id;
-	if (r->n == r->cap)
+	if (r->n == r->cap) {
+		r->overflow++;
 		return ifkey == POINT_BASE ? 0 : point_find(r, input, POINT_BASE);
+	}
 	id = (uint32_t)r->n++;
 	p = &r->v[id];
 	memset(p, 0, sizeof *p);

@@ -191,6 +191,25 @@ void report_findings(const struct chain_result *r, struct report_findings *f)
 	}
 }
 
+size_t report_limits_sentence(const struct chain_result *r, char *buf, size_t len)
+{
+	const struct chain_limits *l = &r->limits;
+	size_t n = 0;
+
+	buf[0] = '\0';
+#define LIMIT(v, text)                                                                             \
+	if ((v) && n < len)                                                                        \
+		n += (size_t)snprintf(buf + n, len - n, "%s%llu " text, n ? "; " : "",             \
+		                      (unsigned long long)(v));
+	LIMIT(l->hops, "sightings of packets seen at more than 64 points, counted as new packets")
+	LIMIT(l->routes, "packets on more than 64 routes of a direction, counted as unmatched")
+	LIMIT(l->order, "packets at more than 64 points of a direction, left out of its order")
+	LIMIT(l->points, "sightings at more than 128 points of a direction, not counted per point")
+	LIMIT(l->interfaces, "packets of interfaces past the 65,536th, put on their input's point")
+#undef LIMIT
+	return n;
+}
+
 void report_view_findings(const struct report_view *v, struct report_findings *f)
 {
 	report_findings(v->r, f);

@@ -279,6 +279,12 @@ static json_t *j_findings(const struct report_view *v, json_t *items)
 	              (json_int_t)f.ignored, "read", (json_int_t)f.read, "recovered_loss",
 	              (json_int_t)f.recovered_loss, "gaps", (json_int_t)f.gaps);
 	json_object_set_new(o, "items", items);
+	json_object_set_new(
+	    o, "limits",
+	    json_pack("{s:I,s:I,s:I,s:I,s:I}", "hops", (json_int_t)v->r->limits.hops, "routes",
+	              (json_int_t)v->r->limits.routes, "order", (json_int_t)v->r->limits.order,
+	              "points", (json_int_t)v->r->limits.points, "interfaces",
+	              (json_int_t)v->r->limits.interfaces));
 	return o;
 }
 

@@ -240,6 +240,12 @@ int report_markdown(FILE *out, const struct report_view *v)
 	if (v->nconv < v->nselected)
 		fprintf(out, "%zu more conversation%s left out by --limit.\n\n",
 		        v->nselected - v->nconv, v->nselected - v->nconv == 1 ? "" : "s");
+	{
+		char buf[1024];
+
+		if (report_limits_sentence(v->r, buf, sizeof buf))
+			fprintf(out, "Limits reached: %s.\n\n", buf);
+	}
 	ignored(out, v->r);
 	return ferror(out) ? -1 : 0;
 }

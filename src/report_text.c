@@ -317,6 +317,12 @@ int report_text(FILE *out, const struct report_view *v, const struct report_opts
 		fprintf(out,
 		        "%zu more conversation%s left out by --limit %lu (the least interesting)\n",
 		        v->nselected - v->nconv, v->nselected - v->nconv == 1 ? "" : "s", o->limit);
+	{
+		char buf[1024];
+
+		if (report_limits_sentence(v->r, buf, sizeof buf))
+			fprintf(out, "limits reached: %s\n", buf);
+	}
 	print_ignored(&c);
 	return ferror(out) ? -1 : 0;
 }

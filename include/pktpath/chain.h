@@ -221,8 +221,21 @@ struct chain_findings {
 	size_t recovered_loss; /* conversations with loss TCP recovered */
 };
 
+/* Where a bound of the analysis was reached: each is a number of packets
+ * (interfaces: of interfaces) that were handled less well than the rest,
+ * said in the reports instead of changing a verdict silently. */
+struct chain_limits {
+	uint64_t hops;       /* sightings past MATCH_MAX_HOPS: counted as new packets */
+	uint64_t routes;     /* packets of a direction's routes past its 64th */
+	uint64_t order;      /* packets with a point past a direction's 64th */
+	uint64_t points;     /* sightings at a point past a direction's 128th */
+	uint64_t interfaces; /* packets of interfaces past POINT_MAX: folded into their
+	                        input's own point */
+};
+
 struct chain_result {
 	struct topo *topo; /* names and classifies; may hold no node */
+	struct chain_limits limits;
 	struct chain_point *points;
 	size_t npoints;
 	struct chain_node *nodes;
@@ -238,7 +251,8 @@ struct chain_result {
 };
 
 /* Conversation i (0 <= i < nconv; its id is i + 1). The result is valid
- * until 8 further calls; NULL when it cannot be read back. */
+ * until a call for another conversation whose index is the same modulo
+ * 1024; NULL when it cannot be read back. */
 const struct chain_conv *chain_result_conv(const struct chain_result *r, size_t i);
 /* How much a conversation deserves attention: 4 stopped, 3 partial,
  * 2 client IP lost, 1 rewritten, 0 else (the worst direction). */

@@ -17,7 +17,13 @@
 #include "pktpath/flow.h"
 #include "pktpath/obs.h"
 
-#define MATCH_MAX_HOPS 16
+/* Sightings of one packet kept at most: a real path crosses a few dozen
+ * capture points at most (in and out of each); beyond, the next sighting
+ * starts a new identity and is counted (match_stats.hop_overflow, in the
+ * reports). Most packets cross a few points: that many are kept in the
+ * identity itself, more in an array of their own. */
+#define MATCH_MAX_HOPS    64
+#define MATCH_INLINE_HOPS 6
 
 /* One observation of an identity, reduced to what the chain needs. */
 struct match_hop {
@@ -47,9 +53,16 @@ struct match_ident {
 	/* ICMP errors: the quoted header as seen at the first and last hop */
 	struct pp_tuple quote_first, quote_last;
 	uint32_t quote_ip_id;
-	uint8_t nhops;
-	struct match_hop hops[MATCH_MAX_HOPS];
+	uint8_t nhops, caphops;
+	struct match_hop *hops; /* inl, or an allocated array past MATCH_INLINE_HOPS */
+	struct match_hop inl[MATCH_INLINE_HOPS];
 };
+
+/* A copy of src that owns its hops (free them with match_ident_drop()). */
+void match_ident_copy(struct match_ident *dst, const struct match_ident *src);
+void match_ident_drop(struct match_ident *id);
+/* Room for one more hop in id (false past MATCH_MAX_HOPS). */
+bool match_ident_grow(struct match_ident *id);
 
 /* Outer headers of tunnels, interned: id 0 means none. */
 struct match_tunnel {

@@ -32,6 +32,7 @@ struct point_reg {
 	struct htab index; /* hash of (input, ifkey) -> keys[] */
 	char **nodes;
 	size_t nnodes;
+	uint64_t overflow; /* lookups folded into an input's own point (POINT_MAX) */
 };
 
 void point_reg_init(struct point_reg *r);

@@ -24,7 +24,8 @@ struct report_view {
 	bool filtered;    /* --conversation was given */
 };
 
-/* The i-th conversation of the view; valid until 8 further loads. */
+/* The i-th conversation of the view; valid while fewer than 1024 others
+ * are loaded (see chain_result_conv()). */
 const struct chain_conv *report_conv(const struct report_view *v, size_t i);
 
 /* Checks the report options before the analysis reads anything: -1 (after
@@ -49,6 +50,9 @@ struct report_findings {
 	size_t gaps;           /* capture gaps reported over all points */
 };
 void report_findings(const struct chain_result *r, struct report_findings *f);
+/* "limits reached: ..." of the analysis (chain_limits) in words; 0 when
+ * none was reached. */
+size_t report_limits_sentence(const struct chain_result *r, char *buf, size_t len);
 /* The counts a report's header shows: over every conversation, or over
  * those --conversation selected. */
 void report_view_findings(const struct report_view *v, struct report_findings *f);
