@@ -171,9 +171,36 @@ for name in 1x 2x; do
 	fi
 done
 
+# The worst case the slow flows above hide: one flow at 100 k packets/s
+# (fastflow.py: 1,000,000 segments 10 us apart with their ACKs, at two
+# nodes). Its cost per packet is compared with the 1x set's.
+fast=$dir/fast
+fast_stamp="fastflow $(sha256sum "$here/fastflow.py" | cut -c1-16) --packets 1000000 --acks"
+if ! [ -f "$fast/.stamp" ] || [ "$(cat "$fast/.stamp")" != "$fast_stamp" ]; then
+	echo "== fast: generating $fast"
+	rm -rf "$fast"
+	python3 "$here/fastflow.py" --packets 1000000 --acks "$fast"
+	echo "$fast_stamp" >"$fast/.stamp"
+fi
+fast_packets=$(for f in "$fast"/*/*.pcap; do capinfos -c -M "$f" 2>/dev/null | awk '/Number of packets/ {print $NF}'; done | awk '{s += $1} END {print s + 0}')
+cat "$fast"/*/*.pcap >/dev/null
+measure "readloop fast" "$readloop" "$fast"
+fast_rl=$med_s
+rows+=("$(awk -v s="$med_s" -v p="$fast_packets" -v r="$rss_mb" \
+	'BEGIN {printf "%-4s %-9s %9.3f %13.0f %9s %9s %8s", "fast", "readloop", s, p / s, "-", r, "1.00"}')")
+if [ "$pktpath_ready" = 1 ] && measure "pktpath fast" "$pktpath" --format json "$fast"; then
+	rows+=("$(awk -v s="$med_s" -v p="$fast_packets" -v r="$rss_mb" -v q="$fast_rl" \
+		'BEGIN {printf "%-4s %-9s %9.3f %13.0f %9s %9s %8.2f", "fast", "pktpath", s, p / s, "-", r, s / q}')")
+	fast_ns=$(awk -v s="$med_s" -v p="$fast_packets" 'BEGIN {printf "%.0f", s * 1e9 / p}')
+fi
+
 echo
 printf '%-4s %-9s %9s %13s %9s %9s %8s\n' set tool "median s" "packets/s" "MB/s" "RSS MB" "x read"
 for r in "${rows[@]}"; do echo "$r"; done
 echo
 echo "truth check:"
 for v in "${verdicts[@]}"; do echo "  $v"; done
+if [ -n "${fast_ns:-}" ]; then
+	onex=$(printf '%s\n' "${rows[@]}" | awk '$1 == "1x" && $2 == "pktpath" {printf "%.0f", 1e9 / $4}')
+	echo "cost per packet: one fast flow ${fast_ns} ns, the 1x set's many slow flows ${onex:-?} ns"
+fi
