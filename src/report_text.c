@@ -270,6 +270,43 @@ static void print_clocks(const struct ctx *c)
 	}
 }
 
+/* Where points were not capturing, as far as it matters (report_gap_reported). */
+static void print_gaps(const struct ctx *c)
+{
+	static const char *const why[] = {
+	    [CHAIN_GAP_QUIET] = "saw nothing while packets were sent to it",
+	    [CHAIN_GAP_MISSING_PIECE] = "a piece of its rotated set is missing",
+	    [CHAIN_GAP_RING_OVERWRITTEN] = "its ring overwrote what came before",
+	    [CHAIN_GAP_KERNEL_DROPS] = "its capture dropped packets",
+	    [CHAIN_GAP_CAPTURE_START] = "not capturing yet",
+	    [CHAIN_GAP_CAPTURE_END] = "no longer capturing",
+	};
+
+	for (size_t i = 0; i < c->r->npoints; i++) {
+		const struct chain_point *p = &c->r->points[i];
+
+		for (size_t g = 0; g < p->ngaps; g++) {
+			const struct chain_gap *x = &p->gaps[g];
+			char from[40] = "its start", to[40] = "its end", dropped[48] = "";
+
+			if (!report_gap_reported(x))
+				continue;
+			if (x->from != INT64_MIN)
+				report_time(x->from, from, sizeof from);
+			if (x->to != INT64_MAX)
+				report_time(x->to, to, sizeof to);
+			if (x->why == CHAIN_GAP_KERNEL_DROPS)
+				snprintf(dropped, sizeof dropped, " (%" PRIu64 " lost)",
+				         x->packets);
+			fputs("gap ", c->out);
+			esc_fputs(c->out, p->name);
+			fprintf(c->out, " from %s to %s: %s%s; %" PRIu64 " packets not judged\n",
+			        from, to, x->why < sizeof why / sizeof why[0] ? why[x->why] : "?",
+			        dropped, x->excused);
+		}
+	}
+}
+
 static void print_ignored(const struct ctx *c)
 {
 	const struct pp_counts *k = &c->r->counts;
@@ -295,6 +332,7 @@ int report_text(FILE *out, const struct report_view *v, const struct report_opts
 
 	print_findings(&c, v);
 	print_clocks(&c);
+	print_gaps(&c);
 	for (size_t i = 0; i < v->nconv; i++) {
 		const struct chain_conv *cv = report_conv(v, i);
 
