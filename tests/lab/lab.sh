@@ -37,6 +37,7 @@ usage() {
 . "$LAB_DIR/lib/capture.sh"
 . "$LAB_DIR/lib/traffic.sh"
 . "$LAB_DIR/lib/scenarios.sh"
+. "$LAB_DIR/lib/scenarios_trust.sh"
 
 SCENARIOS=()
 while [ $# -gt 0 ]; do

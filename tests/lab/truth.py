@@ -533,7 +533,7 @@ def project(d, available, sll_nodes):
         d.absent_at = [p for p in d.absent_at if p.split("/")[0] not in sll_nodes]
     if d.stopped:
         assert ok(d.stopped["after"]) and ok(d.stopped["expected_next"]), "stop point not captured"
-        d.stopped = {k: mapped(v) for k, v in d.stopped.items()}
+        d.stopped = {k: mapped(v) if isinstance(v, str) else v for k, v in d.stopped.items()}
     if d.distinguishing:
         d.distinguishing = dict(d.distinguishing, point=mapped(d.distinguishing["point"]))
     if d.answered_by:
@@ -571,6 +571,7 @@ def emit_dir(d, sll):
         o = span({"kind": n["kind"], "from": n["from"], "to": n["to"]}, n["_i"], n["_j"])
         if n["reverse"]:
             o["reverse"] = True
+        o.update({k: n[k] for k in ("packets", "untranslated_first") if k in n})
         nat.append(o)
     encap = [span({k: v for k, v in e.items() if not k.startswith("_")}, e["_i"], e["_j"]) for e in d.encap]
     sightings = []
@@ -595,10 +596,16 @@ def emit_dir(d, sll):
         out["same_bytes_at_every_hop"] = True
     if d.cause:
         out["cause"] = d.cause
+    out.update(getattr(d, "extra", {}))
     return out
 
 
 # --- lab.json -----------------------------------------------------------------
+
+BUNDLES = {"": "per-interface", "any": "tcpdump -i any (LINUX_SLL2) per node",
+           "any-sll": "tcpdump -y LINUX_SLL -i any per node",
+           "dumpcap": "dumpcap over two interfaces of node1 (pcapng)",
+           "rotated": "tcpdump -i any -C/-W rotated set per node"}
 
 def read_captures(dirpath):
     caps = []
@@ -629,7 +636,7 @@ def addrs_of(dirpath, machine, nsname):
 
 def machine_ns(L, machine):
     return {"client": L.c["NS_CLIENT"], "slb": L.c["NS_SLB"], "node1": L.c["NS_NODE1"],
-            "node2": L.c["NS_NODE2"]}[machine]
+            "node2": L.c["NS_NODE2"], "fw": L.c.get("NS_FW")}[machine]
 
 
 def point_info(L, dirpath, point):
@@ -752,10 +759,7 @@ def lab_json(L, s, variant, dirpath, caps, settings):
         "schema": "pktpath-lab-topology/1",
         "scenario": variant,
         "recorded_with": s.name if variant != s.name else None,
-        "bundle": {"": "per-interface", "any": "tcpdump -i any (LINUX_SLL2) per node",
-                   "any-sll": "tcpdump -y LINUX_SLL -i any per node",
-                   "dumpcap": "dumpcap over two interfaces of node1 (pcapng)",
-                   "rotated": "tcpdump -i any -C/-W rotated set per node"}[base],
+        "bundle": BUNDLES[base],
         "settings": settings,
         "captures": captures,
         "points": pts,
@@ -926,7 +930,13 @@ def main():
     ap.add_argument("--settings", default=None)
     a = ap.parse_args()
 
-    L = Lab(load_config(a.config))
+    cfg = load_config(a.config)
+    # The issue-12 scenarios (truth12.py) and their names and ports.
+    import truth12
+    SCENARIOS.update(truth12.SCENARIOS)
+    BUNDLES.update(truth12.BUNDLES)
+    cfg.update(load_config(os.path.join(os.path.dirname(a.config), "config12.sh")))
+    L = Lab(cfg)
     s = Scenario(L, a.scenario)
     SCENARIOS[a.scenario](L, s)
     caps = read_captures(a.dir)
@@ -938,17 +948,21 @@ def main():
                 if k:
                     settings[k] = v
     labj = lab_json(L, s, a.variant, a.dir, caps, settings)
+    truth12.amend_lab_json(L, s, labj)
     available = set(labj["points"])
     sll_nodes = {c["machine"] for c in labj["captures"] if c["link_type"] == "LINUX_SLL"}
     flows = []
     for fl in s.flows:
         fwd = project(fl["forward"], available, sll_nodes)
         rev = project(fl["reverse"], available, sll_nodes)
+        if not fwd.hops:
+            continue  # a flow this bundle's points never see
         flows.append({"name": fl["name"], "proto": fl["proto"], "origin": fl["origin"],
                       "forward": emit_dir(fwd, bool(sll_nodes)), "reverse": emit_dir(rev, bool(sll_nodes))})
     exp = {"schema": SCHEMA, "scenario": a.variant, "summary": s.summary, "flows": flows}
     if a.variant != a.scenario:
         exp["recorded_with"] = a.scenario
+    exp.update(getattr(s, "extra", {}))
     with open(os.path.join(a.dir, "expected.json"), "w", encoding="utf-8") as f:
         json.dump(exp, f, indent=2)
         f.write("\n")

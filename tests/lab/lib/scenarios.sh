@@ -13,6 +13,7 @@ scenario_variants() {
 	2-cross-node-clusterip) echo "$1 $1-any $1-any-sll $1-dumpcap" ;;
 	5-external-cluster-policy) echo "$1 $1-any" ;;
 	7-vxlan-bulk) echo "$1 $1-rotated" ;;
+	12*) scenario_variants_12 "$1" ;;
 	*) echo "$1" ;;
 	esac
 }
