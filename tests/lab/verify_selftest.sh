@@ -11,6 +11,8 @@ command -v tshark >/dev/null && command -v python3 >/dev/null || exit 77
 tmp=$(mktemp -d /tmp/pp-verify-selftest.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 cp -a "$src" "$tmp/b"
+mkdir "$tmp/tshark"
+export VERIFY_TSHARK_CACHE=$tmp/tshark # the captures stay the same, only the truth changes
 "$here/verify.sh" "$tmp/b" >/dev/null
 cp "$tmp/b/expected.json" "$tmp/expected.json"
 mutations=(

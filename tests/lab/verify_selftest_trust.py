@@ -80,6 +80,8 @@ def main():
         return 77
     data, fail = sys.argv[1], 0
     with tempfile.TemporaryDirectory(prefix="pp-verify-selftest12.") as tmp:
+        os.mkdir(os.path.join(tmp, ".tshark"))
+        os.environ["VERIFY_TSHARK_CACHE"] = os.path.join(tmp, ".tshark")
         for folder, what, mutate, word in MUTATIONS:
             d = os.path.join(tmp, folder)
             if not os.path.exists(d):
