@@ -44,7 +44,7 @@ class Extras:
     def get(self, p):
         if p.file not in self.rows:
             rows = {}
-            for line in self.V.tshark(os.path.join(self.b.d, p.file), EXTRA_FIELDS):
+            for line in self.V.tshark(os.path.join(self.b.d, p.file), self.b.opts, EXTRA_FIELDS):
                 v = dict(zip(EXTRA_FIELDS, line.split("\t")))
                 rows[int(v["frame.number"])] = v
             self.rows[p.file] = rows
