@@ -375,6 +375,10 @@ def check_finding(b, c, V, X, where, flow, d, other):
     elif kind == "recovered_loss":
         c.claim(d.get("recovered_loss") is True and d["verdict"] == "delivered",
                 what + ": the truth does not say delivered with recovered loss")
+    elif kind in ("stopped", "partial"):
+        # The generic kinds (12f): the direction's verdict; its packets are
+        # verify.py's claims (the stop, stopped.packets, lost_marker).
+        c.claim(d["verdict"] == kind, what + ": the truth's verdict is %s" % d["verdict"])
     else:
         c.claim(False, what + ": no check for this kind")
 
