@@ -245,6 +245,12 @@ def main():
         # The same truth without the new members, and a report without what
         # pktpath does not write yet: still a pass.
         plain = json.load(open(os.path.join(scenario, "expected.json"), encoding="utf-8"))
+        # (the committed truth may already carry a finding since issue 13:
+        # this truth is one that needs no findings.items)
+        for fl in plain["flows"]:
+            for d in (fl["forward"], fl["reverse"]):
+                for k in ("finding", "recovered_loss", "recovered_loss_between"):
+                    (d or {}).pop(k, None)
         old = perfect_report(plain)
         del old["findings"]["items"]
         for c in old["conversations"]:
