@@ -44,7 +44,7 @@ class Extras:
     def get(self, p):
         if p.file not in self.rows:
             rows = {}
-            for line in self.V.tshark(os.path.join(self.b.d, p.file), EXTRA_FIELDS):
+            for line in self.V.tshark(os.path.join(self.b.d, p.file), self.b.opts, EXTRA_FIELDS):
                 v = dict(zip(EXTRA_FIELDS, line.split("\t")))
                 rows[int(v["frame.number"])] = v
             self.rows[p.file] = rows
@@ -375,6 +375,10 @@ def check_finding(b, c, V, X, where, flow, d, other):
     elif kind == "recovered_loss":
         c.claim(d.get("recovered_loss") is True and d["verdict"] == "delivered",
                 what + ": the truth does not say delivered with recovered loss")
+    elif kind in ("stopped", "partial"):
+        # The generic kinds (12f): the direction's verdict; its packets are
+        # verify.py's claims (the stop, stopped.packets, lost_marker).
+        c.claim(d["verdict"] == kind, what + ": the truth's verdict is %s" % d["verdict"])
     else:
         c.claim(False, what + ": no check for this kind")
 
