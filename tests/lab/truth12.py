@@ -241,7 +241,9 @@ def scn_12f(L, s):
     lost = sum(loss_marks(n, permille, seed))
     s.summary = ("one-way UDP with loss: %d datagrams from pod-centos to pod-nginx1 on node2, no reply traffic; the "
                  "VPC drops %d of them (%.1f%%, chosen by a seeded PRNG), and %s one-datagram flows of which every "
-                 "%s-th is dropped" % (n, lost, 100.0 * lost / n, L.c["SINGLES_12F"], L.c["SINGLES_LOST_EVERY_12F"]))
+                 "%s-th is dropped, then %s s later one more that arrives" % (
+                     n, lost, 100.0 * lost / n, L.c["SINGLES_12F"], L.c["SINGLES_LOST_EVERY_12F"],
+                     L.c["TAIL_DELAY_12F"]))
     s.points = [L.pod_point("pod-centos"), "node1/eth0", "node2/eth0", L.pod_point("pod-nginx1")]
     c, srv, port = L.ip("pod-centos"), L.ip("pod-nginx1"), int(L.c["SINK_PORT_12F"])
     stop = {"after": "node1/eth0", "expected_next": "node2/eth0"}
@@ -262,6 +264,10 @@ def scn_12f(L, s):
             f.extra = {"finding": "stopped"}
         s.flow("pod-centos -> pod-nginx1, one datagram from port %d%s" % (base + i, ", lost" if gone else ""),
                "udp", T.origin(c, base + i, srv, port), f, None)
+    # Not marked: it shows node2/eth0 still capturing after the last lost one.
+    tail = int(L.c["TAIL_SPORT_12F"])
+    s.flow("pod-centos -> pod-nginx1, one datagram from port %d, %s s after the others" % (tail, L.c["TAIL_DELAY_12F"]),
+           "udp", T.origin(c, tail, srv, port), one_way(L, s, tail, port, False), None)
 
 
 def scn_12g(L, s):
