@@ -101,6 +101,7 @@ def scn_12a(L, s):
                ("node1/eth0", "out", 1), ("slb/eth1", "in", 1), ("slb/eth0", "out", 1), ("client/eth0", "in", 1)],
            [(c, mid, cl, None), (n1, mid, cl, None)])
     f.client_ip_lost = {"original": c, "replaced_by": n1, "_i": 2, "_j": 3}
+    f.finding = "client_ip_lost"  # the masquerade, as in scenario 5
     r = T.Dir()
     # The reply is un-masqueraded in PREROUTING after eth0's tap.
     T.path(r, [("client/eth0", "out", 0), ("slb/eth0", "in", 0), ("slb/eth1", "out", 0), ("node1/eth0", "in", 0),
@@ -286,6 +287,7 @@ def scn_12g(L, s):
     f.nat[0]["packets"] = n2
     f.nat[0]["untranslated_first"] = n1
     f.client_ip_lost = {"original": c, "replaced_by": n1ip, "_i": 2, "_j": 3}
+    f.finding = "client_ip_lost"  # once the SNAT applies
     T.absent_all(f, s.points)
     s.flow("pod-centos -> external client %s:%d, UDP one way, SNAT from datagram %d on" % (cl, port, n1 + 1), "udp",
            T.origin(c, sport, cl, port), f, None)
