@@ -536,6 +536,9 @@ def project(d, available, sll_nodes):
             d.client_ip_lost = dict(d.client_ip_lost, _i=p[0], _j=p[1])
         else:
             d.client_ip_lost = None
+            # A bundle that does not see the rewrite cannot show its finding.
+            if getattr(d, "finding", None) == "client_ip_lost":
+                d.finding = None
     d.absent_at = [p for p in d.absent_at if ok(p)]
     if sll_nodes:
         d.absent_at = [p for p in d.absent_at if p.split("/")[0] not in sll_nodes]

@@ -101,6 +101,7 @@ def scn_12a(L, s):
                ("node1/eth0", "out", 1), ("slb/eth1", "in", 1), ("slb/eth0", "out", 1), ("client/eth0", "in", 1)],
            [(c, mid, cl, None), (n1, mid, cl, None)])
     f.client_ip_lost = {"original": c, "replaced_by": n1, "_i": 2, "_j": 3}
+    f.finding = "client_ip_lost"  # the masquerade, as in scenario 5
     r = T.Dir()
     # The reply is un-masqueraded in PREROUTING after eth0's tap.
     T.path(r, [("client/eth0", "out", 0), ("slb/eth0", "in", 0), ("slb/eth1", "out", 0), ("node1/eth0", "in", 0),
@@ -241,7 +242,9 @@ def scn_12f(L, s):
     lost = sum(loss_marks(n, permille, seed))
     s.summary = ("one-way UDP with loss: %d datagrams from pod-centos to pod-nginx1 on node2, no reply traffic; the "
                  "VPC drops %d of them (%.1f%%, chosen by a seeded PRNG), and %s one-datagram flows of which every "
-                 "%s-th is dropped" % (n, lost, 100.0 * lost / n, L.c["SINGLES_12F"], L.c["SINGLES_LOST_EVERY_12F"]))
+                 "%s-th is dropped, then %s s later one more that arrives" % (
+                     n, lost, 100.0 * lost / n, L.c["SINGLES_12F"], L.c["SINGLES_LOST_EVERY_12F"],
+                     L.c["TAIL_DELAY_12F"]))
     s.points = [L.pod_point("pod-centos"), "node1/eth0", "node2/eth0", L.pod_point("pod-nginx1")]
     c, srv, port = L.ip("pod-centos"), L.ip("pod-nginx1"), int(L.c["SINK_PORT_12F"])
     stop = {"after": "node1/eth0", "expected_next": "node2/eth0"}
@@ -262,6 +265,10 @@ def scn_12f(L, s):
             f.extra = {"finding": "stopped"}
         s.flow("pod-centos -> pod-nginx1, one datagram from port %d%s" % (base + i, ", lost" if gone else ""),
                "udp", T.origin(c, base + i, srv, port), f, None)
+    # Not marked: it shows node2/eth0 still capturing after the last lost one.
+    tail = int(L.c["TAIL_SPORT_12F"])
+    s.flow("pod-centos -> pod-nginx1, one datagram from port %d, %s s after the others" % (tail, L.c["TAIL_DELAY_12F"]),
+           "udp", T.origin(c, tail, srv, port), one_way(L, s, tail, port, False), None)
 
 
 def scn_12g(L, s):
@@ -280,6 +287,7 @@ def scn_12g(L, s):
     f.nat[0]["packets"] = n2
     f.nat[0]["untranslated_first"] = n1
     f.client_ip_lost = {"original": c, "replaced_by": n1ip, "_i": 2, "_j": 3}
+    f.finding = "client_ip_lost"  # once the SNAT applies
     T.absent_all(f, s.points)
     s.flow("pod-centos -> external client %s:%d, UDP one way, SNAT from datagram %d on" % (cl, port, n1 + 1), "udp",
            T.origin(c, sport, cl, port), f, None)

@@ -53,6 +53,11 @@ LOSS_SEED_12F=12
 SINGLES_12F=40
 SINGLES_SPORT_12F=42610
 SINGLES_LOST_EVERY_12F=8
+# After a pause, one more datagram, not marked, from its own port: node2/eth0
+# then still carries a packet after the last lost one-datagram flow, the
+# captures' evidence that it was lost and not cut off by the capture's end.
+TAIL_DELAY_12F=0.2
+TAIL_SPORT_12F=42650
 
 # 12g: one-way UDP to the external client; SNAT added after the first part.
 SINK_PORT_12G=9200

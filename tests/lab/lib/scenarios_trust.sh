@@ -248,8 +248,10 @@ scn_12f() {
 	udp_server "$(pod_ns pod-nginx1)" sink "$SINK_PORT_12F"
 	udptool "$(pod_ns pod-centos)" send "$POD_NGINX1_IP" "$SINK_PORT_12F" "$SPORT_12F" "$COUNT_12F" "$RATE_12F" \
 		--loss "$LOSS_PERMILLE_12F" "$LOSS_SEED_12F"
+	# The last one-datagram flow is lost: without a later packet node2/eth0
+	# could as well have stopped capturing before it came (--tail).
 	udptool "$(pod_ns pod-centos)" singles "$POD_NGINX1_IP" "$SINK_PORT_12F" "$SINGLES_SPORT_12F" "$SINGLES_12F" \
-		"$SINGLES_LOST_EVERY_12F"
+		"$SINGLES_LOST_EVERY_12F" --tail "$TAIL_SPORT_12F" "$TAIL_DELAY_12F"
 	settle
 	cap_stop
 }

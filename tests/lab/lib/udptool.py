@@ -8,8 +8,10 @@ usage: udptool.py echo PORT                 answer every datagram with its own b
        udptool.py send DST PORT SPORT COUNT RATE [--loss PERMILLE SEED]
                         [--pause-after N PAUSED_FILE GO_FILE]
                                             COUNT datagrams one way at RATE per second
-       udptool.py singles DST PORT SPORT_BASE COUNT LOST_EVERY
-                                            COUNT one-datagram flows, one source port each
+       udptool.py singles DST PORT SPORT_BASE COUNT LOST_EVERY [--tail SPORT DELAY]
+                                            COUNT one-datagram flows, one source port each;
+                                            with --tail, DELAY seconds after the last one
+                                            more, unmarked, from SPORT
 
 Every datagram of `send` and `singles` carries a marker byte and its number:
 b"K0000042" (kept) or b"D0000042" (marked). The lab's lossy link drops the
@@ -102,16 +104,26 @@ def send(dst, port, sport, count, rate, loss=None, pause=None):
     return 0
 
 
-def singles(dst, port, sport_base, count, every):
+def one_datagram(dst, port, sport, data):
+    s = udp_socket(sport)
+    s.sendto(data, (dst, port))
+    s.close()
+
+
+def singles(dst, port, sport_base, count, every, tail=None):
     lost = 0
     for i in range(count):
-        s = udp_socket(sport_base + i)
-        s.sendto(payload(i + 1, single_lost(i, every)), (dst, port))
-        s.close()
+        one_datagram(dst, port, sport_base + i, payload(i + 1, single_lost(i, every)))
         lost += single_lost(i, every)
         time.sleep(0.01)
-    print("singles %s:%d from ports %d-%d: %d one-datagram flows, %d marked for loss" % (
-        dst, port, sport_base, sport_base + count - 1, count, lost))
+    more = ""
+    if tail:
+        t0 = time.monotonic()
+        time.sleep(tail[1])
+        one_datagram(dst, port, tail[0], payload(count + 1, False))
+        more = ", then %.3f s later one from port %d, not marked" % (time.monotonic() - t0, tail[0])
+    print("singles %s:%d from ports %d-%d: %d one-datagram flows, %d marked for loss%s" % (
+        dst, port, sport_base, sport_base + count - 1, count, lost, more))
     return 0
 
 
@@ -136,7 +148,11 @@ def main(argv):
             pause = (int(a[k + 1]), a[k + 2], a[k + 3])
         return send(a[0], int(a[1]), int(a[2]), int(a[3]), float(a[4]), loss, pause)
     if cmd == "singles":
-        return singles(a[0], int(a[1]), int(a[2]), int(a[3]), int(a[4]))
+        tail = None
+        if "--tail" in a:
+            k = a.index("--tail")
+            tail = (int(a[k + 1]), float(a[k + 2]))
+        return singles(a[0], int(a[1]), int(a[2]), int(a[3]), int(a[4]), tail)
     print(__doc__, file=sys.stderr)
     return 2
 
