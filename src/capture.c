@@ -36,6 +36,7 @@
 
 #include "pktpath/capture.h"
 #include "pktpath/decode.h"
+#include "pktpath/decompress.h"
 #include "pktpath/msg.h"
 #include "pktpath/obs.h"
 #include "pktpath/pcapng_walk.h"
@@ -135,23 +136,56 @@ static ssize_t read_head(int fd, uint8_t *b, size_t n)
 	return (ssize_t)got;
 }
 
-int capture_file_kind(const char *path)
+/* The first bytes of a regular file, decompressed when it is compressed
+ * (*comp says how): what the capture inside starts with. */
+static ssize_t read_head_plain(int fd, uint8_t *b, size_t n, enum decomp_kind *comp)
 {
-	uint8_t h[4];
+	uint8_t raw[8];
+	ssize_t got = read_head(fd, raw, sizeof raw);
+	struct stat st;
+
+	*comp = got > 0 ? decomp_kind_of(raw, (size_t)got) : DECOMP_NONE;
+	if (*comp == DECOMP_NONE || *comp == DECOMP_BZIP2 || fstat(fd, &st) < 0 ||
+	    !S_ISREG(st.st_mode))
+		return got < 0 ? got : read_head(fd, b, n);
+	return decomp_head(*comp, fd, b, n);
+}
+
+int capture_file_compression(const char *path)
+{
+	uint8_t h[8];
 	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), e;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 
 	if (fd < 0)
 		return -1;
 	n = read_head(fd, h, sizeof h);
+	close(fd);
+	return n > 0 ? (int)decomp_kind_of(h, (size_t)n) : DECOMP_NONE;
+}
+
+int capture_file_kind(const char *path)
+{
+	uint8_t h[4];
+	ssize_t n;
+	enum decomp_kind comp;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), e;
+
+	if (fd < 0)
+		return -1;
+	n = read_head_plain(fd, h, sizeof h, &comp);
 	e = errno;
 	close(fd);
 	if (n < 0) {
 		errno = e;
-		return -1;
+		return comp != DECOMP_NONE ? CAPTURE_KIND_OTHER : -1;
 	}
 	return n == 4 ? (int)capture_magic_kind(h) : CAPTURE_KIND_OTHER;
 }
+
+/* Decompressed bytes read to find a compressed piece's first packet: the
+ * file header and a packet, or a pcapng section with its interfaces. */
+#define FIRST_TS_HEAD (256u * 1024u)
 
 static int64_t tv_ns(const struct timeval *tv)
 {
@@ -190,14 +224,56 @@ int capture_file_drops(const char *path, uint64_t *drops, int64_t *from, int64_t
 	return rc;
 }
 
+/* A compressed file's first packet: its head decompressed into memory and
+ * read by libpcap from there (the pieces of a compressed rotated set are
+ * ordered before any is decompressed whole). */
+static pcap_t *open_compressed_head(const char *path, char *errbuf, uint8_t **head)
+{
+	enum decomp_kind comp;
+	uint8_t *buf;
+	ssize_t n;
+	FILE *fp;
+	pcap_t *p = NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+
+	if (fd < 0 || capture_file_compression(path) <= DECOMP_NONE ||
+	    !(buf = malloc(FIRST_TS_HEAD))) {
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	n = read_head_plain(fd, buf, FIRST_TS_HEAD, &comp);
+	close(fd);
+	fp = n > 0 ? fmemopen(buf, (size_t)n, "rb") : NULL;
+	if (fp &&
+	    !(p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, errbuf)))
+		fclose(fp);
+	/* fmemopen reads buf until fclose: the caller frees it after pcap_close */
+	if (p)
+		*head = buf;
+	else
+		free(buf);
+	return p;
+}
+
 int capture_file_first_ts(const char *path, int64_t *ts)
 {
 	char errbuf[PCAP_ERRBUF_SIZE];
 	struct pcap_pkthdr *h;
 	const u_char *d;
+	uint8_t *head = NULL;
 	pcap_t *p;
 	int rc;
 
+	p = open_compressed_head(path, errbuf, &head);
+	if (p != NULL) {
+		rc = pcap_next_ex(p, &h, &d);
+		if (rc == 1)
+			*ts = tv_ns(&h->ts);
+		pcap_close(p);
+		free(head);
+		return rc == 1 ? 0 : -1;
+	}
 	p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, errbuf);
 	if (p != NULL) {
 		rc = pcap_next_ex(p, &h, &d);

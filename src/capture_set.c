@@ -32,9 +32,9 @@
 #include <unistd.h>
 
 #include "pktpath/capture.h"
-#include "pktpath/cleanup.h"
+#include "capture_spool.h"
+#include "pktpath/decompress.h"
 #include "pktpath/msg.h"
-#include "pktpath/tempfile.h"
 
 #define BUNDLE_MAX_DEPTH 16 /* folders below a node folder */
 #define MISSING_LISTED   8  /* missing pieces named in the message, at most */
@@ -112,12 +112,27 @@ static size_t ext_len(const char *name, size_t n)
 	return 0;
 }
 
-/* A rotated piece's name: "<stem><ext><digits>". Sets *stem_len to the
- * length of "<stem><ext>" (the set's first file name) and *digits to where
- * the number starts; false for names that are not pieces. */
+/* Length of a name without its compression suffix ("p.pcap1.gz" ->
+ * "p.pcap1"): tcpdump -z gzip compresses each piece of a rotated set. */
+static size_t name_len(const char *name)
+{
+	size_t n = strlen(name), c = decomp_ext_len(name, n);
+
+	return c < n ? n - c : n;
+}
+
+/* After a set's first file name: nothing or a compression suffix. */
+static bool set_base_rest(const char *rest)
+{
+	return rest[0] == '\0' || decomp_ext_len(rest, strlen(rest)) == strlen(rest);
+}
+
+/* A rotated piece's name: "<stem><ext><digits>", maybe compressed. Sets
+ * *set_len to the length of "<stem><ext>" (the set's first file name);
+ * false for names that are not pieces. */
 static bool piece_name(const char *name, size_t *set_len)
 {
-	size_t n = strlen(name), d = n;
+	size_t n = name_len(name), d = n;
 
 	while (d > 0 && isdigit((unsigned char)name[d - 1]))
 		d--;
@@ -131,7 +146,7 @@ static bool piece_name(const char *name, size_t *set_len)
  * without a rotated piece number ("p.pcap12" -> "p"). */
 static char *stem_of(const char *name)
 {
-	size_t n = strlen(name), e;
+	size_t n = name_len(name), e;
 
 	piece_name(name, &n);
 	e = ext_len(name, n);
@@ -182,6 +197,7 @@ struct item {
 struct items {
 	struct item *v;
 	size_t n, size;
+	bool have_stdin; /* "-" was given */
 };
 
 static struct item *item_add(struct items *it)
@@ -346,8 +362,8 @@ static void piece_set(struct piece *pc, char *path, const char *name, size_t set
 
 	memset(pc, 0, sizeof *pc);
 	pc->path = path;
-	pc->num = *d ? strtol(d, NULL, 10) : -1;
-	pc->width = (unsigned)strlen(d);
+	pc->num = isdigit((unsigned char)*d) ? strtol(d, NULL, 10) : -1;
+	pc->width = (unsigned)strspn(d, "0123456789");
 	pc->zero_padded = pc->width > 1 && d[0] == '0';
 }
 
@@ -356,11 +372,11 @@ static void piece_set(struct piece *pc, char *path, const char *name, size_t set
 static struct piece *expand_set(const char *path, size_t *np)
 {
 	const char *name = base_name(path);
-	size_t dirlen = (size_t)(name - path), set_len = strlen(name);
+	size_t dirlen = (size_t)(name - path), set_len = name_len(name);
 	char *dir, *setpath;
 	struct piece *p = NULL;
 	size_t n = 0, size = 0;
-	bool own_base = !piece_name(name, &set_len);
+	bool own_base = !piece_name(name, &set_len), have_base = false;
 	DIR *d;
 	struct dirent *e;
 
@@ -379,13 +395,20 @@ static struct piece *expand_set(const char *path, size_t *np)
 
 		if (strncmp(e->d_name, name, set_len) != 0)
 			continue;
-		if (e->d_name[set_len] != 0 && (!piece_name(e->d_name, &sl) || sl != set_len))
+		if (set_base_rest(e->d_name + set_len)) {
+			/* one first file: the one named, else the first found
+			 * ("p.pcap" and "p.pcap.gz" both: the other is another input) */
+			if (own_base ? strcmp(e->d_name, name) != 0 : have_base)
+				continue;
+		} else if (!piece_name(e->d_name, &sl) || sl != set_len) {
 			continue;
+		}
 		full = xasprintf("%.*s%s", (int)dirlen, path, e->d_name);
 		if (stat(full, &st) < 0 || !S_ISREG(st.st_mode)) {
 			free(full);
 			continue;
 		}
+		have_base |= set_base_rest(e->d_name + set_len);
 		if (n == size) {
 			size = size ? 2 * size : 8;
 			p = xrealloc(p, size * sizeof *p);
@@ -496,6 +519,48 @@ static void hidden(const char *dir, const char *name)
 	free(f);
 }
 
+/* A file of a bundle that is no capture is left out; said when a capture
+ * may have been meant: an empty file, a link to nothing, a compressed
+ * file that holds none, a capture's name on something else. Other files
+ * (snapshot.json, logs, READMEs) are left out without a word. */
+static void not_capture(const char *f)
+{
+	struct stat st;
+	char target[256];
+	ssize_t n;
+	int comp;
+
+	if (lstat(f, &st) == 0 && S_ISLNK(st.st_mode) && stat(f, &st) < 0) {
+		n = readlink(f, target, sizeof target - 1);
+		target[n > 0 ? n : 0] = '\0';
+		msg_warn(f, "a symbolic link to nothing (%s): left out", n > 0 ? target : "?");
+		return;
+	}
+	if (stat(f, &st) < 0) {
+		msg_warn(f, "%s: left out", strerror(errno));
+		return;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		msg_warn(f, "a symbolic link to a folder: not followed, left out");
+		return;
+	}
+	if (!S_ISREG(st.st_mode))
+		return;
+	if (st.st_size == 0) {
+		msg_warn(f, "empty file (0 bytes): left out");
+		return;
+	}
+	comp = capture_file_compression(f);
+	if (comp == DECOMP_BZIP2)
+		msg_warn(f, "bzip2-compressed: left out (pktpath reads gzip, zstd and xz; "
+		            "decompress it with bunzip2)");
+	else if (comp > DECOMP_NONE)
+		msg_warn(f, "%s-compressed, but it holds no pcap or pcapng file: left out",
+		         decomp_name((enum decomp_kind)comp));
+	else if (ext_len(base_name(f), name_len(base_name(f))) > 0)
+		msg_warn(f, "named like a capture, but not a pcap or pcapng file: left out");
+}
+
 static void walk_node(struct founds *fs, const char *full, const char *rel, int depth)
 {
 	DIR *d = opendir(full);
@@ -533,8 +598,10 @@ static void walk_node(struct founds *fs, const char *full, const char *rel, int 
 			x->rel = r;
 			x->full = f;
 			x->piece = piece_name(nm, &sl);
-			x->set_len = (size_t)(nm - r) + (x->piece ? sl : strlen(nm));
+			x->set_len = (size_t)(nm - r) + (x->piece ? sl : name_len(nm));
 			continue;
+		} else {
+			not_capture(f);
 		}
 		free(f);
 		free(r);
@@ -579,6 +646,8 @@ static void add_bundle(struct items *it, const char *dir)
 				msg_warn(node,
 				         "a capture at the top of a bundle belongs to no node "
 				         "(put it in a node folder): left out");
+			else
+				not_capture(node);
 			free(node);
 			continue;
 		}
@@ -681,12 +750,41 @@ static bool set_name(const char *path)
 	return found;
 }
 
+/* "-" or POINT=-: standard input, as tcpdump -r - reads it (copied by
+ * capture_spool.c, as it is read more than once). Alone it is point and
+ * node "stdin". */
+static void add_stdin(struct items *it, const char *point, size_t n)
+{
+	struct item *t;
+
+	if (it->have_stdin) {
+		msg_error("-", "standard input given twice (only one input can come through it)");
+		return;
+	}
+	it->have_stdin = true;
+	t = item_add(it);
+	t->point = point ? xstrndup(point, n) : xstrdup("stdin");
+	t->node = xstrndup(t->point, strcspn(t->point, "/"));
+	t->f = xrealloc(NULL, sizeof *t->f);
+	memset(t->f, 0, sizeof *t->f);
+	t->f[0].path = xstrdup("-");
+	t->n = 1;
+}
+
 static void add_arg(struct items *it, const char *arg)
 {
 	const char *eq = strchr(arg, '=');
 	struct stat st;
 	int e;
 
+	if (strcmp(arg, "-") == 0) {
+		add_stdin(it, NULL, 0);
+		return;
+	}
+	if (eq && strcmp(eq, "=-") == 0 && point_name_valid(arg, (size_t)(eq - arg))) {
+		add_stdin(it, arg, (size_t)(eq - arg));
+		return;
+	}
 	/* an existing path is taken as it is, even with a '=' in its name */
 	if (stat(arg, &st) == 0) {
 		if (S_ISDIR(st.st_mode))
@@ -798,16 +896,12 @@ static void dedupe(struct items *it)
 	it->n = k;
 }
 
-enum spool_rc { SPOOL_NOT_PIPE, SPOOL_COPIED, SPOOL_FAILED };
-
-static void spool_free(struct capture_spool *sp);
-
 static void input_free(struct capture_input *in)
 {
 	for (size_t j = 0; j < in->nfiles; j++) {
 		free(in->files[j]);
 		if (in->spool != NULL)
-			spool_free(&in->spool[j]);
+			capture_spool_free(&in->spool[j]);
 	}
 	free(in->files);
 	free(in->gap_before);
@@ -816,108 +910,6 @@ static void input_free(struct capture_input *in)
 	free(in->point);
 	free(in->node);
 	free(in->topology);
-}
-
-static void spool_free(struct capture_spool *sp)
-{
-	if (!sp->path)
-		return;
-	if (sp->slot >= 0) {
-		unlink(sp->path);
-		cleanup_forget(sp->slot);
-	}
-	close(sp->fd);
-	free(sp->path);
-	sp->path = NULL;
-}
-
-/* Writes all of buf to fd. */
-static int write_all(int fd, const char *buf, size_t n)
-{
-	for (size_t done = 0; done < n;) {
-		ssize_t w = write(fd, buf + done, n - done);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		done += (size_t)w;
-	}
-	return 0;
-}
-
-/* A pipe (`zcat p.pcap.gz | pktpath a=/dev/stdin`, or `a=<(...)`) can be
- * read once, and the analysis reads every input more than once (clock
- * sample, stream, --write-pcapng): it is copied to a temporary file, read
- * instead. The copy is unlinked at once and read through its descriptor
- * (/proc/self/fd/N), so that nothing is left behind whatever ends the run
- * and nobody can swap it in a shared TMPDIR. A FIFO nobody writes to is
- * opened without waiting and reads as empty: said, not waited for. On
- * SPOOL_FAILED the problem was said and the pipe is not read again (what
- * is left of it would start mid-stream). */
-static enum spool_rc spool_pipe(const char *path, struct capture_spool *sp)
-{
-	char buf[65536], *tmp;
-	uint64_t total = 0;
-	struct stat st;
-	int in, out, e;
-	ssize_t n;
-
-	if (stat(path, &st) < 0 || !S_ISFIFO(st.st_mode))
-		return SPOOL_NOT_PIPE;
-	in = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (in < 0)
-		return SPOOL_NOT_PIPE; /* opening it again says why */
-	fcntl(in, F_SETFL, 0);
-	tmp = xasprintf("%s/pktpath-pipe-XXXXXX", tempfile_dir());
-	out = mkostemp(tmp, O_CLOEXEC);
-	if (out < 0) {
-		msg_error(path, "cannot copy the pipe to a temporary file in %s: %s",
-		          tempfile_dir(), strerror(errno));
-		close(in);
-		free(tmp);
-		return SPOOL_FAILED;
-	}
-	sp->fd = out;
-	sp->slot = -1;
-	sp->path = xasprintf("/proc/self/fd/%d", out);
-	if (stat(sp->path, &st) == 0) {
-		unlink(tmp);
-		free(tmp);
-	} else { /* no /proc: the copy keeps its name until the end */
-		free(sp->path);
-		sp->path = tmp;
-		sp->slot = cleanup_add(tmp);
-	}
-	while ((n = read(in, buf, sizeof buf)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			msg_error(path, "%s", strerror(errno));
-			goto fail;
-		}
-		if (write_all(out, buf, (size_t)n) < 0) {
-			msg_error(path, "cannot copy the pipe to a temporary file in %s: %s",
-			          tempfile_dir(), strerror(errno));
-			goto fail;
-		}
-		total += (uint64_t)n;
-	}
-	close(in);
-	if (total == 0) {
-		msg_error(path, "nothing came through the pipe (an empty pipe, or a FIFO nobody "
-		                "writes to)");
-		in = -1;
-		goto fail;
-	}
-	return SPOOL_COPIED;
-fail:
-	e = errno;
-	if (in >= 0)
-		close(in);
-	spool_free(sp);
-	errno = e;
-	return SPOOL_FAILED;
 }
 
 int capture_inputs_expand(struct capture_inputs *out, char *const *args, size_t nargs)
@@ -938,8 +930,8 @@ int capture_inputs_expand(struct capture_inputs *out, char *const *args, size_t 
 		in->files = xrealloc(NULL, t->n * sizeof *in->files);
 		in->gap_before = xrealloc(NULL, (t->n ? t->n : 1) * sizeof *in->gap_before);
 		for (size_t j = 0; j < t->n; j++) {
-			struct capture_spool sp = {0};
-			enum spool_rc rc = spool_pipe(t->f[j].path, &sp);
+			struct capture_spool sp;
+			enum spool_rc rc = capture_spool_make(t->f[j].path, &sp);
 
 			if (rc == SPOOL_FAILED) {
 				free(t->f[j].path);

@@ -146,9 +146,15 @@ enum capture_kind { CAPTURE_KIND_OTHER = 0, CAPTURE_KIND_PCAP = 1, CAPTURE_KIND_
  * a1b2cd34 (Kuznetzov), each in either byte order; pcapng 0a0d0d0a. */
 enum capture_kind capture_magic_kind(const uint8_t head[4]);
 
-/* Opens path and reads its magic number: an enum capture_kind (OTHER also
- * for files shorter than 4 bytes), or -1 with errno set. Prints nothing. */
+/* Opens path and reads its magic number, of the capture inside when it is
+ * compressed: an enum capture_kind (OTHER also for files shorter than 4
+ * bytes), or -1 with errno set. Prints nothing. */
 int capture_file_kind(const char *path);
+
+/* The compression a file starts with: an enum decomp_kind (decompress.h),
+ * or -1 with errno set. capture_file_kind() and capture_file_first_ts()
+ * look inside gzip, zstd and xz files. */
+int capture_file_compression(const char *path);
 
 /* Packets a pcapng capture says it lost (its interface statistics at the
  * end: isb_ifdrop + isb_osdrop) and the span the count covers, in ns on
