@@ -25,6 +25,7 @@
 #include "pktpath/merge.h"
 #include "pktpath/msg.h"
 #include "pktpath/point.h"
+#include "pktpath/report.h"
 #include "pktpath/report_pcapng.h"
 #include "pktpath/topo.h"
 
@@ -208,6 +209,10 @@ static bool source_read(struct run *r, struct source *s, bool assign)
 			continue;
 		}
 		count_layers(c, dc.layers);
+		if (f.selected || (dc.inner.p && r->opt->filter &&
+		                   capture_select_inner(s->cap, dc.inner.p, (uint32_t)dc.inner.cap,
+		                                        (uint32_t)dc.inner.wire, dc.inner_ether)))
+			s->next.flags |= PP_OBS_SELECTED;
 		s->next.ts = f.ts - s->offset;
 		s->key.ts = s->next.ts;
 		s->next.frame = f.recno;
@@ -237,7 +242,7 @@ static void source_open(struct run *r, struct source *s)
 {
 	s->file = SIZE_MAX;
 	memset(s->counts, 0, s->in->nfiles * sizeof *s->counts);
-	s->cap = capture_open(s->in, r->opt->filter, s->counts);
+	s->cap = capture_open_select(s->in, r->opt->packet_filter, r->opt->filter, s->counts);
 }
 
 static void source_close(struct source *s)
@@ -659,7 +664,10 @@ static int check_open_files(const struct run *r)
 
 static int setup(struct run *r)
 {
-	if (r->opt->filter && capture_filter_check(r->opt->filter) < 0)
+	if (r->opt->filter && capture_filter_check("-f", r->opt->filter) < 0)
+		return -1;
+	if (r->opt->packet_filter &&
+	    capture_filter_check("--packet-filter", r->opt->packet_filter) < 0)
 		return -1;
 	if (capture_inputs_expand(&r->inputs, r->opt->inputs, r->opt->ninputs) < 0)
 		return -1;
@@ -724,16 +732,60 @@ static void fill_result(struct run *r, struct chain_result *out)
 	r->points.n = 0;
 }
 
+/* The conversations the report shows (--conversation, -f, --limit), by
+ * index: NULL when it shows them all. Said by the report, not here. */
+static bool *reported(const struct chain_result *out, const struct report_opts *ro)
+{
+	struct report_view view;
+	bool *keep = NULL;
+
+	msg_set_quiet(true);
+	if (report_view_make(&view, out, ro) == 0) {
+		if (view.nconv < out->nconv) {
+			keep = calloc(out->nconv, sizeof *keep);
+			if (!keep)
+				msg_oom("pcapng selection", out->nconv);
+			for (size_t i = 0; i < view.nconv; i++)
+				keep[view.idx[i]] = true;
+		}
+		report_view_free(&view);
+	}
+	msg_set_quiet(false);
+	return keep;
+}
+
+/* --packet-filter drops packets: an input it left without any is said
+ * (its points are then missing from every path). */
+static void warn_filtered_out(const struct run *r)
+{
+	for (size_t i = 0; i < r->nsrc && r->opt->packet_filter; i++) {
+		uint64_t kept = 0, rejected = 0;
+
+		for (size_t p = 0; p < r->points.n; p++)
+			kept += r->points.v[p].input == i ? r->points.v[p].packets : 0;
+		for (size_t f = 0; f < r->src[i].in->nfiles; f++)
+			rejected += r->src[i].counts[f].ignored[PP_R_PCAP_FILTERED];
+		if (kept == 0 && rejected > 0)
+			msg_warn(r->src[i].in->point,
+			         "--packet-filter '%s' leaves this point with no packets (%llu "
+			         "rejected)",
+			         r->opt->packet_filter, (unsigned long long)rejected);
+	}
+}
+
 /* --write-pcapng: the second read, once the results are known. */
-static void write_pcapng(struct run *r, const struct chain_result *out)
+static void write_pcapng(struct run *r, const struct chain_result *out,
+                         const struct report_opts *ro)
 {
 	struct pcapng_input *v = calloc(r->nsrc ? r->nsrc : 1, sizeof *v);
+	bool *keep = reported(out, ro);
 
 	if (!v)
 		msg_oom("pcapng inputs", (r->nsrc ? r->nsrc : 1) * sizeof *v);
 	for (size_t i = 0; i < r->nsrc; i++)
 		v[i] = (struct pcapng_input){r->src[i].in, r->src[i].offset, r->src[i].base_point};
-	report_pcapng(r->notes, out, v, r->nsrc, r->opt->filter, &r->dcfg);
+	report_pcapng(r->notes, out, v, r->nsrc, r->opt->packet_filter, &r->dcfg, keep);
+	free(keep);
 	free(v);
 }
 
@@ -813,7 +865,9 @@ static const char *output_is_input(const struct run *r, const char *out)
 /* Opens --write-pcapng OUT: false after a message. */
 static bool writable(struct run *r)
 {
-	const char *what = output_is_input(r, r->opt->write_pcapng);
+	const char *what = strcmp(r->opt->write_pcapng, "-") == 0
+	                       ? NULL
+	                       : output_is_input(r, r->opt->write_pcapng);
 
 	if (what) {
 		msg_error(r->opt->write_pcapng, "--write-pcapng would overwrite an input (%s)",
@@ -824,7 +878,8 @@ static bool writable(struct run *r)
 	return r->notes != NULL;
 }
 
-int analysis_run(const struct pp_options *opt, struct chain_result *out)
+int analysis_run(const struct pp_options *opt, const struct report_opts *ro,
+                 struct chain_result *out)
 {
 	struct run r = {.opt = opt};
 	int rc = -1;
@@ -843,12 +898,13 @@ int analysis_run(const struct pp_options *opt, struct chain_result *out)
 			chain_set_observer(r.chain, pcapng_notes_observe, r.notes);
 		inputs_check(&r, CAPTURE_CHECK_RECORD);
 		stream(&r);
+		warn_filtered_out(&r);
 		chain_finish(r.chain, out);
 		fill_result(&r, out);
 		if (r.notes) {
 			/* only the files read by the analysis, unchanged */
 			inputs_check(&r, CAPTURE_CHECK_VERIFY);
-			write_pcapng(&r, out);
+			write_pcapng(&r, out, ro);
 		}
 		rc = 0;
 	}

@@ -989,6 +989,8 @@ void chain_add(struct chain *c, const struct match_ident *ident)
 		cv = conv_new(c, root, id.hops[0].tuple, &id);
 	ci = c->flows->v[root].conv;
 	dir = conv_dir(c, cv, id.hops[0].tuple);
+	for (unsigned i = 0; i < ident->nhops; i++)
+		cv->selected |= (ident->hops[i].flags & PP_OBS_SELECTED) != 0;
 	if (id.first_ts < cv->first_ts)
 		cv->first_ts = id.first_ts;
 	if (id.last_ts > cv->last_ts)
