@@ -100,6 +100,23 @@ static const char *base_name(const char *path)
 	return s != NULL ? s + 1 : path;
 }
 
+/* The folder a path is in: "." for a bare name, "/" for one under the root;
+ * trailing slashes are not a level ("b/node1/" is in "b"). */
+static char *dir_of(const char *path)
+{
+	size_t n = strlen(path);
+
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	while (n > 0 && path[n - 1] != '/')
+		n--;
+	if (n == 0)
+		return xstrdup(".");
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	return xstrndup(path, n);
+}
+
 /* Length of a capture extension ending name at its end, 0 if none. */
 static size_t ext_len(const char *name, size_t n)
 {
@@ -188,16 +205,21 @@ struct pfile {
 	bool wrapped;    /* its set is a ring that overwrote its oldest pieces */
 };
 
+/* How an input was named: its point is then fixed another way. */
+enum item_from { FROM_POINT_ARG, FROM_BARE_FILE, FROM_BUNDLE };
+
 struct item {
 	char *point, *node, *topology;
 	struct pfile *f;
 	size_t n;
+	enum item_from from;
 };
 
 struct items {
 	struct item *v;
 	size_t n, size;
 	bool have_stdin; /* "-" was given */
+	bool fatal;      /* a mistake no report should be made with */
 };
 
 static struct item *item_add(struct items *it)
@@ -444,6 +466,7 @@ static void add_file_arg(struct items *it, const char *point, const char *path)
 	size_t n;
 
 	p = expand_set(path, &n);
+	t->from = point != NULL ? FROM_POINT_ARG : FROM_BARE_FILE;
 	if (point != NULL) {
 		t->point = xstrdup(point);
 		t->node = xstrndup(point, strcspn(point, "/"));
@@ -619,12 +642,71 @@ static int item_point_order(const void *a, const void *b)
 
 /* A directory: its first level are nodes; every capture below a node is a
  * point named by its path without extension. */
-static void add_bundle(struct items *it, const char *dir)
+/* Whether a folder given as a bundle is one node's folder instead (pktpath
+ * b/node1 b/node2): a topology at its top (snapshot.json, ip/), or more
+ * captures at its top than subfolders with captures of their own. *what
+ * says which. */
+static bool node_folder(const char *dir, const char **what)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
-	size_t first = it->n;
+	size_t top = 0, subs = 0;
+	bool topo = false;
 
+	if (d == NULL)
+		return false;
+	while ((e = readdir(d)) != NULL) {
+		struct stat st;
+		char *f;
+
+		if (e->d_name[0] == '.')
+			continue;
+		f = path_join(dir, e->d_name);
+		if (stat(f, &st) == 0 && S_ISREG(st.st_mode)) {
+			topo |= strcmp(e->d_name, "snapshot.json") == 0;
+			top += capture_file_kind(f) > CAPTURE_KIND_OTHER;
+		} else if (stat(f, &st) == 0 && S_ISDIR(st.st_mode)) {
+			DIR *sd = opendir(f);
+			struct dirent *se;
+			bool caps = false;
+
+			topo |= strcmp(e->d_name, "ip") == 0;
+			while (sd != NULL && !caps && (se = readdir(sd)) != NULL) {
+				char *sf = se->d_name[0] != '.' ? path_join(f, se->d_name) : NULL;
+
+				caps = sf && capture_file_kind(sf) > CAPTURE_KIND_OTHER;
+				free(sf);
+			}
+			if (sd != NULL)
+				closedir(sd);
+			subs += caps;
+		}
+		free(f);
+	}
+	closedir(d);
+	*what = topo ? "a node's topology at its top" : "captures at its top";
+	return topo || (top > 0 && top >= subs);
+}
+
+static void add_bundle(struct items *it, const char *dir)
+{
+	DIR *d;
+	struct dirent *e;
+	size_t first = it->n;
+	const char *what;
+
+	if (node_folder(dir, &what)) {
+		char *parent = dir_of(dir);
+
+		msg_error(dir,
+		          "a node's folder, not a bundle (%s): give the folder that holds the "
+		          "node folders, as in: pktpath %s",
+		          what, parent);
+		free(parent);
+		it->fatal = true;
+		return;
+	}
+	d = opendir(dir);
 	if (d == NULL) {
 		msg_error(dir, "%s", strerror(errno));
 		return;
@@ -698,6 +780,7 @@ static void add_bundle(struct items *it, const char *dir)
 			free(s);
 			free(setrel);
 			t->node = xstrdup(e->d_name);
+			t->from = FROM_BUNDLE;
 			t->topology = topo ? xstrdup(topo) : NULL;
 			t->f = xrealloc(NULL, np * sizeof *t->f);
 			t->n = np;
@@ -764,6 +847,7 @@ static void add_stdin(struct items *it, const char *point, size_t n)
 	it->have_stdin = true;
 	t = item_add(it);
 	t->point = point ? xstrndup(point, n) : xstrdup("stdin");
+	t->from = point ? FROM_POINT_ARG : FROM_BARE_FILE;
 	t->node = xstrndup(t->point, strcspn(t->point, "/"));
 	t->f = xrealloc(NULL, sizeof *t->f);
 	memset(t->f, 0, sizeof *t->f);
@@ -820,6 +904,49 @@ static void add_arg(struct items *it, const char *arg)
 		          (int)(eq - arg), arg);
 	else
 		msg_error(arg, "%s", strerror(e));
+}
+
+/* Two inputs with one point name would be one point that sees each packet
+ * twice, at two places: a wrong report. Said with the forms that fix it:
+ * bare files named by their folders (node1/eth0.pcap node2/eth0.pcap) get
+ * NODE/NAME= forms and, when the folders are siblings, the bundle that
+ * holds them. */
+static void same_point(const struct item *a, const struct item *b)
+{
+	const char *pa = a->f[0].path, *pb = b->f[0].path;
+	char *da = dir_of(pa), *db = dir_of(pb), *ga = dir_of(da), *gb = dir_of(db);
+	const char *na = base_name(da), *nb = base_name(db);
+	char *stem_a = stem_of(base_name(pa)), *stem_b = stem_of(base_name(pb));
+	char bundle[1024] = "";
+
+	if (a->from == FROM_BUNDLE && b->from == FROM_BUNDLE) {
+		msg_error(a->point,
+		          "two files of a bundle are this point (%s, %s): rename or remove one of "
+		          "them",
+		          pa, pb);
+	} else if (a->from == FROM_BARE_FILE && b->from == FROM_BARE_FILE &&
+	           strcmp(na, nb) != 0 && point_name_valid(na, strlen(na)) &&
+	           point_name_valid(nb, strlen(nb)) && strcmp(na, ".") && strcmp(nb, ".")) {
+		if (strcmp(ga, gb) == 0)
+			snprintf(bundle, sizeof bundle,
+			         ", or give the folder that holds %s and %s as a bundle: pktpath %s",
+			         na, nb, ga);
+		msg_error(a->point,
+		          "two inputs have this point name (%s, %s): name each point, as in "
+		          "%s/%s=%s %s/%s=%s%s",
+		          pa, pb, na, stem_a, pa, nb, stem_b, pb, bundle);
+	} else {
+		msg_error(a->point,
+		          "two inputs have this point name (%s, %s): give each its own, as in "
+		          "node1/%s=%s node2/%s=%s",
+		          pa, pb, stem_a, pa, stem_b, pb);
+	}
+	free(da);
+	free(db);
+	free(ga);
+	free(gb);
+	free(stem_a);
+	free(stem_b);
 }
 
 /* Drops what an earlier input already has; reports each problem once. */
@@ -883,9 +1010,8 @@ static void dedupe(struct items *it)
 		}
 		for (size_t j = 0; j < k && !drop; j++)
 			if (strcmp(it->v[j].point, t->point) == 0) {
-				msg_error(t->point, "two inputs have this point name (%s, %s)",
-				          it->v[j].f[0].path, t->f[0].path);
-				drop = true;
+				same_point(&it->v[j], t);
+				it->fatal = drop = true;
 			}
 		if (drop) {
 			item_free(t);
@@ -921,6 +1047,12 @@ int capture_inputs_expand(struct capture_inputs *out, char *const *args, size_t 
 	for (size_t i = 0; i < nargs; i++)
 		add_arg(&it, args[i]);
 	dedupe(&it);
+	if (it.fatal) {
+		for (size_t i = 0; i < it.n; i++)
+			item_free(&it.v[i]);
+		free(it.v);
+		return -1;
+	}
 	out->v = xrealloc(NULL, (it.n ? it.n : 1) * sizeof *out->v);
 	for (size_t i = 0; i < it.n; i++) {
 		struct capture_input *in = &out->v[out->n];

@@ -33,6 +33,9 @@ static const struct {
     {"counted as", "bad_records"},
     {"cannot tell", "old_sll"},
     {"leaves this point with no packets", "filtered_out"},
+    {"this point name", "duplicate_point"},
+    {"named by their index", "interfaces_unnamed"},
+    {"two files of a bundle are this point", "duplicate_point"},
 };
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;

@@ -172,7 +172,7 @@ grep -q '"pcap.timestamp_backwards": 1' out || { echo "FAIL timestamps-backwards
 # the same file twice; two points with one name
 check same-file-twice 2 'pktpath: a\.pcap: given twice, as a and c' keep \
 	--format json a=a.pcap b=b.pcap c=a.pcap
-check same-point-name 2 'pktpath: b: two inputs have this point name \(b\.pcap, c\.pcap\)' keep \
+check same-point-name 2 'pktpath: b: two inputs have this point name \(b\.pcap, c\.pcap\): give each its own, as in node1/b=b\.pcap node2/c=c\.pcap' none \
 	--format json a=a.pcap b=b.pcap b=c.pcap
 
 # pipes (zcat x.pcap.gz | pktpath a=/dev/stdin): read twice like files
