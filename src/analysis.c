@@ -358,7 +358,8 @@ static void check_manual_clocks(const struct run *r, const struct clock_est *est
 	int64_t base = ref->manual ? ref->offset_ns : 0;
 
 	for (uint32_t n = 1; n < r->points.nnodes; n++) {
-		const struct clock_node_result *m = clock_result(r->clock, n), *e = clock_result(est, n);
+		const struct clock_node_result *m = clock_result(r->clock, n),
+		                               *e = clock_result(est, n);
 		int64_t diff, slack;
 		char set[32], said[32];
 

@@ -924,13 +924,14 @@ static void same_point(const struct item *a, const struct item *b)
 		          "two files of a bundle are this point (%s, %s): rename or remove one of "
 		          "them",
 		          pa, pb);
-	} else if (a->from == FROM_BARE_FILE && b->from == FROM_BARE_FILE &&
-	           strcmp(na, nb) != 0 && point_name_valid(na, strlen(na)) &&
-	           point_name_valid(nb, strlen(nb)) && strcmp(na, ".") && strcmp(nb, ".")) {
+	} else if (a->from == FROM_BARE_FILE && b->from == FROM_BARE_FILE && strcmp(na, nb) != 0 &&
+	           point_name_valid(na, strlen(na)) && point_name_valid(nb, strlen(nb)) &&
+	           strcmp(na, ".") && strcmp(nb, ".")) {
 		if (strcmp(ga, gb) == 0)
-			snprintf(bundle, sizeof bundle,
-			         ", or give the folder that holds %s and %s as a bundle: pktpath %s",
-			         na, nb, ga);
+			snprintf(
+			    bundle, sizeof bundle,
+			    ", or give the folder that holds %s and %s as a bundle: pktpath %s", na,
+			    nb, ga);
 		msg_error(a->point,
 		          "two inputs have this point name (%s, %s): name each point, as in "
 		          "%s/%s=%s %s/%s=%s%s",

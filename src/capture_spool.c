@@ -124,8 +124,11 @@ static enum spool_rc copy_stream(int in, const char *shown, struct capture_spool
 		total += (uint64_t)n;
 	}
 	if (total == 0) {
-		msg_error(shown, "nothing came through the pipe (an empty pipe, or a FIFO nobody "
-		                 "writes to)");
+		if (strcmp(shown, STDIN_NAME) == 0)
+			msg_error(shown, "nothing came through standard input");
+		else
+			msg_error(shown, "nothing came through the pipe (an empty pipe, or a FIFO "
+			                 "nobody writes to)");
 		goto fail;
 	}
 	return SPOOL_COPIED;

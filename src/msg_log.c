@@ -19,13 +19,13 @@ static const struct {
 	const char *phrase, *kind;
 } kinds[] = {
     {"rotated set is missing", "missing_piece"},
+    {"empty file", "empty"},
     {"not numbered like the rest", "skipped_file"},
     {"left out", "skipped_file"},
     {"not read", "skipped_file"},
     {"mid-record", "cut_record"},
     {"cut short", "cut_record"},
     {"unsupported link type", "unknown_link_type"},
-    {"empty file", "empty"},
     {"not a pcap or pcapng file", "not_a_capture"},
     {"truncated file header", "not_a_capture"},
     {"pcapng interfaces", "interfaces_unknown"},

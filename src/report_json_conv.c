@@ -56,10 +56,7 @@ static void w_string_or_null(struct json_writer *w, const char *key, const char 
  * node1/eth0), else null: the hop's point name alone reads the same twice. */
 static void w_hop_dir(struct json_writer *w, const char *key, const struct chain_hop *h)
 {
-	w_string_or_null(w, key,
-	                 h->dir == PP_DIR_IN    ? "in"
-	                 : h->dir == PP_DIR_OUT ? "out"
-	                                        : NULL);
+	w_string_or_null(w, key, h->dir == PP_DIR_IN ? "in" : h->dir == PP_DIR_OUT ? "out" : NULL);
 }
 
 static bool is_echo(const struct pp_tuple *t)
