@@ -64,14 +64,14 @@ const char *cli_closest_option(const struct option *opts, const char *name)
 	return holders == 1 ? holder : NULL;
 }
 
-void cli_unknown_option(const char *cmd, const struct option *opts, const char *arg, int optopt)
+void cli_unknown_option(const char *cmd, const struct option *opts, const char *arg, int short_opt)
 {
 	char name[NAME_MAX_LEN + 1], list[512] = "";
 	const char *near;
 	size_t n, matches = 0;
 
-	if (optopt || strncmp(arg, "--", 2) != 0) {
-		msg_usage("%sunknown option '-%c'", cmd, optopt ? optopt : arg[1]);
+	if (short_opt || strncmp(arg, "--", 2) != 0) {
+		msg_usage("%sunknown option '-%c'", cmd, short_opt ? short_opt : arg[1]);
 		return;
 	}
 	n = strcspn(arg + 2, "=");

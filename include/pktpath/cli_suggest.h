@@ -5,10 +5,10 @@
 #include <getopt.h>
 
 /* The usage message for an option getopt_long() did not take (arg is the
- * argument as typed, optopt getopt's): "unknown option '--fiter' (did you
+ * argument as typed, short_opt getopt's optopt): "unknown option '--fiter' (did you
  * mean '--filter'?)", or the options an ambiguous prefix could be. cmd is
  * "" for the analysis, "snapshot: " for the subcommand. */
-void cli_unknown_option(const char *cmd, const struct option *opts, const char *arg, int optopt);
+void cli_unknown_option(const char *cmd, const struct option *opts, const char *arg, int short_opt);
 
 /* The long option closest to name (without "--" and "=VALUE"), or NULL
  * when none is close enough to be what was meant. */
