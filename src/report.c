@@ -153,11 +153,11 @@ static void warn_points_left_empty(const struct report_view *v, const char *expr
 	}
 	for (size_t p = 0; p < r->npoints; p++) {
 		if (r->points[p].packets && !seen[p])
-			msg_warn(
-			    r->points[p].name,
-			    "-f '%s' leaves this point with no packets: none of its %llu is in "
-			    "a selected conversation",
-			    expr, (unsigned long long)r->points[p].packets);
+			msg_warn(r->points[p].name,
+			         "-f '%s' leaves this point with no packets (its %llu packet%s in "
+			         "no selected conversation)",
+			         expr, (unsigned long long)r->points[p].packets,
+			         r->points[p].packets == 1 ? " is" : "s are");
 	}
 	free(seen);
 }

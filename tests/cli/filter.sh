@@ -73,12 +73,18 @@ convs "$TMP/out" >"$TMP/got6"
 [ "$(wc -l <"$TMP/got6")" = 1 ] || { show "$TMP/got6"; fail "-f port 41601: one conversation"; }
 has "$TMP/got6" '^172\.23\.96\.23:41601>192\.168\.13\.23:80 forward stopped ' "the stopped one"
 for p in node2/cni0 node2/veth225206b0 node2/pod-nginx1/eth0; do
-	has "$TMP/err" "^pktpath: warning: $p: -f 'port 41601' leaves this point with no packets: none of its [0-9]+ is in a selected conversation$" "-f empties $p"
+	has "$TMP/err" "^pktpath: warning: $p: -f 'port 41601' leaves this point with no packets \\(its [0-9]+ packets are in no selected conversation\\)$" "-f empties $p"
 done
 hasnt "$TMP/err" 'node1/cni0' "a point the selected conversation crossed is not said"
 status 0 "$PKTPATH" -f 'host 192.0.2.99' "$S6"
 has "$TMP/err" "^pktpath: warning: -f: no conversation has a packet that 'host 192\\.0\\.2\\.99' passes$" "-f selects nothing"
 has "$TMP/out" '^0 conversations across 10 points' "an empty selection"
+# an ICMP error selects the conversation it answers
+status 0 "$PKTPATH" --format json -f icmp "$TESTDATA/3-local-policy-no-endpoint"
+convs "$TMP/out" >"$TMP/got3"
+[ "$(wc -l <"$TMP/got3")" = 1 ] || { show "$TMP/got3"; fail "-f icmp: the one conversation answered by ICMP"; }
+has "$TMP/out" '"name": "port unreachable"' "-f icmp: its answer"
+has "$TMP/err" "^pktpath: warning: node1/eth0: -f 'icmp' leaves this point with no packets \\(its 1 packet is in no selected conversation\\)$" "one packet"
 # --fail-on sees the selection only
 status 0 "$PKTPATH" --fail-on stop -f 'port 41602' "$S6"
 status 1 "$PKTPATH" --fail-on stop -f 'port 41601' "$S6"
