@@ -165,6 +165,7 @@ struct conv {
 	uint32_t anchor; /* tuple whose direction is d[0] */
 	uint8_t proto, family;
 	bool closed[2]; /* TCP: a FIN or RST went this way */
+	bool selected;  /* -f passed one of its packets somewhere */
 	int64_t first_ts, last_ts;
 	struct dir_agg d[2];
 };

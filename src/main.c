@@ -75,6 +75,7 @@ int main(int argc, char **argv)
 	struct report_view view;
 	struct expect *expect = NULL;
 	int rc, status = PP_EXIT_OK, out_err = 0;
+	bool to_stdout;
 
 	std_fds_open();
 	cleanup_install();
@@ -86,7 +87,10 @@ int main(int argc, char **argv)
 		cli_free(&opt);
 		return rc > 0 ? PP_EXIT_OK : PP_EXIT_USAGE;
 	}
-	ro = (struct report_opts){want_color(opt.color), opt.limit, opt.conversation};
+	ro = (struct report_opts){want_color(opt.color), opt.limit, opt.conversation, opt.filter,
+	                          opt.quiet};
+	/* --write-pcapng -: standard output carries the pcapng, not a report */
+	to_stdout = opt.write_pcapng && strcmp(opt.write_pcapng, "-") == 0;
 	if (report_opts_check(&ro) < 0) {
 		cli_free(&opt);
 		return PP_EXIT_USAGE;
@@ -94,7 +98,8 @@ int main(int argc, char **argv)
 	/* reports write many small pieces: one large buffer keeps that cheap */
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	/* a saved result that cannot be used fails before a long analysis */
-	if ((opt.expect && !(expect = expect_load(opt.expect))) || analysis_run(&opt, &res) < 0) {
+	if ((opt.expect && !(expect = expect_load(opt.expect))) ||
+	    analysis_run(&opt, &ro, &res) < 0) {
 		expect_free(expect);
 		cli_free(&opt);
 		return PP_EXIT_USAGE;
@@ -103,7 +108,7 @@ int main(int argc, char **argv)
 		status = PP_EXIT_USAGE;
 	} else {
 		errno = 0; /* a failed write sets it; nothing else in a report does */
-		if (report(&opt, &view, &ro) < 0) {
+		if (!to_stdout && report(&opt, &view, &ro) < 0) {
 			out_err = errno ? errno : EIO;
 			status = PP_EXIT_USAGE;
 		}

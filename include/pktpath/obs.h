@@ -37,6 +37,8 @@ enum pp_obs_flag {
 	                                 sees a packet once per interface it crossed */
 	PP_OBS_AFTER_GAP = 1u << 13,  /* the first packet of its input after missing
 	                                 pieces of a rotated set */
+	PP_OBS_SELECTED = 1u << 14,   /* -f passes it (its outer or its inner headers):
+	                                 its conversation is reported */
 };
 
 #define PP_HEAD_LEN   8  /* raw payload bytes kept for exact comparison */
