@@ -693,8 +693,26 @@ static int setup(struct run *r)
 	return apply_manual_clocks(r);
 }
 
+static int cmp_gap(const void *x, const void *y)
+{
+	const struct chain_gap *a = x, *b = y;
+
+	if (a->from != b->from)
+		return (a->from > b->from) - (a->from < b->from);
+	if (a->to != b->to)
+		return (a->to > b->to) - (a->to < b->to);
+	return (a->why > b->why) - (a->why < b->why);
+}
+
 static void fill_result(struct run *r, struct chain_result *out)
 {
+	/* in time order: the order they were met in depends on which
+	 * conversations were judged when (a --shard judges fewer) */
+	for (size_t p = 0; p < r->points.n; p++) {
+		if (r->points.v[p].ngaps > 1)
+			qsort(r->points.v[p].gaps, r->points.v[p].ngaps,
+			      sizeof *r->points.v[p].gaps, cmp_gap);
+	}
 	for (size_t i = 0; i < r->nsrc; i++) {
 		for (size_t f = 0; f < r->src[i].in->nfiles; f++)
 			counts_add(&out->counts, &r->src[i].counts[f]);
@@ -716,6 +734,10 @@ static void fill_result(struct run *r, struct chain_result *out)
 		                                    c->error_ns};
 	}
 	out->limits.interfaces = r->points.overflow;
+	if (r->opt->nshards) {
+		out->shard = r->opt->shard;
+		out->nshards = r->opt->nshards;
+	}
 	/* the points and the topology move into the result */
 	out->topo = r->topo;
 	r->topo = NULL;
@@ -840,6 +862,8 @@ int analysis_run(const struct pp_options *opt, struct chain_result *out)
 		r.match = match_new(&r.flows, opt->window_ns);
 		r.chain = chain_new(&r.flows, r.match, opt->window_ns);
 		chain_set_env(r.chain, &r.points.v, &r.points.n, r.topo);
+		if (opt->nshards > 1)
+			chain_set_shard(r.chain, opt->shard, opt->nshards);
 		if (r.notes)
 			chain_set_observer(r.chain, pcapng_notes_observe, r.notes);
 		inputs_check(&r, CAPTURE_CHECK_RECORD);

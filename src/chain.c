@@ -14,6 +14,7 @@
  * each segment of the finest level is folded with the hops of the members
  * that carried its bytes before and after, so the route is whole again.
  */
+#include <arpa/inet.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -280,6 +281,15 @@ void chain_conv_free(struct chain *c, uint32_t ci)
 	c->conv[ci] = NULL;
 }
 
+void chain_conv_drop(struct chain *c, uint32_t ci)
+{
+	uint32_t root = flow_find(c->flows, c->conv[ci]->anchor, NULL);
+
+	if (c->flows->v[root].conv == ci)
+		c->flows->v[root].conv = FLOW_NONE;
+	chain_conv_free(c, ci);
+}
+
 static struct conv *conv_of_root(struct chain *c, uint32_t root)
 {
 	uint32_t ci = c->flows->v[root].conv;
@@ -305,6 +315,12 @@ static struct conv *conv_new(struct chain *c, uint32_t root, uint32_t anchor,
 	if (!cv)
 		msg_oom("conversation", sizeof *cv);
 	cv->anchor = anchor;
+	/* every shard meets the same conversations in the same order: its
+	 * first tuple decides whose it is */
+	if (c->nshards > 1)
+		cv->shard = (uint32_t)(htab_hash(flow_tuple(c->flows, anchor),
+		                                 sizeof(struct pp_tuple), 0x7368617264) %
+		                       c->nshards);
 	cv->proto = id->proto;
 	cv->family = id->family;
 	cv->first_ts = id->first_ts;
@@ -488,6 +504,31 @@ static void conv_merge(struct chain *c, uint32_t ai, uint32_t bi)
 	chain_conv_free(c, bi);
 }
 
+static bool foreign(const struct chain *c, const struct conv *cv)
+{
+	return cv->shard != c->shard;
+}
+
+/* --shard: a packet showed that conversations a and b of two shards are one
+ * (each shard saw only its own one's packets). The shards that hold them
+ * say so alike, so that pktpath merge says it once; the joined one is a's.
+ * Returns true when b is this shard's. */
+static bool shard_split(struct chain *c, uint32_t ai, uint32_t bi)
+{
+	const struct conv *a = c->conv[ai], *b = c->conv[bi];
+	char ta[2 * INET6_ADDRSTRLEN + 40], tb[sizeof ta];
+
+	if (foreign(c, a) && foreign(c, b))
+		return false;
+	chain_format_tuple(flow_tuple(c->flows, a->anchor), ta, sizeof ta);
+	chain_format_tuple(flow_tuple(c->flows, b->anchor), tb, sizeof tb);
+	msg_warn("--shard",
+	         "%s (shard %u) and %s (shard %u) are one conversation: each shard reports "
+	         "the packets it saw of it",
+	         ta, a->shard + 1, tb, b->shard + 1);
+	return !foreign(c, b);
+}
+
 /* Links t into the set of `with`, keeping one conversation per set. */
 static void link_tuples(struct chain *c, uint32_t with, uint32_t t, int parity)
 {
@@ -499,10 +540,17 @@ static void link_tuples(struct chain *c, uint32_t with, uint32_t t, int parity)
 	ca = c->flows->v[root].conv;
 	cb = c->flows->v[absorbed].conv;
 	c->flows->v[absorbed].conv = FLOW_NONE;
-	if (ca == FLOW_NONE)
+	if (ca == FLOW_NONE) {
 		c->flows->v[root].conv = cb;
-	else if (cb != FLOW_NONE)
+	} else if (cb != FLOW_NONE) {
+		if (c->conv[ca]->shard != c->conv[cb]->shard && shard_split(c, ca, cb)) {
+			/* b was this shard's: its part is reported alone */
+			c->flows->v[root].conv = ca;
+			chain_conv_finish(c, cb);
+			return;
+		}
 		conv_merge(c, ca, cb);
+	}
 }
 
 /* ---- folding ------------------------------------------------------------ */
@@ -523,13 +571,6 @@ static void fold_route(struct chain *c, struct dir_agg *d, const struct match_ho
 	if (!r) {
 		d->overflow++;
 		return;
-	}
-	if (r->count == 0) {
-		/* a new route: conversations that end before this one learn
-		 * where it goes (chain_hints.c) */
-		for (unsigned i = 0; i + 1 < n; i++)
-			hint_add(&c->hints, h[i].point, &flow_tuple(c->flows, h[i].tuple)->dst,
-			         h[i + 1].point, 1);
 	}
 	r->count++;
 	if (last->ts < r->first_ts)
@@ -674,8 +715,8 @@ static void attach_answer(struct chain *c, const struct match_ident *id)
 		t = flow_lookup(c->flows, q[i]);
 	if (t != FLOW_NONE)
 		cv = conv_of_root(c, flow_find(c->flows, t, NULL));
-	if (!cv)
-		return; /* quotes nothing we saw: reported under ignored */
+	if (!cv || foreign(c, cv))
+		return; /* quotes nothing we saw, or another shard's */
 	d = &cv->d[conv_dir(c, cv, t)];
 	from = flow_tuple(c->flows, id->hops[0].tuple)->src;
 	for (uint32_t i = 0; i < d->nans; i++) {
@@ -991,10 +1032,12 @@ static bool conv_ended(const struct chain *c, const struct conv *cv, int64_t now
 static void finish_ended(struct chain *c, int64_t now)
 {
 	for (uint32_t i = 0; i < c->nconv; i++) {
-		if (c->conv[i] && conv_ended(c, c->conv[i], now)) {
-			chain_conv_hints(c, i);
+		if (!c->conv[i] || !conv_ended(c, c->conv[i], now))
+			continue;
+		if (foreign(c, c->conv[i]))
+			chain_conv_drop(c, i);
+		else
 			chain_conv_finish(c, i);
-		}
 	}
 }
 
@@ -1040,6 +1083,12 @@ static unsigned take_copies(struct match_ident *id, uint32_t *copy)
 	return n;
 }
 
+void chain_set_shard(struct chain *c, uint32_t k, uint32_t n)
+{
+	c->shard = k;
+	c->nshards = n;
+}
+
 void chain_set_observer(struct chain *c, chain_observer_fn *fn, void *arg)
 {
 	c->observe = fn;
@@ -1062,6 +1111,7 @@ static void add_copy(struct chain *c, const struct match_ident *ident, struct ma
 		c->observe(c->observe_arg, ident, &id);
 	if (id.nhops == 0)
 		return; /* seen only as copies: nothing crossed a capture point */
+	hints_learn(c, &id);
 	for (unsigned i = 1; i < id.nhops; i++)
 		link_tuples(c, id.hops[0].tuple, id.hops[i].tuple, 0);
 	root = flow_find(c->flows, id.hops[0].tuple, NULL);
@@ -1074,6 +1124,14 @@ static void add_copy(struct chain *c, const struct match_ident *ident, struct ma
 		cv->first_ts = id.first_ts;
 	if (id.last_ts > cv->last_ts)
 		cv->last_ts = id.last_ts;
+	if (foreign(c, cv)) {
+		/* another shard's: only when it ends matters here */
+		if (id.proto == 6 && (id.tcp_flags & 0x04))
+			cv->closed[0] = cv->closed[1] = true;
+		else if (id.proto == 6 && (id.tcp_flags & 0x01))
+			cv->closed[dir] = true;
+		return;
+	}
 
 	struct dir_agg *d = &cv->d[dir];
 

@@ -711,10 +711,9 @@ void chain_conv_finish(struct chain *c, uint32_t ci)
 void chain_finish(struct chain *c, struct chain_result *out)
 {
 	chain_tick(c, INT64_MAX);
-	/* what the open conversations show helps every one of them */
 	for (uint32_t i = 0; i < c->nconv; i++) {
-		if (c->conv[i])
-			chain_conv_hints(c, (uint32_t)i);
+		if (c->conv[i] && c->conv[i]->shard != c->shard)
+			chain_conv_drop(c, i); /* another shard's */
 	}
 	for (uint32_t i = 0; i < c->nconv; i++) {
 		if (c->conv[i])

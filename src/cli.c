@@ -12,6 +12,7 @@
 static const char usage_text[] =
     "usage: pktpath [OPTIONS] POINT=FILE|FILE|DIR ...\n"
     "       pktpath snapshot [-o FILE] [--netns NAME|PID ...] [--all-netns]\n"
+    "       pktpath merge [OPTIONS] RESULT.json ... (or JSON Lines on stdin)\n"
     "\n"
     "Reconstructs the path of every packet across several captures of one\n"
     "conversation: hop order, NAT rewrites, where packets stopped, and where\n"
@@ -39,6 +40,8 @@ static const char usage_text[] =
     "  -h, --help                 show this help and exit\n"
     "      --limit N              report only the N most interesting conversations\n"
     "      --service-cidr CIDR    addresses in CIDR are service addresses\n"
+    "      --shard K/N            analyse only the conversations of shard K of N\n"
+    "                             (join the results with pktpath merge)\n"
     "      --topology NODE=FILE   NODE's topology (pktpath snapshot, or ip -j output)\n"
     "  -V, --version              show the version and exit\n"
     "      --vxlan-port PORT      also decode UDP PORT as VXLAN (4789, 8472 built in)\n"
@@ -57,6 +60,7 @@ enum {
 	OPT_GENEVE_PORT,
 	OPT_LIMIT,
 	OPT_SERVICE_CIDR,
+	OPT_SHARD,
 	OPT_TOPOLOGY,
 	OPT_VXLAN_PORT,
 	OPT_WINDOW,
@@ -76,6 +80,7 @@ static const struct option long_options[] = {
     {"help", no_argument, NULL, 'h'},
     {"limit", required_argument, NULL, OPT_LIMIT},
     {"service-cidr", required_argument, NULL, OPT_SERVICE_CIDR},
+    {"shard", required_argument, NULL, OPT_SHARD},
     {"topology", required_argument, NULL, OPT_TOPOLOGY},
     {"version", no_argument, NULL, 'V'},
     {"vxlan-port", required_argument, NULL, OPT_VXLAN_PORT},
@@ -153,6 +158,29 @@ static int parse_node_arg(const char *opt, char *s, struct pp_node_arg **v, size
 	*v = xgrow(*v, *n + 1, sizeof **v);
 	(*v)[(*n)++] = a;
 	return 0;
+}
+
+/* K/N with 1 <= K <= N <= 65536. */
+static int parse_shard(const char *s, struct pp_options *opt)
+{
+	const char *slash = strchr(s, '/');
+	unsigned long k, n;
+	char *end;
+
+	errno = 0;
+	k = slash ? strtoul(s, &end, 10) : 0;
+	if (!slash || end != slash || *s == '-' || *s == '\0' || errno)
+		goto bad;
+	n = strtoul(slash + 1, &end, 10);
+	if (slash[1] == '\0' || slash[1] == '-' || *end != '\0' || errno || n < 1 || n > 65536 ||
+	    k < 1 || k > n)
+		goto bad;
+	opt->shard = (uint32_t)(k - 1);
+	opt->nshards = (uint32_t)n;
+	return 0;
+bad:
+	msg_usage("--shard: '%s' is not K/N with 1 <= K <= N <= 65536", s);
+	return -1;
 }
 
 static int parse_format(const char *s, enum pp_format *f)
@@ -282,6 +310,8 @@ static int parse_one(struct pp_options *opt, int c, char *arg)
 		    xgrow(opt->service_cidrs, opt->nservice_cidrs + 1, sizeof(char *));
 		opt->service_cidrs[opt->nservice_cidrs++] = arg;
 		return 0;
+	case OPT_SHARD:
+		return parse_shard(arg, opt);
 	case OPT_TOPOLOGY:
 		return parse_node_arg("topology", arg, &opt->topologies, &opt->ntopologies);
 	case OPT_VXLAN_PORT:
@@ -333,6 +363,11 @@ int cli_parse(struct pp_options *opt, int argc, char **argv)
 			if (parse_one(opt, c, optarg) < 0)
 				return -1;
 		}
+	}
+	if (opt->nshards && opt->write_pcapng) {
+		/* a shard knows only its own conversations' packets */
+		msg_usage("--write-pcapng cannot be combined with --shard");
+		return -1;
 	}
 	if (optind >= argc) {
 		msg_usage("no capture given");

@@ -32,6 +32,7 @@ static const struct {
     {"time stamp", "timestamps"},
     {"counted as", "bad_records"},
     {"cannot tell", "old_sll"},
+    {"are one conversation", "shard_split"},
 };
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;

@@ -248,6 +248,7 @@ struct chain_result {
 	struct pp_counts counts; /* all inputs together */
 	uint64_t unmatched;      /* observations counted under match.unmatched */
 	int64_t window_ns;
+	uint32_t shard, nshards; /* --shard K/N: K-1 and N; nshards 0: not a shard */
 };
 
 /* Conversation i (0 <= i < nconv; its id is i + 1). The result is valid
@@ -274,6 +275,10 @@ typedef void chain_observer_fn(void *arg, const struct match_ident *raw,
                                const struct match_ident *hops);
 void chain_set_observer(struct chain *c, chain_observer_fn *fn, void *arg);
 
+/* --shard: aggregates only the conversations of shard k (0..n-1) of n,
+ * decided when a conversation starts by a hash of its first tuple. */
+void chain_set_shard(struct chain *c, uint32_t k, uint32_t n);
+
 /* Completes pending work (segment groups) older than the window at now. */
 void chain_tick(struct chain *c, int64_t now);
 
@@ -297,6 +302,8 @@ void chain_format_endpoint(const struct pp_addr *a, uint16_t port, bool has_port
                            size_t len);
 void chain_format_addr(const struct pp_addr *a, char *buf, size_t len);
 const char *chain_proto_name(uint8_t proto);
+/* "tcp a:1 -> b:2" (an echo's identifier once, as the source port). */
+void chain_format_tuple(const struct pp_tuple *t, char *buf, size_t len);
 /* TCP flags the way tcpdump shows them: "S", "S.", "P.", "F.", "R" ... */
 void chain_format_tcp_flags(uint8_t flags, char *buf, size_t len);
 

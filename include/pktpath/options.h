@@ -38,6 +38,7 @@ struct pp_options {
 	unsigned fail_on;         /* enum pp_finding bits */
 	unsigned long limit;      /* --limit N, 0 = all */
 	int64_t window_ns;        /* --window: matching window */
+	uint32_t shard, nshards;  /* --shard K/N: shard 0..N-1 of N; nshards 0: none */
 	struct pp_node_arg *clocks;
 	size_t nclocks;
 	struct pp_node_arg *topologies;
