@@ -693,26 +693,10 @@ static int setup(struct run *r)
 	return apply_manual_clocks(r);
 }
 
-static int cmp_gap(const void *x, const void *y)
-{
-	const struct chain_gap *a = x, *b = y;
-
-	if (a->from != b->from)
-		return (a->from > b->from) - (a->from < b->from);
-	if (a->to != b->to)
-		return (a->to > b->to) - (a->to < b->to);
-	return (a->why > b->why) - (a->why < b->why);
-}
-
 static void fill_result(struct run *r, struct chain_result *out)
 {
-	/* in time order: the order they were met in depends on which
-	 * conversations were judged when (a --shard judges fewer) */
-	for (size_t p = 0; p < r->points.n; p++) {
-		if (r->points.v[p].ngaps > 1)
-			qsort(r->points.v[p].gaps, r->points.v[p].ngaps,
-			      sizeof *r->points.v[p].gaps, cmp_gap);
-	}
+	for (size_t p = 0; p < r->points.n; p++)
+		chain_point_sort_gaps(&r->points.v[p]);
 	for (size_t i = 0; i < r->nsrc; i++) {
 		for (size_t f = 0; f < r->src[i].in->nfiles; f++)
 			counts_add(&out->counts, &r->src[i].counts[f]);

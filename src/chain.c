@@ -39,7 +39,8 @@
 #define SCAN_NS      (250LL * 1000 * 1000)
 
 struct seg_entry {
-	struct seg_entry *qnext;  /* global FIFO in arrival order */
+	struct seg_entry *qnext;  /* the free list */
+	uint64_t arrival;         /* order of arrival, for the wait heap's ties */
 	struct seg_entry *parent; /* union-find over overlapping segments */
 	struct seg_entry *gnext;  /* the members of its group, a circular list */
 	uint32_t conv;
@@ -102,8 +103,9 @@ void chain_free(struct chain *c)
 	free(c->hints.v);
 	htab_free(&c->hints.index);
 	chain_store_free(c->store);
-	for (struct seg_entry *e = c->seg_head; e; e = e->qnext)
-		match_ident_drop(&e->id);
+	for (uint32_t i = 0; i < c->nwait; i++)
+		match_ident_drop(&c->wait[i]->id);
+	free(c->wait);
 	while (c->seg_slabs) {
 		struct seg_slab *next = ((struct seg_slab *)c->seg_slabs)->next;
 
@@ -819,6 +821,55 @@ static void seg_union(struct seg_entry *ra, struct seg_entry *rb)
 	rb->gnext = t;
 }
 
+/* ---- the wait: segments by the time of their last sighting ----------------
+ *
+ * A segment's group is folded once the stream is two windows past the
+ * segment's last sighting, whatever other conversations' segments still
+ * wait: a min-heap by (last sighting, arrival), so that when a group is
+ * folded depends on its own conversation only, and every --shard folds it
+ * at the same moment as a run over everything. */
+
+static bool wait_before(const struct seg_entry *a, const struct seg_entry *b)
+{
+	if (a->id.last_ts != b->id.last_ts)
+		return a->id.last_ts < b->id.last_ts;
+	return a->arrival < b->arrival;
+}
+
+static void wait_push(struct chain *c, struct seg_entry *e)
+{
+	uint32_t i;
+
+	if (c->nwait == c->capwait) {
+		c->capwait = c->capwait ? 2 * c->capwait : 1024;
+		c->wait = xrealloc(c->wait, c->capwait * sizeof *c->wait);
+	}
+	for (i = c->nwait++; i > 0 && wait_before(e, c->wait[(i - 1) / 2]); i = (i - 1) / 2)
+		c->wait[i] = c->wait[(i - 1) / 2];
+	c->wait[i] = e;
+}
+
+static void wait_pop(struct chain *c)
+{
+	struct seg_entry *last = c->wait[--c->nwait];
+	uint32_t i = 0;
+
+	for (;;) {
+		uint32_t k = 2 * i + 1;
+
+		if (k >= c->nwait)
+			break;
+		if (k + 1 < c->nwait && wait_before(c->wait[k + 1], c->wait[k]))
+			k++;
+		if (!wait_before(c->wait[k], last))
+			break;
+		c->wait[i] = c->wait[k];
+		i = k;
+	}
+	if (c->nwait)
+		c->wait[i] = last;
+}
+
 static void seg_add(struct chain *c, uint32_t ci, int dir, const struct match_ident *id)
 {
 	struct seg_entry *e = seg_alloc(c);
@@ -853,11 +904,8 @@ static void seg_add(struct chain *c, uint32_t ci, int dir, const struct match_id
 		}
 	}
 	pending_insert(d, e);
-	if (c->seg_tail)
-		c->seg_tail->qnext = e;
-	else
-		c->seg_head = e;
-	c->seg_tail = e;
+	e->arrival = c->arrivals++;
+	wait_push(c, e);
 }
 
 /* Does a hold all of b's bytes and more? */
@@ -1047,8 +1095,8 @@ void chain_tick(struct chain *c, int64_t now)
 		c->last_scan = now;
 		finish_ended(c, now);
 	}
-	while (c->seg_head) {
-		struct seg_entry *e = c->seg_head;
+	while (c->nwait) {
+		struct seg_entry *e = c->wait[0];
 
 		if (!e->done) {
 			/* identities leave the matcher a window after their
@@ -1058,9 +1106,7 @@ void chain_tick(struct chain *c, int64_t now)
 				return;
 			process_group(c, e);
 		}
-		c->seg_head = e->qnext;
-		if (!c->seg_head)
-			c->seg_tail = NULL;
+		wait_pop(c);
 		seg_release(c, e);
 	}
 }

@@ -199,7 +199,9 @@ struct chain {
 	int64_t window;
 	struct conv **conv;
 	uint32_t nconv, capconv;
-	struct seg_entry *seg_head, *seg_tail;
+	struct seg_entry **wait; /* segments waiting to be grouped: a heap (chain.c) */
+	uint32_t nwait, capwait;
+	uint64_t arrivals;
 	struct seg_entry *seg_free; /* recycled entries: no allocation per packet */
 	void *seg_slabs;
 	struct seg_entry **scratch; /* members of the group being folded */

@@ -730,6 +730,21 @@ void chain_finish(struct chain *c, struct chain_result *out)
 	out->window_ns = c->window;
 }
 
+void chain_result_add(struct chain_result *r, const struct chain_conv *c)
+{
+	if (!r->store)
+		r->store = chain_store_new();
+	chain_store_add(r->store, c, (uint8_t)interest_of(c));
+}
+
+void chain_result_seal(struct chain_result *r)
+{
+	if (!r->store)
+		r->store = chain_store_new();
+	chain_store_seal(r->store);
+	r->nconv = chain_store_count(r->store);
+}
+
 const struct chain_conv *chain_result_conv(const struct chain_result *r, size_t i)
 {
 	return chain_store_get(r->store, i);

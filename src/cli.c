@@ -334,18 +334,45 @@ static int parse_one(struct pp_options *opt, int c, char *arg)
 	}
 }
 
-int cli_parse(struct pp_options *opt, int argc, char **argv)
+static const char merge_usage_text[] =
+    "usage: pktpath merge [OPTIONS] [RESULT ...]\n"
+    "\n"
+    "Joins the JSON results of pktpath --shard K/N runs (--format json or jsonl;\n"
+    "several results may follow each other in one file) into the report one\n"
+    "run over all the captures gives. Without RESULT, or with '-', reads\n"
+    "standard input.\n"
+    "\n"
+    "Options: --color, --conversation, --expect, --fail-on, -F/--format, --limit,\n"
+    "-h/--help, -V/--version, as for the analysis. See pktpath(1), SHARDING.\n";
+
+/* Options of the analysis that do not apply to merging results. */
+static bool merge_takes(int c)
 {
-	int c;
+	return c == 'F' || c == 'h' || c == 'V' || c == OPT_COLOR || c == OPT_CONVERSATION ||
+	       c == OPT_EXPECT || c == OPT_FAIL_ON || c == OPT_LIMIT;
+}
+
+static int parse(struct pp_options *opt, int argc, char **argv, bool merge)
+{
+	static char *standard_input[] = {"-"};
+	int c, at;
 
 	memset(opt, 0, sizeof *opt);
 	opt->window_ns = 500 * 1000 * 1000;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":f:F:hV", long_options, NULL)) != -1) {
+	for (;;) {
+		at = -1;
+		if ((c = getopt_long(argc, argv, ":f:F:hV", long_options, &at)) == -1)
+			break;
+		if (merge && c != '?' && c != ':' && !merge_takes(c)) {
+			msg_usage("merge: %s%s is an option of the analysis, not of merge",
+			          at >= 0 ? "--" : "-", at >= 0 ? long_options[at].name : "f");
+			return -1;
+		}
 		switch (c) {
 		case 'h':
-			fputs(usage_text, stdout);
+			fputs(merge ? merge_usage_text : usage_text, stdout);
 			return 1;
 		case 'V':
 			printf("pktpath %s\n", PKTPATH_VERSION);
@@ -369,6 +396,11 @@ int cli_parse(struct pp_options *opt, int argc, char **argv)
 		msg_usage("--write-pcapng cannot be combined with --shard");
 		return -1;
 	}
+	if (optind >= argc && merge) {
+		opt->inputs = standard_input;
+		opt->ninputs = 1;
+		return 0;
+	}
 	if (optind >= argc) {
 		msg_usage("no capture given");
 		return -1;
@@ -376,6 +408,16 @@ int cli_parse(struct pp_options *opt, int argc, char **argv)
 	opt->inputs = argv + optind;
 	opt->ninputs = (size_t)(argc - optind);
 	return 0;
+}
+
+int cli_parse(struct pp_options *opt, int argc, char **argv)
+{
+	return parse(opt, argc, argv, false);
+}
+
+int cli_parse_merge(struct pp_options *opt, int argc, char **argv)
+{
+	return parse(opt, argc, argv, true);
 }
 
 void cli_free(struct pp_options *opt)

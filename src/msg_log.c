@@ -93,6 +93,13 @@ void msg_log_free(void)
 	log_n = 0;
 }
 
+void msg_log_drop(size_t n)
+{
+	pthread_mutex_lock(&mu);
+	log_dropped += n;
+	pthread_mutex_unlock(&mu);
+}
+
 size_t msg_log_dropped(void)
 {
 	return log_dropped;

@@ -6,7 +6,8 @@ set -euo pipefail
 
 build_pkgs=(cmake make gcc pkg-config libpcap-dev libnl-3-dev libnl-route-3-dev libjansson-dev)
 test_pkgs=(tcpdump iproute2 iptables iputils-ping ethtool netcat-openbsd curl python3
-           tshark graphviz cmark mandoc valgrind clang clang-format libclang-rt-14-dev tmux time libcap2-bin)
+           tshark graphviz cmark mandoc valgrind clang clang-format libclang-rt-14-dev tmux time libcap2-bin
+           parallel python3-yaml)
 
 pkgs=("${build_pkgs[@]}")
 [ "${1:-test}" = build ] || pkgs+=("${test_pkgs[@]}")

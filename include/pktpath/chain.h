@@ -79,6 +79,9 @@ struct chain_point {
 /* Adds a gap to a point; returns it (valid until the next one is added). */
 struct chain_gap *chain_point_gap(struct chain_point *p, int64_t from, int64_t to,
                                   enum chain_gap_why why, uint64_t packets);
+/* Puts a point's gaps in time order (from, to, kind): the order they were
+ * met in depends on which conversations were judged when. */
+void chain_point_sort_gaps(struct chain_point *p);
 /* Notes that point p saw a packet at corrected time t (stream order). */
 void chain_point_seen(struct chain_point *p, int64_t t);
 const char *chain_gap_name(enum chain_gap_why why);
@@ -294,6 +297,12 @@ void chain_set_env(struct chain *c, struct chain_point *const *points, const siz
  * moved into out. */
 void chain_finish(struct chain *c, struct chain_result *out);
 void chain_result_free(struct chain_result *r);
+/* A result put together outside the analysis (pktpath merge): conversations
+ * are added in any order (their arrays stay the caller's) and numbered in
+ * order of their first packet by chain_result_seal(), as chain_finish()
+ * numbers them. */
+void chain_result_add(struct chain_result *r, const struct chain_conv *c);
+void chain_result_seal(struct chain_result *r);
 
 /* Helpers for reports. */
 const char *chain_verdict_name(enum chain_verdict v);

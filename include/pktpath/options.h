@@ -55,6 +55,9 @@ struct pp_options {
 /* Parses argv for the analysis command. Returns -1 after printing a usage
  * message, 0 on success, 1 when --help or --version was handled. */
 int cli_parse(struct pp_options *opt, int argc, char **argv);
+/* The same for `pktpath merge` (argv[0] is "merge"): the report options
+ * only; inputs are JSON results, standard input when none is given. */
+int cli_parse_merge(struct pp_options *opt, int argc, char **argv);
 void cli_free(struct pp_options *opt);
 
 #endif
