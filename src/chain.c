@@ -40,7 +40,6 @@
 
 struct seg_entry {
 	struct seg_entry *qnext;  /* the free list */
-	uint64_t arrival;         /* order of arrival, for the wait heap's ties */
 	struct seg_entry *parent; /* union-find over overlapping segments */
 	struct seg_entry *gnext;  /* the members of its group, a circular list */
 	uint32_t conv;
@@ -100,11 +99,12 @@ void chain_free(struct chain *c)
 	for (uint32_t i = 0; i < c->nconv; i++)
 		chain_conv_free(c, i);
 	free(c->conv);
+	free(c->live);
 	free(c->hints.v);
 	htab_free(&c->hints.index);
 	chain_store_free(c->store);
 	for (uint32_t i = 0; i < c->nwait; i++)
-		match_ident_drop(&c->wait[i]->id);
+		match_ident_drop(&c->wait[i].e->id);
 	free(c->wait);
 	while (c->seg_slabs) {
 		struct seg_slab *next = ((struct seg_slab *)c->seg_slabs)->next;
@@ -332,6 +332,11 @@ static struct conv *conv_new(struct chain *c, uint32_t root, uint32_t anchor,
 		c->conv = xrealloc(c->conv, c->capconv * sizeof *c->conv);
 	}
 	c->flows->v[root].conv = c->nconv;
+	if (c->nlive == c->caplive) {
+		c->caplive = c->caplive ? c->caplive * 2 : 256;
+		c->live = xrealloc(c->live, c->caplive * sizeof *c->live);
+	}
+	c->live[c->nlive++] = c->nconv;
 	c->conv[c->nconv++] = cv;
 	return cv;
 }
@@ -829,29 +834,30 @@ static void seg_union(struct seg_entry *ra, struct seg_entry *rb)
  * folded depends on its own conversation only, and every --shard folds it
  * at the same moment as a run over everything. */
 
-static bool wait_before(const struct seg_entry *a, const struct seg_entry *b)
+static bool wait_before(const struct seg_wait *a, const struct seg_wait *b)
 {
-	if (a->id.last_ts != b->id.last_ts)
-		return a->id.last_ts < b->id.last_ts;
+	if (a->last_ts != b->last_ts)
+		return a->last_ts < b->last_ts;
 	return a->arrival < b->arrival;
 }
 
 static void wait_push(struct chain *c, struct seg_entry *e)
 {
+	struct seg_wait w = {e->id.last_ts, c->arrivals++, e};
 	uint32_t i;
 
 	if (c->nwait == c->capwait) {
 		c->capwait = c->capwait ? 2 * c->capwait : 1024;
 		c->wait = xrealloc(c->wait, c->capwait * sizeof *c->wait);
 	}
-	for (i = c->nwait++; i > 0 && wait_before(e, c->wait[(i - 1) / 2]); i = (i - 1) / 2)
+	for (i = c->nwait++; i > 0 && wait_before(&w, &c->wait[(i - 1) / 2]); i = (i - 1) / 2)
 		c->wait[i] = c->wait[(i - 1) / 2];
-	c->wait[i] = e;
+	c->wait[i] = w;
 }
 
 static void wait_pop(struct chain *c)
 {
-	struct seg_entry *last = c->wait[--c->nwait];
+	struct seg_wait last = c->wait[--c->nwait];
 	uint32_t i = 0;
 
 	for (;;) {
@@ -859,9 +865,9 @@ static void wait_pop(struct chain *c)
 
 		if (k >= c->nwait)
 			break;
-		if (k + 1 < c->nwait && wait_before(c->wait[k + 1], c->wait[k]))
+		if (k + 1 < c->nwait && wait_before(&c->wait[k + 1], &c->wait[k]))
 			k++;
-		if (!wait_before(c->wait[k], last))
+		if (!wait_before(&c->wait[k], &last))
 			break;
 		c->wait[i] = c->wait[k];
 		i = k;
@@ -904,7 +910,6 @@ static void seg_add(struct chain *c, uint32_t ci, int dir, const struct match_id
 		}
 	}
 	pending_insert(d, e);
-	e->arrival = c->arrivals++;
 	wait_push(c, e);
 }
 
@@ -1079,14 +1084,22 @@ static bool conv_ended(const struct chain *c, const struct conv *cv, int64_t now
 /* Finishes the conversations that ended (see IDLE_NS). */
 static void finish_ended(struct chain *c, int64_t now)
 {
-	for (uint32_t i = 0; i < c->nconv; i++) {
-		if (!c->conv[i] || !conv_ended(c, c->conv[i], now))
+	uint32_t n = 0;
+
+	/* the open ones in the order they began, those gone left out */
+	for (uint32_t k = 0; k < c->nlive; k++) {
+		uint32_t i = c->live[k];
+
+		if (!c->conv[i])
 			continue;
-		if (foreign(c, c->conv[i]))
+		if (!conv_ended(c, c->conv[i], now))
+			c->live[n++] = i;
+		else if (foreign(c, c->conv[i]))
 			chain_conv_drop(c, i);
 		else
 			chain_conv_finish(c, i);
 	}
+	c->nlive = n;
 }
 
 void chain_tick(struct chain *c, int64_t now)
@@ -1096,13 +1109,13 @@ void chain_tick(struct chain *c, int64_t now)
 		finish_ended(c, now);
 	}
 	while (c->nwait) {
-		struct seg_entry *e = c->wait[0];
+		struct seg_entry *e = c->wait[0].e;
 
 		if (!e->done) {
 			/* identities leave the matcher a window after their
 			 * first sighting; the pieces of a split leave a little
 			 * after their super-segment: wait one window more */
-			if (now != INT64_MAX && now - e->id.last_ts <= 2 * c->window)
+			if (now != INT64_MAX && now - c->wait[0].last_ts <= 2 * c->window)
 				return;
 			process_group(c, e);
 		}

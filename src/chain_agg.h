@@ -199,7 +199,13 @@ struct chain {
 	int64_t window;
 	struct conv **conv;
 	uint32_t nconv, capconv;
-	struct seg_entry **wait; /* segments waiting to be grouped: a heap (chain.c) */
+	uint32_t *live; /* indices of the open ones, in order (the finished scan) */
+	uint32_t nlive, caplive;
+	struct seg_wait {
+		int64_t last_ts; /* the segment's last sighting */
+		uint64_t arrival;
+		struct seg_entry *e;
+	} * wait; /* segments waiting to be grouped: a heap (chain.c) */
 	uint32_t nwait, capwait;
 	uint64_t arrivals;
 	struct seg_entry *seg_free; /* recycled entries: no allocation per packet */

@@ -64,7 +64,7 @@ static int get_u64(struct loader *ld, json_t *o, const char *key, uint64_t max, 
 
 static int get_u32(struct loader *ld, json_t *o, const char *key, uint32_t max, uint32_t *out)
 {
-	uint64_t v;
+	uint64_t v = 0;
 
 	if (get_u64(ld, o, key, max, &v) < 0)
 		return -1;
@@ -101,7 +101,7 @@ static int get_real(struct loader *ld, json_t *o, const char *key, double *out)
  * window: small enough that the double holds them to the nanosecond. */
 static int get_seconds(struct loader *ld, json_t *o, const char *key, int64_t *ns)
 {
-	double v;
+	double v = 0;
 
 	if (get_real(ld, o, key, &v) < 0)
 		return -1;
@@ -979,7 +979,7 @@ static int findings_member(struct loader *ld, const char *key, json_t *v)
 	size_t *dst[] = {&f->conversations,  &f->stopped, &f->partial, &f->delivered,
 	                 &f->client_ip_lost, &f->nat,     &f->snat,    &f->recovered_loss};
 	json_t *o = json_pack("{s:O}", "v", v);
-	uint64_t n;
+	uint64_t n = 0;
 	int rc = 0;
 
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
