@@ -226,6 +226,7 @@ static bool source_read(struct run *r, struct source *s, bool assign)
 				s->next.flags |= PP_OBS_MULTI_COPY;
 			if (is_bridge_copy(point_topo(r, s->next.point), &s->next))
 				s->next.flags |= PP_OBS_COPY;
+			match_prepare(&s->next); /* on this thread, off the matcher's */
 		}
 		s->has_next = true;
 		return true;

@@ -142,21 +142,22 @@ void reservoir_add(struct reservoir *r, int64_t v)
 		r->v[j] = v;
 }
 
-static int cmp_i32(const void *x, const void *y)
-{
-	int32_t a = *(const int32_t *)x, b = *(const int32_t *)y;
-
-	return (a > b) - (a < b);
-}
-
 int64_t reservoir_median(const struct reservoir *r)
 {
 	int32_t v[LAT_SAMPLES];
 
 	if (r->n == 0)
 		return 0;
-	memcpy(v, r->v, r->n * sizeof v[0]);
-	qsort(v, r->n, sizeof v[0], cmp_i32);
+	/* insertion sort: at most LAT_SAMPLES, done for every hop of every
+	 * direction (qsort's merge sort cost more than the rest of it) */
+	for (uint32_t i = 0; i < r->n; i++) {
+		int32_t x = r->v[i];
+		uint32_t j = i;
+
+		for (; j > 0 && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
 	if (r->n % 2)
 		return v[r->n / 2];
 	return ((int64_t)v[r->n / 2 - 1] + v[r->n / 2]) / 2;

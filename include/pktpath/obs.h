@@ -37,6 +37,7 @@ enum pp_obs_flag {
 	                                 sees a packet once per interface it crossed */
 	PP_OBS_AFTER_GAP = 1u << 13,  /* the first packet of its input after missing
 	                                 pieces of a rotated set */
+	PP_OBS_PREPARED = 1u << 14,   /* match_key and macs are set (match_prepare) */
 };
 
 #define PP_HEAD_LEN   8  /* raw payload bytes kept for exact comparison */
@@ -75,6 +76,9 @@ struct pp_obs {
 		uint32_t vni; /* VXLAN/Geneve VNI, GRE key */
 		struct pp_addr src, dst;
 	} tun;
+
+	uint64_t match_key; /* with PP_OBS_PREPARED: match_key() of this record */
+	uint32_t macs;      /* with PP_OBS_PREPARED: hash of the MAC addresses, 0: none */
 
 	struct { /* valid with PP_OBS_ICMP_ERROR: the header the error quotes */
 		struct pp_addr src, dst;
