@@ -320,10 +320,13 @@ static struct conv *conv_new(struct chain *c, uint32_t root, uint32_t anchor,
 	cv->anchor = anchor;
 	/* every shard meets the same conversations in the same order: its
 	 * first tuple decides whose it is */
-	if (c->nshards > 1)
-		cv->shard = (uint32_t)(htab_hash(flow_tuple(c->flows, anchor),
-		                                 sizeof(struct pp_tuple), 0x7368617264) %
-		                       c->nshards);
+	if (c->nshards > 1) {
+		/* htab_hash() sets the lowest bit (0 marks an empty slot) */
+		uint64_t h =
+		    htab_hash(flow_tuple(c->flows, anchor), sizeof(struct pp_tuple), 0x7368617264);
+
+		cv->shard = (uint32_t)((h >> 1) % c->nshards);
+	}
 	cv->proto = id->proto;
 	cv->family = id->family;
 	cv->first_ts = id->first_ts;

@@ -41,6 +41,18 @@ for set in "$testdata"/*/ "$tmp/bench-small/"; do
 			same "$name N=$n --format $fmt" "$tmp/whole.$fmt" "$tmp/merged.$fmt"
 		done
 	done
+	if [ "$name" = bench-small ]; then
+		# the shards share the work: each of two holds a quarter to three
+		# quarters of the conversations
+		for k in 1 2; do
+			"$pktpath" --shard "$k/2" --format json "$set" 2>/dev/null | python3 -c '
+import json, sys
+f = json.load(sys.stdin)["findings"]["conversations"]
+total = int(sys.argv[1])
+sys.exit(0 if total / 4 <= f <= 3 * total / 4 else "shard %s of 2 has %d of %d conversations" % (sys.argv[2], f, total))
+' "$(grep -c '"type":"conversation"' "$tmp/whole.jsonl" || true)" "$k" || fail=1
+		done
+	fi
 	for k in 1 2 3; do
 		"$pktpath" --shard "$k/3" --format jsonl "$set" 2>/dev/null || [ $? -le 1 ]
 	done >"$tmp/shards.jsonl"
