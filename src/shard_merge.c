@@ -177,6 +177,18 @@ static int on_head(void *arg, const char *path, const struct result_head *h)
 	struct part *pt;
 	const char *why;
 
+	/* a result that is not a shard stands alone */
+	if (m->nparts && (!h->nshards || !m->parts[0].nshards)) {
+		msg_error(h->nshards ? m->parts[0].path : path,
+		          "not a shard (pktpath --shard K/N): merge joins the shards of one "
+		          "analysis");
+		return -1;
+	}
+	if (m->nparts && h->nshards != m->parts[0].nshards) {
+		msg_error(path, "a shard of %u, %s is a shard of %u", h->nshards, m->parts[0].path,
+		          m->parts[0].nshards);
+		return -1;
+	}
 	for (size_t i = 0; i < m->nparts && h->nshards; i++) {
 		if (m->parts[i].nshards == h->nshards && m->parts[i].shard == h->shard) {
 			msg_error(path, "shard %u of %u, which %s is too", h->shard + 1, h->nshards,
@@ -310,39 +322,19 @@ static int on_summary(void *arg, const char *path, const struct result_summary *
 
 /* ---- checks once everything is read ----------------------------------------------- */
 
-/* The results are shards 1..N of N, each once (or one result alone). */
+/* The results are shards 1..N of N (on_head() refused a shard given twice,
+ * shards of another N, and a result that is not a shard among others). */
 static int complete(const struct merge *m)
 {
 	uint32_t n = m->parts[0].nshards;
-	const char **seen;
+	bool *seen;
 	int rc = 0;
 
-	if (m->nparts == 1 && n <= 1)
+	if (n <= 1)
 		return 0;
-	for (size_t i = 0; i < m->nparts; i++) {
-		if (!m->parts[i].nshards) {
-			msg_error(m->parts[i].path,
-			          "not a shard (pktpath --shard K/N): merge joins "
-			          "the shards of one analysis");
-			return -1;
-		}
-		if (m->parts[i].nshards != n) {
-			msg_error(m->parts[i].path, "a shard of %u, %s is a shard of %u",
-			          m->parts[i].nshards, m->parts[0].path, n);
-			return -1;
-		}
-	}
 	seen = xcalloc(n, sizeof *seen);
-	for (size_t i = 0; i < m->nparts && rc == 0; i++) {
-		const struct part *p = &m->parts[i];
-
-		if (seen[p->shard]) {
-			msg_error(p->path, "shard %u of %u, which %s is too", p->shard + 1, n,
-			          seen[p->shard]);
-			rc = -1;
-		}
-		seen[p->shard] = p->path;
-	}
+	for (size_t i = 0; i < m->nparts; i++)
+		seen[m->parts[i].shard] = true;
 	for (uint32_t k = 0; k < n && rc == 0; k++) {
 		if (!seen[k]) {
 			msg_error("merge",

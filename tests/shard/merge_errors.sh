@@ -29,6 +29,9 @@ refused() {
 refused "a shard missing" "shard 3 of 3 is missing" "$tmp/s1.json" "$tmp/s2.json"
 refused "a shard twice" "s2.json: shard 2 of 3, which" "$tmp/s1.json" "$tmp/s2.json" "$tmp/s2.json"
 refused "shards of 2 and 3" "half.json: a shard of 2" "$tmp/s1.json" "$tmp/s2.json" "$tmp/half.json"
+"$pktpath" --format json "$set6" >"$tmp/whole.json"
+refused "two single runs" "whole.json: not a shard" "$tmp/whole.json" "$tmp/whole.json"
+refused "a single run and a shard" "whole.json: not a shard" "$tmp/s1.json" "$tmp/whole.json"
 refused "another capture set" "other.json: not a shard of the analysis" \
 	"$tmp/s1.json" "$tmp/s2.json" "$tmp/other.json"
 refused "another --window" "window.json: not a shard of the analysis" "$tmp/s1.json" "$tmp/window.json" "$tmp/s3.json"
