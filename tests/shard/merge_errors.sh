@@ -45,5 +45,21 @@ rc=0
 echo '[1, 2]' | "$pktpath" merge >/dev/null 2>"$tmp/err" || rc=$?
 [ "$rc" -eq 2 ] && grep -q 'standard input.*a JSON object expected' "$tmp/err" ||
 	{ echo "FAIL: an array on standard input: exit $rc" >&2; fail=1; }
-[ "$fail" -eq 0 ] && echo "merge_errors: every bad input refused with its message"
+# shards that met an input error: the merged report is still the single
+# run's, and the exit status is its 2
+printf 'not a capture\n' >"$tmp/text.pcap"
+inputs=("node1/eth0=$set6/node1/eth0.pcap" "node2/eth0=$set6/node2/eth0.pcap" "node1/x=$tmp/text.pcap")
+rc=0
+"$pktpath" --format json "${inputs[@]}" >"$tmp/bad-whole.json" 2>/dev/null || rc=$?
+for k in 1 2; do
+	"$pktpath" --shard "$k/2" --format json "${inputs[@]}" >"$tmp/bad-$k.json" 2>/dev/null || true
+done
+mrc=0
+"$pktpath" merge --format json "$tmp/bad-1.json" "$tmp/bad-2.json" >"$tmp/bad-merged.json" 2>"$tmp/err" || mrc=$?
+if [ "$rc" -ne 2 ] || [ "$mrc" -ne 2 ] || ! cmp -s "$tmp/bad-whole.json" "$tmp/bad-merged.json" ||
+	! grep -q 'the shards met 1 input error' "$tmp/err"; then
+	echo "FAIL: input errors of the shards: single run exit $rc, merge exit $mrc" >&2
+	fail=1
+fi
+[ "$fail" -eq 0 ] && echo "merge_errors: every bad input refused with its message, input errors passed on"
 exit "$fail"
