@@ -25,6 +25,7 @@
 #include "pktpath/merge.h"
 #include "pktpath/msg.h"
 #include "pktpath/point.h"
+#include "pktpath/report.h"
 #include "pktpath/report_pcapng.h"
 #include "pktpath/topo.h"
 
@@ -44,7 +45,9 @@ struct source {
 	uint32_t base_point;
 	struct pp_obs next;
 	bool has_next;
-	size_t file; /* of the last frame read; SIZE_MAX before the first */
+	size_t file;   /* of the last frame read; SIZE_MAX before the first */
+	bool said_sll; /* that an old-SLL "any" capture mixes its interfaces */
+	bool said_ifn; /* that ifN names want a topology */
 };
 
 /* What the topology says about a point, looked up once per point. */
@@ -78,6 +81,7 @@ struct run {
 	struct match *match;
 	struct chain *chain;
 	struct pcapng_notes *notes; /* --write-pcapng */
+	char node_list[512];        /* "the nodes are node1, node2", for messages */
 };
 
 static void decode_cfg_from_options(struct decode_cfg *cfg, const struct pp_options *opt)
@@ -139,6 +143,15 @@ static uint32_t assign_point(struct run *r, struct source *s, const struct captu
 		snprintf(name, sizeof name, "%s/%s", s->in->node, ifname);
 	else
 		snprintf(name, sizeof name, "%s/if%u", s->in->node, ifkey & ~POINT_PCAPNG_IF);
+	if (!ifname && o->ifindex != UINT32_MAX && !s->said_ifn &&
+	    !topo_has_node(r->topo, s->in->node)) {
+		s->said_ifn = true;
+		msg_warn(s->in->point,
+		         "interfaces are named by their index (%s, ...): give the node's topology "
+		         "to name them (--topology %s=FILE, from 'pktpath snapshot' or 'ip -j' on "
+		         "that node, or its snapshot.json in a bundle)",
+		         name, s->in->node);
+	}
 	p = point_get(&r->points, s->input, ifkey, name, s->in->node, s->in->files, s->in->nfiles);
 	point_clock(r, p);
 	return p;
@@ -184,6 +197,18 @@ static bool is_bridge_copy(const struct point_topo *pt, const struct pp_obs *o)
 	return o->flags & PP_OBS_OTHERHOST;
 }
 
+/* LINUX_SLL (tcpdump -i any before libpcap 1.10) has no interface index:
+ * the point is every interface at once. Said once per input. */
+static void say_old_sll(struct source *s)
+{
+	s->said_sll = true;
+	msg_warn(s->in->point,
+	         "a Linux cooked (SLL) capture cannot tell which interface a packet crossed: "
+	         "this one point stands for all of them (a packet is seen there once per "
+	         "interface); capture with 'tcpdump -i any' on libpcap 1.10 or later (LINUX_SLL2, "
+	         "one point per interface), or one file per interface (tcpdump -i eth0)");
+}
+
 static void count_layers(struct pp_counts *c, uint32_t layers)
 {
 	for (int l = 0; l < PP_L__COUNT; l++) {
@@ -208,6 +233,10 @@ static bool source_read(struct run *r, struct source *s, bool assign)
 			continue;
 		}
 		count_layers(c, dc.layers);
+		if (f.selected || (dc.inner.p && r->opt->filter &&
+		                   capture_select_inner(s->cap, dc.inner.p, (uint32_t)dc.inner.cap,
+		                                        (uint32_t)dc.inner.wire, dc.inner_ether)))
+			s->next.flags |= PP_OBS_SELECTED;
 		s->next.ts = f.ts - s->offset;
 		s->key.ts = s->next.ts;
 		s->next.frame = f.recno;
@@ -222,8 +251,11 @@ static bool source_read(struct run *r, struct source *s, bool assign)
 			s->next.point = assign_point(r, s, &f, &s->next);
 			/* LINUX_SLL "any": one packet shows once per interface
 			 * it crossed, all in one point */
-			if (f.dlt == DECODE_DLT_LINUX_SLL)
+			if (f.dlt == DECODE_DLT_LINUX_SLL) {
 				s->next.flags |= PP_OBS_MULTI_COPY;
+				if (!s->said_sll)
+					say_old_sll(s);
+			}
 			if (is_bridge_copy(point_topo(r, s->next.point), &s->next))
 				s->next.flags |= PP_OBS_COPY;
 			match_prepare(&s->next); /* on this thread, off the matcher's */
@@ -238,7 +270,7 @@ static void source_open(struct run *r, struct source *s)
 {
 	s->file = SIZE_MAX;
 	memset(s->counts, 0, s->in->nfiles * sizeof *s->counts);
-	s->cap = capture_open(s->in, r->opt->filter, s->counts);
+	s->cap = capture_open_select(s->in, r->opt->packet_filter, r->opt->filter, s->counts);
 }
 
 static void source_close(struct source *s)
@@ -260,7 +292,7 @@ static int apply_manual_clocks(struct run *r)
 		for (n = 0; n < r->points.nnodes && strcmp(r->points.nodes[n], a->node); n++)
 			;
 		if (n == r->points.nnodes) {
-			msg_usage("--clock: no input is on node '%s'", a->node);
+			msg_usage("--clock: no input is on node '%s' (%s)", a->node, r->node_list);
 			return -1;
 		}
 		clock_set(r->clock, (uint32_t)n, (int64_t)(a->seconds * 1e9));
@@ -318,15 +350,47 @@ static void *sample_inputs(void *p)
 	return NULL;
 }
 
+/* A --clock far from what the packets show (further than 10 times the
+ * estimate's error, and at least 1 ms) is said: a sign or a node mixed up
+ * gives paths that run backwards and stops that are none. */
+static void check_manual_clocks(const struct run *r, const struct clock_est *est)
+{
+	const struct clock_node_result *ref = clock_result(r->clock, 0);
+	int64_t base = ref->manual ? ref->offset_ns : 0;
+
+	for (uint32_t n = 1; n < r->points.nnodes; n++) {
+		const struct clock_node_result *m = clock_result(r->clock, n),
+		                               *e = clock_result(est, n);
+		int64_t diff, slack;
+		char set[32], said[32];
+
+		if (!m->manual || !e->estimated || e->error_ns < 0)
+			continue;
+		diff = m->offset_ns - base - e->offset_ns;
+		slack = 10 * e->error_ns > 1000000 ? 10 * e->error_ns : 1000000;
+		report_seconds(m->offset_ns - base, set, sizeof set);
+		report_seconds(e->offset_ns, said, sizeof said);
+		if (diff > slack || -diff > slack)
+			msg_warn("--clock",
+			         "%s: set to %s s, but the packets say %s s (within %.6f s, "
+			         "from %llu packets to it and %llu from it): %.6f s apart",
+			         r->points.nodes[n], set, said, (double)e->error_ns / 1e9,
+			         (unsigned long long)e->pairs_to, (unsigned long long)e->pairs_from,
+			         (double)(diff < 0 ? -diff : diff) / 1e9);
+	}
+}
+
 /* Pass 1 reads the first packets of every input, on both cores: the
  * second pass cannot start before the offsets are known. */
 static void sample_clocks(struct run *r)
 {
 	bool need = false;
+	/* a --clock is checked against what the packets say */
+	struct clock_est *check = r->opt->nclocks ? clock_new((uint32_t)r->points.nnodes) : NULL;
 
 	for (uint32_t n = 1; n < r->points.nnodes; n++)
 		need |= !clock_result(r->clock, n)->manual;
-	if (need && r->nsrc) {
+	if ((need || check) && r->nsrc) {
 		struct samples *in = calloc(r->nsrc, sizeof *in);
 		struct sampler a[2] = {{r, 0, in}, {r, 1, in}};
 		pthread_t t;
@@ -343,12 +407,21 @@ static void sample_clocks(struct run *r)
 			sample_inputs(&a[1]);
 		msg_set_quiet(false);
 		for (size_t i = 0; i < r->nsrc; i++) {
-			for (size_t k = 0; k < in[i].n; k++)
+			for (size_t k = 0; k < in[i].n; k++) {
 				clock_add(r->clock, in[i].v[k].key, r->src[i].node, in[i].v[k].ts,
 				          in[i].v[k].ttl);
+				if (check)
+					clock_add(check, in[i].v[k].key, r->src[i].node,
+					          in[i].v[k].ts, in[i].v[k].ttl);
+			}
 			free(in[i].v);
 		}
 		free(in);
+	}
+	if (check) {
+		clock_estimate(check, 0);
+		check_manual_clocks(r, check);
+		clock_free(check);
 	}
 	clock_estimate(r->clock, 0);
 	clock_drop_samples(r->clock);
@@ -606,6 +679,24 @@ static void stream(struct run *r)
 
 /* ---- setup and results ----------------------------------------------------- */
 
+/* The nodes of the inputs, for messages about a node no input is on. */
+static void node_list(struct run *r)
+{
+	size_t at = (size_t)snprintf(r->node_list, sizeof r->node_list, "the nodes are");
+
+	for (size_t i = 0; i < r->inputs.n && at < sizeof r->node_list; i++) {
+		bool seen = false;
+
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = strcmp(r->inputs.v[j].node, r->inputs.v[i].node) == 0;
+		if (!seen)
+			at += (size_t)snprintf(r->node_list + at, sizeof r->node_list - at, "%s %s",
+			                       at > 13 ? "," : "", r->inputs.v[i].node);
+	}
+	if (at >= sizeof r->node_list)
+		strcpy(r->node_list + sizeof r->node_list - 5, " ...");
+}
+
 /* --topology NODE=FILE, then what bundles carry for nodes not given. A
  * topology that cannot be read is reported (exit status 2) and the analysis
  * goes on without it; a bad --service-cidr is a usage error. */
@@ -614,6 +705,17 @@ static int load_topologies(struct run *r)
 	r->topo = topo_new();
 	if (!r->topo)
 		msg_oom("topology", 0);
+	for (size_t i = 0; i < r->opt->ntopologies; i++) {
+		size_t k = 0;
+
+		while (k < r->inputs.n && strcmp(r->inputs.v[k].node, r->opt->topologies[i].node))
+			k++;
+		if (k == r->inputs.n) {
+			msg_usage("--topology: no input is on node '%s' (%s)",
+			          r->opt->topologies[i].node, r->node_list);
+			return -1;
+		}
+	}
 	for (size_t i = 0; i < r->opt->ntopologies; i++)
 		topo_load(r->topo, r->opt->topologies[i].node, r->opt->topologies[i].value);
 	for (size_t i = 0; i < r->inputs.n; i++) {
@@ -660,12 +762,16 @@ static int check_open_files(const struct run *r)
 
 static int setup(struct run *r)
 {
-	if (r->opt->filter && capture_filter_check(r->opt->filter) < 0)
+	if (r->opt->filter && capture_filter_check("-f", r->opt->filter) < 0)
+		return -1;
+	if (r->opt->packet_filter &&
+	    capture_filter_check("--packet-filter", r->opt->packet_filter) < 0)
 		return -1;
 	if (capture_inputs_expand(&r->inputs, r->opt->inputs, r->opt->ninputs) < 0)
 		return -1;
 	if (check_open_files(r) < 0)
 		return -1;
+	node_list(r);
 	if (load_topologies(r) < 0)
 		return -1;
 	r->src = calloc(r->inputs.n ? r->inputs.n : 1, sizeof *r->src);
@@ -732,16 +838,60 @@ static void fill_result(struct run *r, struct chain_result *out)
 	r->points.n = 0;
 }
 
+/* The conversations the report shows (--conversation, -f, --limit), by
+ * index: NULL when it shows them all. Said by the report, not here. */
+static bool *reported(const struct chain_result *out, const struct report_opts *ro)
+{
+	struct report_view view;
+	bool *keep = NULL;
+
+	msg_set_quiet(true);
+	if (report_view_make(&view, out, ro) == 0) {
+		if (view.nconv < out->nconv) {
+			keep = calloc(out->nconv, sizeof *keep);
+			if (!keep)
+				msg_oom("pcapng selection", out->nconv);
+			for (size_t i = 0; i < view.nconv; i++)
+				keep[view.idx[i]] = true;
+		}
+		report_view_free(&view);
+	}
+	msg_set_quiet(false);
+	return keep;
+}
+
+/* --packet-filter drops packets: an input it left without any is said
+ * (its points are then missing from every path). */
+static void warn_filtered_out(const struct run *r)
+{
+	for (size_t i = 0; i < r->nsrc && r->opt->packet_filter; i++) {
+		uint64_t kept = 0, rejected = 0;
+
+		for (size_t p = 0; p < r->points.n; p++)
+			kept += r->points.v[p].input == i ? r->points.v[p].packets : 0;
+		for (size_t f = 0; f < r->src[i].in->nfiles; f++)
+			rejected += r->src[i].counts[f].ignored[PP_R_PCAP_FILTERED];
+		if (kept == 0 && rejected > 0)
+			msg_warn(r->src[i].in->point,
+			         "--packet-filter '%s' leaves this point with no packets (%llu "
+			         "rejected)",
+			         r->opt->packet_filter, (unsigned long long)rejected);
+	}
+}
+
 /* --write-pcapng: the second read, once the results are known. */
-static void write_pcapng(struct run *r, const struct chain_result *out)
+static void write_pcapng(struct run *r, const struct chain_result *out,
+                         const struct report_opts *ro)
 {
 	struct pcapng_input *v = calloc(r->nsrc ? r->nsrc : 1, sizeof *v);
+	bool *keep = reported(out, ro);
 
 	if (!v)
 		msg_oom("pcapng inputs", (r->nsrc ? r->nsrc : 1) * sizeof *v);
 	for (size_t i = 0; i < r->nsrc; i++)
 		v[i] = (struct pcapng_input){r->src[i].in, r->src[i].offset, r->src[i].base_point};
-	report_pcapng(r->notes, out, v, r->nsrc, r->opt->filter, &r->dcfg);
+	report_pcapng(r->notes, out, v, r->nsrc, r->opt->packet_filter, &r->dcfg, keep);
+	free(keep);
 	free(v);
 }
 
@@ -821,7 +971,9 @@ static const char *output_is_input(const struct run *r, const char *out)
 /* Opens --write-pcapng OUT: false after a message. */
 static bool writable(struct run *r)
 {
-	const char *what = output_is_input(r, r->opt->write_pcapng);
+	const char *what = strcmp(r->opt->write_pcapng, "-") == 0
+	                       ? NULL
+	                       : output_is_input(r, r->opt->write_pcapng);
 
 	if (what) {
 		msg_error(r->opt->write_pcapng, "--write-pcapng would overwrite an input (%s)",
@@ -832,7 +984,8 @@ static bool writable(struct run *r)
 	return r->notes != NULL;
 }
 
-int analysis_run(const struct pp_options *opt, struct chain_result *out)
+int analysis_run(const struct pp_options *opt, const struct report_opts *ro,
+                 struct chain_result *out)
 {
 	struct run r = {.opt = opt};
 	int rc = -1;
@@ -853,12 +1006,13 @@ int analysis_run(const struct pp_options *opt, struct chain_result *out)
 			chain_set_observer(r.chain, pcapng_notes_observe, r.notes);
 		inputs_check(&r, CAPTURE_CHECK_RECORD);
 		stream(&r);
+		warn_filtered_out(&r);
 		chain_finish(r.chain, out);
 		fill_result(&r, out);
 		if (r.notes) {
 			/* only the files read by the analysis, unchanged */
 			inputs_check(&r, CAPTURE_CHECK_VERIFY);
-			write_pcapng(&r, out);
+			write_pcapng(&r, out, ro);
 		}
 		rc = 0;
 	}

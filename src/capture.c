@@ -36,6 +36,7 @@
 
 #include "pktpath/capture.h"
 #include "pktpath/decode.h"
+#include "pktpath/decompress.h"
 #include "pktpath/msg.h"
 #include "pktpath/obs.h"
 #include "pktpath/pcapng_walk.h"
@@ -49,7 +50,13 @@ struct linkinfo {
 	bool supported;
 	int filter; /* 1: prog compiled, 0: no filter, -1: does not compile */
 	struct bpf_program prog;
+	int select; /* the same for the selecting filter (-f) */
+	struct bpf_program sprog;
 };
+
+/* The selecting filter for a tunnel's inner packet: an Ethernet frame
+ * (VXLAN, Geneve and GRE with Ethernet) or an IP packet (IP-in-IP, GRE). */
+enum { INNER_ETHER, INNER_IP, INNER__N };
 
 /* Interface names of a file, kept after it is read for capture_iface_name(). */
 struct ifnames {
@@ -61,6 +68,9 @@ struct capture {
 	const struct capture_input *in;
 	char *iobuf; /* the open file's stdio buffer (open_buffered) */
 	char *bpf;
+	char *select;        /* -f: marks frames, drops none */
+	int inner[INNER__N]; /* compiled for inner packets: 1, 0 not yet, -1 cannot */
+	struct bpf_program inner_prog[INNER__N];
 	struct pp_counts *counts;
 	struct ifnames *ifn; /* one per file */
 
@@ -139,23 +149,56 @@ static ssize_t read_head(int fd, uint8_t *b, size_t n)
 	return (ssize_t)got;
 }
 
-int capture_file_kind(const char *path)
+/* The first bytes of a regular file, decompressed when it is compressed
+ * (*comp says how): what the capture inside starts with. */
+static ssize_t read_head_plain(int fd, uint8_t *b, size_t n, enum decomp_kind *comp)
 {
-	uint8_t h[4];
+	uint8_t raw[8];
+	ssize_t got = read_head(fd, raw, sizeof raw);
+	struct stat st;
+
+	*comp = got > 0 ? decomp_kind_of(raw, (size_t)got) : DECOMP_NONE;
+	if (*comp == DECOMP_NONE || *comp == DECOMP_BZIP2 || fstat(fd, &st) < 0 ||
+	    !S_ISREG(st.st_mode))
+		return got < 0 ? got : read_head(fd, b, n);
+	return decomp_head(*comp, fd, b, n);
+}
+
+int capture_file_compression(const char *path)
+{
+	uint8_t h[8];
 	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), e;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 
 	if (fd < 0)
 		return -1;
 	n = read_head(fd, h, sizeof h);
+	close(fd);
+	return n > 0 ? (int)decomp_kind_of(h, (size_t)n) : DECOMP_NONE;
+}
+
+int capture_file_kind(const char *path)
+{
+	uint8_t h[4];
+	ssize_t n;
+	enum decomp_kind comp;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), e;
+
+	if (fd < 0)
+		return -1;
+	n = read_head_plain(fd, h, sizeof h, &comp);
 	e = errno;
 	close(fd);
 	if (n < 0) {
 		errno = e;
-		return -1;
+		return comp != DECOMP_NONE ? CAPTURE_KIND_OTHER : -1;
 	}
 	return n == 4 ? (int)capture_magic_kind(h) : CAPTURE_KIND_OTHER;
 }
+
+/* Decompressed bytes read to find a compressed piece's first packet: the
+ * file header and a packet, or a pcapng section with its interfaces. */
+#define FIRST_TS_HEAD (256u * 1024u)
 
 static int64_t tv_ns(const struct timeval *tv)
 {
@@ -194,14 +237,56 @@ int capture_file_drops(const char *path, uint64_t *drops, int64_t *from, int64_t
 	return rc;
 }
 
+/* A compressed file's first packet: its head decompressed into memory and
+ * read by libpcap from there (the pieces of a compressed rotated set are
+ * ordered before any is decompressed whole). */
+static pcap_t *open_compressed_head(const char *path, char *errbuf, uint8_t **head)
+{
+	enum decomp_kind comp;
+	uint8_t *buf;
+	ssize_t n;
+	FILE *fp;
+	pcap_t *p = NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+
+	if (fd < 0 || capture_file_compression(path) <= DECOMP_NONE ||
+	    !(buf = malloc(FIRST_TS_HEAD))) {
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	n = read_head_plain(fd, buf, FIRST_TS_HEAD, &comp);
+	close(fd);
+	fp = n > 0 ? fmemopen(buf, (size_t)n, "rb") : NULL;
+	if (fp &&
+	    !(p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, errbuf)))
+		fclose(fp);
+	/* fmemopen reads buf until fclose: the caller frees it after pcap_close */
+	if (p)
+		*head = buf;
+	else
+		free(buf);
+	return p;
+}
+
 int capture_file_first_ts(const char *path, int64_t *ts)
 {
 	char errbuf[PCAP_ERRBUF_SIZE];
 	struct pcap_pkthdr *h;
 	const u_char *d;
+	uint8_t *head = NULL;
 	pcap_t *p;
 	int rc;
 
+	p = open_compressed_head(path, errbuf, &head);
+	if (p != NULL) {
+		rc = pcap_next_ex(p, &h, &d);
+		if (rc == 1)
+			*ts = tv_ns(&h->ts);
+		pcap_close(p);
+		free(head);
+		return rc == 1 ? 0 : -1;
+	}
 	p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, errbuf);
 	if (p != NULL) {
 		rc = pcap_next_ex(p, &h, &d);
@@ -337,6 +422,30 @@ static int precheck(const char *path, const char *shown, bool *regular)
 	return n == 4 ? (int)capture_magic_kind(h) : CAPTURE_KIND_OTHER;
 }
 
+/* Compiles a filter (expr may be NULL: 0) for a link type with p, else a
+ * dead handle: 1, or -1 after a message ending in what it means. */
+static int compile(struct capture *c, const char *expr, struct bpf_program *prog, int dlt,
+                   uint32_t snaplen, pcap_t *p, const char *where, const char *meaning)
+{
+	pcap_t *dead = NULL;
+	int rc;
+
+	if (expr == NULL)
+		return 0;
+	if (p == NULL)
+		p = dead = pcap_open_dead_with_tstamp_precision(dlt, (int)snaplen,
+		                                                PCAP_TSTAMP_PRECISION_NANO);
+	rc = p != NULL ? pcap_compile(p, prog, expr, 1, PCAP_NETMASK_UNKNOWN) : -1;
+	if (rc != 0)
+		msg_error(cur_path(c),
+		          "%sfilter '%s' does not compile for link type %s (%d): %s; %s", where,
+		          expr, capture_dlt_name(dlt), dlt,
+		          p != NULL ? pcap_geterr(p) : "out of memory", meaning);
+	if (dead != NULL)
+		pcap_close(dead);
+	return rc == 0 ? 1 : -1;
+}
+
 /* Index into c->li for a link type, adding (and reporting, and compiling
  * the filter for) it when new. p compiles the filter if given, else a dead
  * handle of that link type. */
@@ -371,29 +480,19 @@ static size_t link_get(struct capture *c, int dlt, uint32_t snaplen, pcap_t *p, 
 		msg_error(cur_path(c),
 		          "%sunsupported link type %s (%d): its packets are counted as %s", where,
 		          capture_dlt_name(dlt), dlt, reason_name(PP_R_LINK_UNSUPPORTED));
-	} else if (c->bpf != NULL) {
-		pcap_t *dead = NULL;
-		int rc;
+	} else {
+		char meaning[64];
 
-		if (p == NULL)
-			p = dead = pcap_open_dead_with_tstamp_precision(dlt, (int)snaplen,
-			                                                PCAP_TSTAMP_PRECISION_NANO);
-		rc = p != NULL ? pcap_compile(p, &li->prog, c->bpf, 1, PCAP_NETMASK_UNKNOWN) : -1;
-		li->filter = rc == 0 ? 1 : -1;
-		if (rc != 0)
-			msg_error(cur_path(c),
-			          "%sfilter '%s' does not compile for link type %s (%d): %s; "
-			          "its packets are counted as %s",
-			          where, c->bpf, capture_dlt_name(dlt), dlt,
-			          p != NULL ? pcap_geterr(p) : "out of memory",
-			          reason_name(PP_R_PCAP_FILTERED));
-		if (dead != NULL)
-			pcap_close(dead);
+		snprintf(meaning, sizeof meaning, "its packets are counted as %s",
+		         reason_name(PP_R_PCAP_FILTERED));
+		li->filter = compile(c, c->bpf, &li->prog, dlt, snaplen, p, where, meaning);
+		li->select = compile(c, c->select, &li->sprog, dlt, snaplen, p, where,
+		                     "no conversation is selected by its packets");
 	}
 	return c->nli++;
 }
 
-int capture_filter_check(const char *bpf)
+int capture_filter_check(const char *opt, const char *bpf)
 {
 	pcap_t *p =
 	    pcap_open_dead_with_tstamp_precision(DLT_EN10MB, 262144, PCAP_TSTAMP_PRECISION_NANO);
@@ -406,7 +505,7 @@ int capture_filter_check(const char *bpf)
 	if (rc == 0)
 		pcap_freecode(&prog);
 	else
-		msg_usage("-f: '%s' does not compile: %s", bpf, pcap_geterr(p));
+		msg_usage("%s: '%s' does not compile: %s", opt, bpf, pcap_geterr(p));
 	pcap_close(p);
 	return rc == 0 ? 0 : -1;
 }
@@ -643,9 +742,12 @@ static void close_file(struct capture *c)
 	c->p = NULL;
 	pcapng_walk_close(c->w);
 	c->w = NULL;
-	for (size_t i = 0; i < c->nli; i++)
+	for (size_t i = 0; i < c->nli; i++) {
 		if (c->li[i].filter == 1)
 			pcap_freecode(&c->li[i].prog);
+		if (c->li[i].select == 1)
+			pcap_freecode(&c->li[i].sprog);
+	}
 	c->nli = 0;
 	c->open = false;
 	warn_records(c);
@@ -662,6 +764,12 @@ static void close_file(struct capture *c)
 struct capture *capture_open(const struct capture_input *in, const char *bpf,
                              struct pp_counts *counts)
 {
+	return capture_open_select(in, bpf, NULL, counts);
+}
+
+struct capture *capture_open_select(const struct capture_input *in, const char *bpf,
+                                    const char *select, struct pp_counts *counts)
+{
 	struct capture *c;
 
 	if (in->nfiles == 0) {
@@ -677,7 +785,9 @@ struct capture *capture_open(const struct capture_input *in, const char *bpf,
 	c->counts = counts;
 	c->ifn = calloc(in->nfiles, sizeof *c->ifn);
 	c->bpf = bpf != NULL ? strdup(bpf) : NULL;
-	if (c->ifn == NULL || (bpf != NULL && c->bpf == NULL)) {
+	c->select = select != NULL ? strdup(select) : NULL;
+	if (c->ifn == NULL || (bpf != NULL && c->bpf == NULL) ||
+	    (select != NULL && c->select == NULL)) {
 		msg_error(in->point, "out of memory");
 		capture_close(c);
 		return NULL;
@@ -871,6 +981,7 @@ int capture_next(struct capture *c, struct capture_frame *f)
 			cnt->ignored[PP_R_PCAP_FILTERED]++;
 			continue;
 		}
+		f->selected = li->select > 0 && pcap_offline_filter(&li->sprog, h, data) != 0;
 		ts = c->walk_reads ? c->wp.ts : tv_ns(&h->ts);
 		if (ts < 0 || ts >= CAPTURE_MAX_TS) {
 			if (cnt->notes[PP_N_TS_OUT_OF_RANGE]++ == 0)
@@ -977,5 +1088,33 @@ void capture_close(struct capture *c)
 	free(c->ifn);
 	free(c->li);
 	free(c->bpf);
+	free(c->select);
+	for (int i = 0; i < INNER__N; i++)
+		if (c->inner[i] > 0)
+			pcap_freecode(&c->inner_prog[i]);
 	free(c);
+}
+
+bool capture_select_inner(struct capture *c, const uint8_t *p, uint32_t caplen, uint32_t len,
+                          bool ether)
+{
+	int k = ether ? INNER_ETHER : INNER_IP;
+	struct pcap_pkthdr h = {.caplen = caplen, .len = len};
+
+	if (!c->select || caplen == 0)
+		return false;
+	if (c->inner[k] == 0) {
+		/* said once per input: "ether host" cannot test an IP packet */
+		pcap_t *dead = pcap_open_dead_with_tstamp_precision(ether ? DLT_EN10MB : DLT_RAW,
+		                                                    (int)CAPTURE_MAX_CAPLEN,
+		                                                    PCAP_TSTAMP_PRECISION_NANO);
+
+		c->inner[k] = dead && pcap_compile(dead, &c->inner_prog[k], c->select, 1,
+		                                   PCAP_NETMASK_UNKNOWN) == 0
+		                  ? 1
+		                  : -1;
+		if (dead)
+			pcap_close(dead);
+	}
+	return c->inner[k] > 0 && pcap_offline_filter(&c->inner_prog[k], &h, p) != 0;
 }

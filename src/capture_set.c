@@ -32,9 +32,9 @@
 #include <unistd.h>
 
 #include "pktpath/capture.h"
-#include "pktpath/cleanup.h"
+#include "capture_spool.h"
+#include "pktpath/decompress.h"
 #include "pktpath/msg.h"
-#include "pktpath/tempfile.h"
 
 #define BUNDLE_MAX_DEPTH 16 /* folders below a node folder */
 #define MISSING_LISTED   8  /* missing pieces named in the message, at most */
@@ -100,6 +100,23 @@ static const char *base_name(const char *path)
 	return s != NULL ? s + 1 : path;
 }
 
+/* The folder a path is in: "." for a bare name, "/" for one under the root;
+ * trailing slashes are not a level ("b/node1/" is in "b"). */
+static char *dir_of(const char *path)
+{
+	size_t n = strlen(path);
+
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	while (n > 0 && path[n - 1] != '/')
+		n--;
+	if (n == 0)
+		return xstrdup(".");
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	return xstrndup(path, n);
+}
+
 /* Length of a capture extension ending name at its end, 0 if none. */
 static size_t ext_len(const char *name, size_t n)
 {
@@ -112,12 +129,27 @@ static size_t ext_len(const char *name, size_t n)
 	return 0;
 }
 
-/* A rotated piece's name: "<stem><ext><digits>". Sets *stem_len to the
- * length of "<stem><ext>" (the set's first file name) and *digits to where
- * the number starts; false for names that are not pieces. */
+/* Length of a name without its compression suffix ("p.pcap1.gz" ->
+ * "p.pcap1"): tcpdump -z gzip compresses each piece of a rotated set. */
+static size_t name_len(const char *name)
+{
+	size_t n = strlen(name), c = decomp_ext_len(name, n);
+
+	return c < n ? n - c : n;
+}
+
+/* After a set's first file name: nothing or a compression suffix. */
+static bool set_base_rest(const char *rest)
+{
+	return rest[0] == '\0' || decomp_ext_len(rest, strlen(rest)) == strlen(rest);
+}
+
+/* A rotated piece's name: "<stem><ext><digits>", maybe compressed. Sets
+ * *set_len to the length of "<stem><ext>" (the set's first file name);
+ * false for names that are not pieces. */
 static bool piece_name(const char *name, size_t *set_len)
 {
-	size_t n = strlen(name), d = n;
+	size_t n = name_len(name), d = n;
 
 	while (d > 0 && isdigit((unsigned char)name[d - 1]))
 		d--;
@@ -131,7 +163,7 @@ static bool piece_name(const char *name, size_t *set_len)
  * without a rotated piece number ("p.pcap12" -> "p"). */
 static char *stem_of(const char *name)
 {
-	size_t n = strlen(name), e;
+	size_t n = name_len(name), e;
 
 	piece_name(name, &n);
 	e = ext_len(name, n);
@@ -173,15 +205,21 @@ struct pfile {
 	bool wrapped;    /* its set is a ring that overwrote its oldest pieces */
 };
 
+/* How an input was named: its point is then fixed another way. */
+enum item_from { FROM_POINT_ARG, FROM_BARE_FILE, FROM_BUNDLE };
+
 struct item {
 	char *point, *node, *topology;
 	struct pfile *f;
 	size_t n;
+	enum item_from from;
 };
 
 struct items {
 	struct item *v;
 	size_t n, size;
+	bool have_stdin; /* "-" was given */
+	bool fatal;      /* a mistake no report should be made with */
 };
 
 static struct item *item_add(struct items *it)
@@ -346,8 +384,8 @@ static void piece_set(struct piece *pc, char *path, const char *name, size_t set
 
 	memset(pc, 0, sizeof *pc);
 	pc->path = path;
-	pc->num = *d ? strtol(d, NULL, 10) : -1;
-	pc->width = (unsigned)strlen(d);
+	pc->num = isdigit((unsigned char)*d) ? strtol(d, NULL, 10) : -1;
+	pc->width = (unsigned)strspn(d, "0123456789");
 	pc->zero_padded = pc->width > 1 && d[0] == '0';
 }
 
@@ -356,11 +394,11 @@ static void piece_set(struct piece *pc, char *path, const char *name, size_t set
 static struct piece *expand_set(const char *path, size_t *np)
 {
 	const char *name = base_name(path);
-	size_t dirlen = (size_t)(name - path), set_len = strlen(name);
+	size_t dirlen = (size_t)(name - path), set_len = name_len(name);
 	char *dir, *setpath;
 	struct piece *p = NULL;
 	size_t n = 0, size = 0;
-	bool own_base = !piece_name(name, &set_len);
+	bool own_base = !piece_name(name, &set_len), have_base = false;
 	DIR *d;
 	struct dirent *e;
 
@@ -379,13 +417,20 @@ static struct piece *expand_set(const char *path, size_t *np)
 
 		if (strncmp(e->d_name, name, set_len) != 0)
 			continue;
-		if (e->d_name[set_len] != 0 && (!piece_name(e->d_name, &sl) || sl != set_len))
+		if (set_base_rest(e->d_name + set_len)) {
+			/* one first file: the one named, else the first found
+			 * ("p.pcap" and "p.pcap.gz" both: the other is another input) */
+			if (own_base ? strcmp(e->d_name, name) != 0 : have_base)
+				continue;
+		} else if (!piece_name(e->d_name, &sl) || sl != set_len) {
 			continue;
+		}
 		full = xasprintf("%.*s%s", (int)dirlen, path, e->d_name);
 		if (stat(full, &st) < 0 || !S_ISREG(st.st_mode)) {
 			free(full);
 			continue;
 		}
+		have_base |= set_base_rest(e->d_name + set_len);
 		if (n == size) {
 			size = size ? 2 * size : 8;
 			p = xrealloc(p, size * sizeof *p);
@@ -421,6 +466,7 @@ static void add_file_arg(struct items *it, const char *point, const char *path)
 	size_t n;
 
 	p = expand_set(path, &n);
+	t->from = point != NULL ? FROM_POINT_ARG : FROM_BARE_FILE;
 	if (point != NULL) {
 		t->point = xstrdup(point);
 		t->node = xstrndup(point, strcspn(point, "/"));
@@ -496,6 +542,48 @@ static void hidden(const char *dir, const char *name)
 	free(f);
 }
 
+/* A file of a bundle that is no capture is left out; said when a capture
+ * may have been meant: an empty file, a link to nothing, a compressed
+ * file that holds none, a capture's name on something else. Other files
+ * (snapshot.json, logs, READMEs) are left out without a word. */
+static void not_capture(const char *f)
+{
+	struct stat st;
+	char target[256];
+	ssize_t n;
+	int comp;
+
+	if (lstat(f, &st) == 0 && S_ISLNK(st.st_mode) && stat(f, &st) < 0) {
+		n = readlink(f, target, sizeof target - 1);
+		target[n > 0 ? n : 0] = '\0';
+		msg_warn(f, "a symbolic link to nothing (%s): left out", n > 0 ? target : "?");
+		return;
+	}
+	if (stat(f, &st) < 0) {
+		msg_warn(f, "%s: left out", strerror(errno));
+		return;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		msg_warn(f, "a symbolic link to a folder: not followed, left out");
+		return;
+	}
+	if (!S_ISREG(st.st_mode))
+		return;
+	if (st.st_size == 0) {
+		msg_warn(f, "empty file (0 bytes): left out");
+		return;
+	}
+	comp = capture_file_compression(f);
+	if (comp == DECOMP_BZIP2)
+		msg_warn(f, "bzip2-compressed: left out (pktpath reads gzip, zstd and xz; "
+		            "decompress it with bunzip2)");
+	else if (comp > DECOMP_NONE)
+		msg_warn(f, "%s-compressed, but it holds no pcap or pcapng file: left out",
+		         decomp_name((enum decomp_kind)comp));
+	else if (ext_len(base_name(f), name_len(base_name(f))) > 0)
+		msg_warn(f, "named like a capture, but not a pcap or pcapng file: left out");
+}
+
 static void walk_node(struct founds *fs, const char *full, const char *rel, int depth)
 {
 	DIR *d = opendir(full);
@@ -533,8 +621,10 @@ static void walk_node(struct founds *fs, const char *full, const char *rel, int 
 			x->rel = r;
 			x->full = f;
 			x->piece = piece_name(nm, &sl);
-			x->set_len = (size_t)(nm - r) + (x->piece ? sl : strlen(nm));
+			x->set_len = (size_t)(nm - r) + (x->piece ? sl : name_len(nm));
 			continue;
+		} else {
+			not_capture(f);
 		}
 		free(f);
 		free(r);
@@ -552,12 +642,71 @@ static int item_point_order(const void *a, const void *b)
 
 /* A directory: its first level are nodes; every capture below a node is a
  * point named by its path without extension. */
-static void add_bundle(struct items *it, const char *dir)
+/* Whether a folder given as a bundle is one node's folder instead (pktpath
+ * b/node1 b/node2): a topology at its top (snapshot.json, ip/), or more
+ * captures at its top than subfolders with captures of their own. *what
+ * says which. */
+static bool node_folder(const char *dir, const char **what)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
-	size_t first = it->n;
+	size_t top = 0, subs = 0;
+	bool topo = false;
 
+	if (d == NULL)
+		return false;
+	while ((e = readdir(d)) != NULL) {
+		struct stat st;
+		char *f;
+
+		if (e->d_name[0] == '.')
+			continue;
+		f = path_join(dir, e->d_name);
+		if (stat(f, &st) == 0 && S_ISREG(st.st_mode)) {
+			topo |= strcmp(e->d_name, "snapshot.json") == 0;
+			top += capture_file_kind(f) > CAPTURE_KIND_OTHER;
+		} else if (stat(f, &st) == 0 && S_ISDIR(st.st_mode)) {
+			DIR *sd = opendir(f);
+			struct dirent *se;
+			bool caps = false;
+
+			topo |= strcmp(e->d_name, "ip") == 0;
+			while (sd != NULL && !caps && (se = readdir(sd)) != NULL) {
+				char *sf = se->d_name[0] != '.' ? path_join(f, se->d_name) : NULL;
+
+				caps = sf && capture_file_kind(sf) > CAPTURE_KIND_OTHER;
+				free(sf);
+			}
+			if (sd != NULL)
+				closedir(sd);
+			subs += caps;
+		}
+		free(f);
+	}
+	closedir(d);
+	*what = topo ? "a node's topology at its top" : "captures at its top";
+	return topo || (top > 0 && top >= subs);
+}
+
+static void add_bundle(struct items *it, const char *dir)
+{
+	DIR *d;
+	struct dirent *e;
+	size_t first = it->n;
+	const char *what;
+
+	if (node_folder(dir, &what)) {
+		char *parent = dir_of(dir);
+
+		msg_error(dir,
+		          "a node's folder, not a bundle (%s): give the folder that holds the "
+		          "node folders, as in: pktpath %s",
+		          what, parent);
+		free(parent);
+		it->fatal = true;
+		return;
+	}
+	d = opendir(dir);
 	if (d == NULL) {
 		msg_error(dir, "%s", strerror(errno));
 		return;
@@ -579,6 +728,8 @@ static void add_bundle(struct items *it, const char *dir)
 				msg_warn(node,
 				         "a capture at the top of a bundle belongs to no node "
 				         "(put it in a node folder): left out");
+			else
+				not_capture(node);
 			free(node);
 			continue;
 		}
@@ -629,6 +780,7 @@ static void add_bundle(struct items *it, const char *dir)
 			free(s);
 			free(setrel);
 			t->node = xstrdup(e->d_name);
+			t->from = FROM_BUNDLE;
 			t->topology = topo ? xstrdup(topo) : NULL;
 			t->f = xrealloc(NULL, np * sizeof *t->f);
 			t->n = np;
@@ -681,12 +833,42 @@ static bool set_name(const char *path)
 	return found;
 }
 
+/* "-" or POINT=-: standard input, as tcpdump -r - reads it (copied by
+ * capture_spool.c, as it is read more than once). Alone it is point and
+ * node "stdin". */
+static void add_stdin(struct items *it, const char *point, size_t n)
+{
+	struct item *t;
+
+	if (it->have_stdin) {
+		msg_error("-", "standard input given twice (only one input can come through it)");
+		return;
+	}
+	it->have_stdin = true;
+	t = item_add(it);
+	t->point = point ? xstrndup(point, n) : xstrdup("stdin");
+	t->from = point ? FROM_POINT_ARG : FROM_BARE_FILE;
+	t->node = xstrndup(t->point, strcspn(t->point, "/"));
+	t->f = xrealloc(NULL, sizeof *t->f);
+	memset(t->f, 0, sizeof *t->f);
+	t->f[0].path = xstrdup("-");
+	t->n = 1;
+}
+
 static void add_arg(struct items *it, const char *arg)
 {
 	const char *eq = strchr(arg, '=');
 	struct stat st;
 	int e;
 
+	if (strcmp(arg, "-") == 0) {
+		add_stdin(it, NULL, 0);
+		return;
+	}
+	if (eq && strcmp(eq, "=-") == 0 && point_name_valid(arg, (size_t)(eq - arg))) {
+		add_stdin(it, arg, (size_t)(eq - arg));
+		return;
+	}
 	/* an existing path is taken as it is, even with a '=' in its name */
 	if (stat(arg, &st) == 0) {
 		if (S_ISDIR(st.st_mode))
@@ -722,6 +904,50 @@ static void add_arg(struct items *it, const char *arg)
 		          (int)(eq - arg), arg);
 	else
 		msg_error(arg, "%s", strerror(e));
+}
+
+/* Two inputs with one point name would be one point that sees each packet
+ * twice, at two places: a wrong report. Said with the forms that fix it:
+ * bare files named by their folders (node1/eth0.pcap node2/eth0.pcap) get
+ * NODE/NAME= forms and, when the folders are siblings, the bundle that
+ * holds them. */
+static void same_point(const struct item *a, const struct item *b)
+{
+	const char *pa = a->f[0].path, *pb = b->f[0].path;
+	char *da = dir_of(pa), *db = dir_of(pb), *ga = dir_of(da), *gb = dir_of(db);
+	const char *na = base_name(da), *nb = base_name(db);
+	char *stem_a = stem_of(base_name(pa)), *stem_b = stem_of(base_name(pb));
+	char bundle[1024] = "";
+
+	if (a->from == FROM_BUNDLE && b->from == FROM_BUNDLE) {
+		msg_error(a->point,
+		          "two files of a bundle are this point (%s, %s): rename or remove one of "
+		          "them",
+		          pa, pb);
+	} else if (a->from == FROM_BARE_FILE && b->from == FROM_BARE_FILE && strcmp(na, nb) != 0 &&
+	           point_name_valid(na, strlen(na)) && point_name_valid(nb, strlen(nb)) &&
+	           strcmp(na, ".") && strcmp(nb, ".")) {
+		if (strcmp(ga, gb) == 0)
+			snprintf(
+			    bundle, sizeof bundle,
+			    ", or give the folder that holds %s and %s as a bundle: pktpath %s", na,
+			    nb, ga);
+		msg_error(a->point,
+		          "two inputs have this point name (%s, %s): name each point, as in "
+		          "%s/%s=%s %s/%s=%s%s",
+		          pa, pb, na, stem_a, pa, nb, stem_b, pb, bundle);
+	} else {
+		msg_error(a->point,
+		          "two inputs have this point name (%s, %s): give each its own, as in "
+		          "node1/%s=%s node2/%s=%s",
+		          pa, pb, stem_a, pa, stem_b, pb);
+	}
+	free(da);
+	free(db);
+	free(ga);
+	free(gb);
+	free(stem_a);
+	free(stem_b);
 }
 
 /* Drops what an earlier input already has; reports each problem once. */
@@ -785,9 +1011,8 @@ static void dedupe(struct items *it)
 		}
 		for (size_t j = 0; j < k && !drop; j++)
 			if (strcmp(it->v[j].point, t->point) == 0) {
-				msg_error(t->point, "two inputs have this point name (%s, %s)",
-				          it->v[j].f[0].path, t->f[0].path);
-				drop = true;
+				same_point(&it->v[j], t);
+				it->fatal = drop = true;
 			}
 		if (drop) {
 			item_free(t);
@@ -798,16 +1023,12 @@ static void dedupe(struct items *it)
 	it->n = k;
 }
 
-enum spool_rc { SPOOL_NOT_PIPE, SPOOL_COPIED, SPOOL_FAILED };
-
-static void spool_free(struct capture_spool *sp);
-
 static void input_free(struct capture_input *in)
 {
 	for (size_t j = 0; j < in->nfiles; j++) {
 		free(in->files[j]);
 		if (in->spool != NULL)
-			spool_free(&in->spool[j]);
+			capture_spool_free(&in->spool[j]);
 	}
 	free(in->files);
 	free(in->gap_before);
@@ -816,108 +1037,6 @@ static void input_free(struct capture_input *in)
 	free(in->point);
 	free(in->node);
 	free(in->topology);
-}
-
-static void spool_free(struct capture_spool *sp)
-{
-	if (!sp->path)
-		return;
-	if (sp->slot >= 0) {
-		unlink(sp->path);
-		cleanup_forget(sp->slot);
-	}
-	close(sp->fd);
-	free(sp->path);
-	sp->path = NULL;
-}
-
-/* Writes all of buf to fd. */
-static int write_all(int fd, const char *buf, size_t n)
-{
-	for (size_t done = 0; done < n;) {
-		ssize_t w = write(fd, buf + done, n - done);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		done += (size_t)w;
-	}
-	return 0;
-}
-
-/* A pipe (`zcat p.pcap.gz | pktpath a=/dev/stdin`, or `a=<(...)`) can be
- * read once, and the analysis reads every input more than once (clock
- * sample, stream, --write-pcapng): it is copied to a temporary file, read
- * instead. The copy is unlinked at once and read through its descriptor
- * (/proc/self/fd/N), so that nothing is left behind whatever ends the run
- * and nobody can swap it in a shared TMPDIR. A FIFO nobody writes to is
- * opened without waiting and reads as empty: said, not waited for. On
- * SPOOL_FAILED the problem was said and the pipe is not read again (what
- * is left of it would start mid-stream). */
-static enum spool_rc spool_pipe(const char *path, struct capture_spool *sp)
-{
-	char buf[65536], *tmp;
-	uint64_t total = 0;
-	struct stat st;
-	int in, out, e;
-	ssize_t n;
-
-	if (stat(path, &st) < 0 || !S_ISFIFO(st.st_mode))
-		return SPOOL_NOT_PIPE;
-	in = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (in < 0)
-		return SPOOL_NOT_PIPE; /* opening it again says why */
-	fcntl(in, F_SETFL, 0);
-	tmp = xasprintf("%s/pktpath-pipe-XXXXXX", tempfile_dir());
-	out = mkostemp(tmp, O_CLOEXEC);
-	if (out < 0) {
-		msg_error(path, "cannot copy the pipe to a temporary file in %s: %s",
-		          tempfile_dir(), strerror(errno));
-		close(in);
-		free(tmp);
-		return SPOOL_FAILED;
-	}
-	sp->fd = out;
-	sp->slot = -1;
-	sp->path = xasprintf("/proc/self/fd/%d", out);
-	if (stat(sp->path, &st) == 0) {
-		unlink(tmp);
-		free(tmp);
-	} else { /* no /proc: the copy keeps its name until the end */
-		free(sp->path);
-		sp->path = tmp;
-		sp->slot = cleanup_add(tmp);
-	}
-	while ((n = read(in, buf, sizeof buf)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			msg_error(path, "%s", strerror(errno));
-			goto fail;
-		}
-		if (write_all(out, buf, (size_t)n) < 0) {
-			msg_error(path, "cannot copy the pipe to a temporary file in %s: %s",
-			          tempfile_dir(), strerror(errno));
-			goto fail;
-		}
-		total += (uint64_t)n;
-	}
-	close(in);
-	if (total == 0) {
-		msg_error(path, "nothing came through the pipe (an empty pipe, or a FIFO nobody "
-		                "writes to)");
-		in = -1;
-		goto fail;
-	}
-	return SPOOL_COPIED;
-fail:
-	e = errno;
-	if (in >= 0)
-		close(in);
-	spool_free(sp);
-	errno = e;
-	return SPOOL_FAILED;
 }
 
 int capture_inputs_expand(struct capture_inputs *out, char *const *args, size_t nargs)
@@ -929,6 +1048,12 @@ int capture_inputs_expand(struct capture_inputs *out, char *const *args, size_t 
 	for (size_t i = 0; i < nargs; i++)
 		add_arg(&it, args[i]);
 	dedupe(&it);
+	if (it.fatal) {
+		for (size_t i = 0; i < it.n; i++)
+			item_free(&it.v[i]);
+		free(it.v);
+		return -1;
+	}
 	out->v = xrealloc(NULL, (it.n ? it.n : 1) * sizeof *out->v);
 	for (size_t i = 0; i < it.n; i++) {
 		struct capture_input *in = &out->v[out->n];
@@ -938,8 +1063,8 @@ int capture_inputs_expand(struct capture_inputs *out, char *const *args, size_t 
 		in->files = xrealloc(NULL, t->n * sizeof *in->files);
 		in->gap_before = xrealloc(NULL, (t->n ? t->n : 1) * sizeof *in->gap_before);
 		for (size_t j = 0; j < t->n; j++) {
-			struct capture_spool sp = {0};
-			enum spool_rc rc = spool_pipe(t->f[j].path, &sp);
+			struct capture_spool sp;
+			enum spool_rc rc = capture_spool_make(t->f[j].path, &sp);
 
 			if (rc == SPOOL_FAILED) {
 				free(t->f[j].path);

@@ -712,6 +712,16 @@ static void fold_whole(struct chain *c, struct dir_agg *d, const struct match_id
 
 /* ---- ICMP errors -------------------------------------------------------- */
 
+/* -f passed one of the identity's sightings: its conversation is reported. */
+static bool ident_selected(const struct match_ident *id)
+{
+	for (unsigned i = 0; i < id->nhops; i++) {
+		if (id->hops[i].flags & PP_OBS_SELECTED)
+			return true;
+	}
+	return false;
+}
+
 /* An ICMP error joins the direction of the packet it quotes. */
 static void attach_answer(struct chain *c, const struct match_ident *id)
 {
@@ -729,6 +739,7 @@ static void attach_answer(struct chain *c, const struct match_ident *id)
 	if (!cv || foreign(c, cv))
 		return; /* quotes nothing we saw, or another shard's */
 	d = &cv->d[conv_dir(c, cv, t)];
+	cv->selected |= ident_selected(id); /* -f icmp: the conversations answered */
 	from = flow_tuple(c->flows, id->hops[0].tuple)->src;
 	for (uint32_t i = 0; i < d->nans; i++) {
 		if (d->ans[i].type == id->icmp_type && d->ans[i].code == id->icmp_code &&
@@ -1183,6 +1194,7 @@ static void add_copy(struct chain *c, const struct match_ident *ident, struct ma
 		cv = conv_new(c, root, id.hops[0].tuple, &id);
 	ci = c->flows->v[root].conv;
 	dir = conv_dir(c, cv, id.hops[0].tuple);
+	cv->selected |= ident_selected(ident);
 	if (id.first_ts < cv->first_ts)
 		cv->first_ts = id.first_ts;
 	if (id.last_ts > cv->last_ts)

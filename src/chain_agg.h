@@ -166,6 +166,7 @@ struct conv {
 	uint8_t proto, family;
 	uint32_t shard; /* --shard: of another shard, only its span and end are kept */
 	bool closed[2]; /* TCP: a FIN or RST went this way */
+	bool selected;  /* -f passed one of its packets somewhere */
 	int64_t first_ts, last_ts;
 	struct dir_agg d[2];
 };

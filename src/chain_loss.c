@@ -20,7 +20,10 @@
 
 #include "chain_agg.h"
 
-#define EDGE_MARGIN_NS    (100LL * 1000 * 1000)
+/* A packet needs a moment to reach the next point: one that ended this
+ * close to the end of the next point's node's captures may have arrived
+ * unseen. (A capture gap of a point is widened by the same.) */
+#define EDGE_MARGIN_NS    (10LL * 1000 * 1000)
 #define QUIET_MIN_PACKETS 8
 
 static bool seq_le(uint32_t a, uint32_t b)

@@ -679,6 +679,7 @@ void chain_conv_finish(struct chain *c, uint32_t ci)
 	r.family = cv->family;
 	r.first_ts = cv->first_ts;
 	r.last_ts = cv->last_ts;
+	r.selected = cv->selected;
 	r.origin =
 	    *flow_tuple(c->flows, cv->d[fwd].has_first ? cv->d[fwd].first_tuple : cv->anchor);
 	build_dir(c, cv, fwd, &r.dir[CHAIN_FORWARD], false);

@@ -6,11 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pktpath/cli_suggest.h"
 #include "pktpath/msg.h"
 #include "pktpath/options.h"
 
 static const char usage_text[] =
-    "usage: pktpath [OPTIONS] POINT=FILE|FILE|DIR ...\n"
+    "usage: pktpath [OPTIONS] POINT=FILE|FILE|DIR|- ...\n"
     "       pktpath snapshot [-o FILE] [--netns NAME|PID ...] [--all-netns]\n"
     "       pktpath merge [OPTIONS] RESULT.json ... (or JSON Lines on stdin)\n"
     "\n"
@@ -24,21 +25,29 @@ static const char usage_text[] =
     "                          file of a rotated set (p.pcap, p.pcap0, ...)\n"
     "  FILE                    a capture, point named after the file\n"
     "  DIR                     a bundle: DIR/NODE/.../NAME.pcap is point NODE/.../NAME\n"
+    "  -, NODE/NAME=-          the capture on standard input (cat p.pcap | pktpath -)\n"
+    "Any of them may be compressed (gzip, zstd, xz: p.pcap.gz).\n"
     "\n"
     "Options:\n"
     "      --clock NODE=SECONDS   NODE's clock runs SECONDS ahead of the first node's\n"
-    "                             (skips the estimate for NODE)\n"
+    "                             (instead of the estimate; said when the packets\n"
+    "                             disagree by far)\n"
     "      --color WHEN           auto, always or never (auto honours NO_COLOR)\n"
     "      --conversation ADDR[:PORT]\n"
     "                             keep conversations that carry ADDR[:PORT] at any hop\n"
     "      --expect FILE          compare paths, NAT and verdicts with a saved JSON result\n"
     "      --fail-on LIST         exit 1 when a finding occurs: stop, loss, snat, nat,\n"
     "                             unmatched (each said on stderr)\n"
-    "  -f, --filter EXPR          BPF filter applied to every file\n"
+    "  -f, --filter EXPR          report the conversations with a packet that EXPR\n"
+    "                             (pcap-filter) passes, at any point, inner headers\n"
+    "                             of tunnels and before or after NAT included\n"
     "  -F, --format FMT           text (default), json, jsonl, markdown or dot\n"
     "      --geneve-port PORT     also decode UDP PORT as Geneve\n"
     "  -h, --help                 show this help and exit\n"
     "      --limit N              report only the N most interesting conversations\n"
+    "      --packet-filter EXPR   drop every packet EXPR rejects (tcpdump's meaning)\n"
+    "  -q, --quiet                print the findings only, one line each\n"
+    "  -r FILE                    read FILE (as an argument FILE; repeatable)\n"
     "      --service-cidr CIDR    addresses in CIDR are service addresses\n"
     "      --shard K/N            analyse only the conversations of shard K of N\n"
     "                             (join the results with pktpath merge)\n"
@@ -46,7 +55,9 @@ static const char usage_text[] =
     "  -V, --version              show the version and exit\n"
     "      --vxlan-port PORT      also decode UDP PORT as VXLAN (4789, 8472 built in)\n"
     "      --window SECONDS       matching window after clock correction (default 0.5)\n"
-    "      --write-pcapng OUT     write the packets, merged and commented, to OUT\n"
+    "  -w, --write-pcapng OUT     write the packets of the reported conversations,\n"
+    "                             merged and commented, to OUT ('-': stdout, and no\n"
+    "                             report)\n"
     "\n"
     "Exit status: 0 success, 1 a --fail-on finding occurred or --expect differed,\n"
     "2 usage or input error. See pktpath(1).\n";
@@ -59,6 +70,7 @@ enum {
 	OPT_FAIL_ON,
 	OPT_GENEVE_PORT,
 	OPT_LIMIT,
+	OPT_PACKET_FILTER,
 	OPT_SERVICE_CIDR,
 	OPT_SHARD,
 	OPT_TOPOLOGY,
@@ -79,6 +91,8 @@ static const struct option long_options[] = {
     {"geneve-port", required_argument, NULL, OPT_GENEVE_PORT},
     {"help", no_argument, NULL, 'h'},
     {"limit", required_argument, NULL, OPT_LIMIT},
+    {"packet-filter", required_argument, NULL, OPT_PACKET_FILTER},
+    {"quiet", no_argument, NULL, 'q'},
     {"service-cidr", required_argument, NULL, OPT_SERVICE_CIDR},
     {"shard", required_argument, NULL, OPT_SHARD},
     {"topology", required_argument, NULL, OPT_TOPOLOGY},
@@ -285,7 +299,21 @@ static int parse_one(struct pp_options *opt, int c, char *arg)
 		opt->filter = arg;
 		return 0;
 	case 'F':
+		opt->format_given = true;
 		return parse_format(arg, &opt->format);
+	case 'q':
+		opt->quiet = true;
+		return 0;
+	case 'r':
+		opt->inputs = xgrow(opt->inputs, opt->ninputs + 1, sizeof *opt->inputs);
+		opt->inputs[opt->ninputs++] = arg;
+		return 0;
+	case 'w':
+		opt->write_pcapng = arg;
+		return 0;
+	case OPT_PACKET_FILTER:
+		opt->packet_filter = arg;
+		return 0;
 	case OPT_CLOCK:
 		return parse_node_arg("clock", arg, &opt->clocks, &opt->nclocks);
 	case OPT_COLOR:
@@ -334,6 +362,33 @@ static int parse_one(struct pp_options *opt, int c, char *arg)
 	}
 }
 
+/* Options that cannot go together, said before anything is read. */
+static int check_combinations(const struct pp_options *opt)
+{
+	bool to_stdout = opt->write_pcapng && strcmp(opt->write_pcapng, "-") == 0;
+
+	if (opt->quiet && opt->format != PP_FMT_TEXT) {
+		msg_usage("-q prints the findings as text: not with --format %s",
+		          opt->format == PP_FMT_JSON    ? "json"
+		          : opt->format == PP_FMT_JSONL ? "jsonl"
+		          : opt->format == PP_FMT_DOT   ? "dot"
+		                                        : "markdown");
+		return -1;
+	}
+	if (opt->nshards && opt->write_pcapng) {
+		/* a shard knows only its own conversations' packets */
+		msg_usage("--write-pcapng cannot be combined with --shard");
+		return -1;
+	}
+	if (to_stdout && (opt->format_given || opt->quiet)) {
+		msg_usage("--write-pcapng -: standard output carries the pcapng, there is no room "
+		          "for a report (%s): write the pcapng to a file instead",
+		          opt->quiet ? "-q" : "--format");
+		return -1;
+	}
+	return 0;
+}
+
 static const char merge_usage_text[] =
     "usage: pktpath merge [OPTIONS] [RESULT ...]\n"
     "\n"
@@ -343,18 +398,18 @@ static const char merge_usage_text[] =
     "standard input.\n"
     "\n"
     "Options: --color, --conversation, --expect, --fail-on, -F/--format, --limit,\n"
-    "-h/--help, -V/--version, as for the analysis. See pktpath(1), SHARDING.\n";
+    "-q/--quiet, -h/--help, -V/--version, as for the analysis. See pktpath(1),\n"
+    "SHARDING.\n";
 
 /* Options of the analysis that do not apply to merging results. */
 static bool merge_takes(int c)
 {
-	return c == 'F' || c == 'h' || c == 'V' || c == OPT_COLOR || c == OPT_CONVERSATION ||
-	       c == OPT_EXPECT || c == OPT_FAIL_ON || c == OPT_LIMIT;
+	return c == 'F' || c == 'h' || c == 'q' || c == 'V' || c == OPT_COLOR ||
+	       c == OPT_CONVERSATION || c == OPT_EXPECT || c == OPT_FAIL_ON || c == OPT_LIMIT;
 }
 
 static int parse(struct pp_options *opt, int argc, char **argv, bool merge)
 {
-	static char *standard_input[] = {"-"};
 	int c, at;
 
 	memset(opt, 0, sizeof *opt);
@@ -363,11 +418,15 @@ static int parse(struct pp_options *opt, int argc, char **argv, bool merge)
 	optind = 1;
 	for (;;) {
 		at = -1;
-		if ((c = getopt_long(argc, argv, ":f:F:hV", long_options, &at)) == -1)
+		if ((c = getopt_long(argc, argv, ":f:F:hqr:Vw:", long_options, &at)) == -1)
 			break;
 		if (merge && c != '?' && c != ':' && !merge_takes(c)) {
-			msg_usage("merge: %s%s is an option of the analysis, not of merge",
-			          at >= 0 ? "--" : "-", at >= 0 ? long_options[at].name : "f");
+			if (at >= 0)
+				msg_usage("merge: --%s is an option of the analysis, not of merge",
+				          long_options[at].name);
+			else
+				msg_usage("merge: -%c is an option of the analysis, not of merge",
+				          c);
 			return -1;
 		}
 		switch (c) {
@@ -378,10 +437,7 @@ static int parse(struct pp_options *opt, int argc, char **argv, bool merge)
 			printf("pktpath %s\n", PKTPATH_VERSION);
 			return 1;
 		case '?':
-			if (optopt)
-				msg_usage("unknown option '-%c'", optopt);
-			else
-				msg_usage("unknown option '%s'", argv[optind - 1]);
+			cli_unknown_option("", long_options, argv[optind - 1], optopt);
 			return -1;
 		case ':':
 			msg_usage("option '%s' needs a value", argv[optind - 1]);
@@ -391,23 +447,19 @@ static int parse(struct pp_options *opt, int argc, char **argv, bool merge)
 				return -1;
 		}
 	}
-	if (opt->nshards && opt->write_pcapng) {
-		/* a shard knows only its own conversations' packets */
-		msg_usage("--write-pcapng cannot be combined with --shard");
-		return -1;
+	for (; optind < argc; optind++) {
+		opt->inputs = xgrow(opt->inputs, opt->ninputs + 1, sizeof *opt->inputs);
+		opt->inputs[opt->ninputs++] = argv[optind];
 	}
-	if (optind >= argc && merge) {
-		opt->inputs = standard_input;
-		opt->ninputs = 1;
-		return 0;
+	if (opt->ninputs == 0 && merge) {
+		opt->inputs = xgrow(opt->inputs, 1, sizeof *opt->inputs);
+		opt->inputs[opt->ninputs++] = "-"; /* standard input */
 	}
-	if (optind >= argc) {
+	if (opt->ninputs == 0) {
 		msg_usage("no capture given");
 		return -1;
 	}
-	opt->inputs = argv + optind;
-	opt->ninputs = (size_t)(argc - optind);
-	return 0;
+	return check_combinations(opt);
 }
 
 int cli_parse(struct pp_options *opt, int argc, char **argv)
@@ -433,6 +485,8 @@ void cli_free(struct pp_options *opt)
 	}
 	free(opt->topologies);
 	free(opt->service_cidrs);
+	free(opt->inputs);
+	opt->inputs = NULL;
 	opt->clocks = NULL;
 	opt->topologies = NULL;
 	opt->service_cidrs = NULL;

@@ -106,6 +106,7 @@ enum pp_reason decode_frame(struct decode_ctx *dc, int dlt, const uint8_t *pkt, 
 	dc->depth = 0;
 	dc->vlan_tags = 0;
 	dc->tunnels = 0;
+	dc->inner.p = NULL;
 	if (pkt == NULL)
 		caplen = 0;
 	s = span_make(pkt, caplen, wirelen);
@@ -134,8 +135,8 @@ enum pp_reason decode_enter(struct decode_ctx *dc, enum pp_layer layer)
 	return PP_OK;
 }
 
-enum pp_reason decode_tunnel(struct decode_ctx *dc, enum pp_layer layer, enum pp_tunnel kind,
-                             uint32_t vni)
+enum pp_reason decode_tunnel(struct decode_ctx *dc, const struct span *s, bool ether,
+                             enum pp_layer layer, enum pp_tunnel kind, uint32_t vni)
 {
 	struct pp_obs *o = dc->obs;
 	struct pp_obs keep;
@@ -152,6 +153,8 @@ enum pp_reason decode_tunnel(struct decode_ctx *dc, enum pp_layer layer, enum pp
 		o->tun.src = o->src;
 		o->tun.dst = o->dst;
 		o->tun.ttl = o->ttl;
+		dc->inner = *s;
+		dc->inner_ether = ether;
 	}
 	/* The observation describes the innermost packet: nothing of the outer
 	 * IP/transport headers may leak into it (an outer DF or outer UDP ports
@@ -223,10 +226,10 @@ enum pp_reason decode_ipproto(struct decode_ctx *dc, struct span *s, uint8_t pro
 	case PROTO_GRE:
 		return decode_gre(dc, s);
 	case PROTO_IPIP:
-		r = decode_tunnel(dc, PP_L_IPIP, PP_TUN_IPIP, 0);
+		r = decode_tunnel(dc, s, false, PP_L_IPIP, PP_TUN_IPIP, 0);
 		return r != PP_OK ? r : decode_ipv4(dc, s);
 	case PROTO_IPV6:
-		r = decode_tunnel(dc, PP_L_IPIP, PP_TUN_IPIP, 0);
+		r = decode_tunnel(dc, s, false, PP_L_IPIP, PP_TUN_IPIP, 0);
 		return r != PP_OK ? r : decode_ipv6(dc, s);
 	default:
 		break;

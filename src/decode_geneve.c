@@ -34,7 +34,8 @@ enum pp_reason decode_geneve(struct decode_ctx *dc, struct span *s)
 	proto = rd_be16(h + GENEVE_OFF_PROTO);
 	if (proto != ETHERTYPE_TEB && proto != ETHERTYPE_IPV4 && proto != ETHERTYPE_IPV6)
 		return PP_R_GENEVE_UNSUPPORTED_PROTO;
-	r = decode_tunnel(dc, PP_L_GENEVE, PP_TUN_GENEVE, rd_be24(h + GENEVE_OFF_VNI));
+	r = decode_tunnel(dc, s, proto == ETHERTYPE_TEB, PP_L_GENEVE, PP_TUN_GENEVE,
+	                  rd_be24(h + GENEVE_OFF_VNI));
 	if (r != PP_OK)
 		return r;
 	/* 0x6558 is Ethernet, the IP ethertypes carry IP directly. */

@@ -50,7 +50,7 @@ enum pp_reason decode_gre(struct decode_ctx *dc, struct span *s)
 	/* Only what ends in an IP packet: ERSPAN, WCCP, MPLS, ... do not. */
 	if (proto != ETHERTYPE_IPV4 && proto != ETHERTYPE_IPV6 && proto != ETHERTYPE_TEB)
 		return PP_R_GRE_UNSUPPORTED_PROTO;
-	r = decode_tunnel(dc, PP_L_GRE, PP_TUN_GRE, key);
+	r = decode_tunnel(dc, s, proto == ETHERTYPE_TEB, PP_L_GRE, PP_TUN_GRE, key);
 	if (r != PP_OK)
 		return r;
 	return decode_ethertype(dc, s, proto);

@@ -21,7 +21,7 @@ enum pp_reason decode_vxlan(struct decode_ctx *dc, struct span *s)
 	 * as the RFC asks (GBP and GPE extensions use some of them). */
 	if (!(rd_u8(h + VXLAN_OFF_FLAGS) & VXLAN_FLAG_I))
 		return PP_R_VXLAN_BAD_FLAGS;
-	r = decode_tunnel(dc, PP_L_VXLAN, PP_TUN_VXLAN, rd_be24(h + VXLAN_OFF_VNI));
+	r = decode_tunnel(dc, s, true, PP_L_VXLAN, PP_TUN_VXLAN, rd_be24(h + VXLAN_OFF_VNI));
 	if (r != PP_OK)
 		return r;
 	return decode_eth(dc, s);

@@ -76,7 +76,7 @@ int main(int argc, char **argv)
 	struct report_view view;
 	struct expect *expect = NULL;
 	int rc, status = PP_EXIT_OK, out_err = 0;
-	bool merge;
+	bool to_stdout, merge;
 
 	std_fds_open();
 	cleanup_install();
@@ -89,7 +89,10 @@ int main(int argc, char **argv)
 		cli_free(&opt);
 		return rc > 0 ? PP_EXIT_OK : PP_EXIT_USAGE;
 	}
-	ro = (struct report_opts){want_color(opt.color), opt.limit, opt.conversation};
+	ro = (struct report_opts){want_color(opt.color), opt.limit, opt.conversation, opt.filter,
+	                          opt.quiet};
+	/* --write-pcapng -: standard output carries the pcapng, not a report */
+	to_stdout = opt.write_pcapng && strcmp(opt.write_pcapng, "-") == 0;
 	if (report_opts_check(&ro) < 0) {
 		cli_free(&opt);
 		return PP_EXIT_USAGE;
@@ -102,7 +105,7 @@ int main(int argc, char **argv)
 		return PP_EXIT_USAGE;
 	}
 	/* merge: 1 when the shards met input errors (exit status 2, after the report) */
-	rc = merge ? shard_merge(&opt, &res) : analysis_run(&opt, &res);
+	rc = merge ? shard_merge(&opt, &res) : analysis_run(&opt, &ro, &res);
 	if (rc < 0) {
 		expect_free(expect);
 		cli_free(&opt);
@@ -112,7 +115,7 @@ int main(int argc, char **argv)
 		status = PP_EXIT_USAGE;
 	} else {
 		errno = 0; /* a failed write sets it; nothing else in a report does */
-		if (report(&opt, &view, &ro) < 0) {
+		if (!to_stdout && report(&opt, &view, &ro) < 0) {
 			out_err = errno ? errno : EIO;
 			status = PP_EXIT_USAGE;
 		}

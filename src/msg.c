@@ -14,6 +14,12 @@ static _Atomic unsigned error_count;
 static bool progress_shown;
 static int64_t progress_next; /* ms, CLOCK_MONOTONIC: 0 after msg_progress_done() */
 static bool quiet;
+static const char *usage_command = "pktpath";
+
+void msg_set_usage_command(const char *cmd)
+{
+	usage_command = cmd;
+}
 
 void msg_set_quiet(bool q)
 {
@@ -74,7 +80,7 @@ void msg_usage(const char *fmt, ...)
 	va_start(ap, fmt);
 	vmsg(NULL, NULL, fmt, ap, -1);
 	va_end(ap);
-	fputs("pktpath: try 'pktpath --help' for more information\n", stderr);
+	fprintf(stderr, "pktpath: try '%s --help' for more information\n", usage_command);
 }
 
 void msg_warn(const char *what, const char *fmt, ...)

@@ -19,19 +19,23 @@ static const struct {
 	const char *phrase, *kind;
 } kinds[] = {
     {"rotated set is missing", "missing_piece"},
+    {"empty file", "empty"},
     {"not numbered like the rest", "skipped_file"},
     {"left out", "skipped_file"},
     {"not read", "skipped_file"},
     {"mid-record", "cut_record"},
     {"cut short", "cut_record"},
     {"unsupported link type", "unknown_link_type"},
-    {"empty file", "empty"},
     {"not a pcap or pcapng file", "not_a_capture"},
     {"truncated file header", "not_a_capture"},
     {"pcapng interfaces", "interfaces_unknown"},
     {"time stamp", "timestamps"},
     {"counted as", "bad_records"},
     {"cannot tell", "old_sll"},
+    {"leaves this point with no packets", "filtered_out"},
+    {"this point name", "duplicate_point"},
+    {"named by their index", "interfaces_unnamed"},
+    {"two files of a bundle are this point", "duplicate_point"},
     {"are one conversation", "shard_split"},
 };
 

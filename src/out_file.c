@@ -93,6 +93,26 @@ static int open_temp(struct out_file *o, const struct stat *old)
 	return 0;
 }
 
+/* "-": standard output, written into (a descriptor of its own, so that
+ * closing it leaves stdout to main()). */
+static int open_stdout(struct out_file *o)
+{
+	int fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+
+	o->path = strdup("stdout");
+	if (!o->path)
+		msg_oom("output name", 7);
+	if (fd < 0 || !(o->fp = fdopen(fd, "wb"))) {
+		msg_error(o->path, "%s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		free(o->path);
+		o->path = NULL;
+		return -1;
+	}
+	return 0;
+}
+
 int out_file_open(struct out_file *o, const char *path)
 {
 	struct stat st, target;
@@ -101,6 +121,8 @@ int out_file_open(struct out_file *o, const char *path)
 
 	memset(o, 0, sizeof *o);
 	o->slot = -1;
+	if (strcmp(path, "-") == 0)
+		return open_stdout(o);
 	o->path = strdup(path);
 	if (!o->path)
 		msg_oom("output name", strlen(path) + 1);

@@ -122,6 +122,46 @@ const struct chain_conv *report_conv(const struct report_view *v, size_t i)
 	return chain_result_conv(v->r, v->idx[i]);
 }
 
+static void mark_point(bool *seen, const struct chain_result *r, int64_t p)
+{
+	if (p >= 0 && (size_t)p < r->npoints)
+		seen[p] = true;
+}
+
+/* -f selects conversations: a point with packets, none of them in a
+ * selected conversation, is said (it is missing from every path shown). */
+static void warn_points_left_empty(const struct report_view *v, const char *expr)
+{
+	const struct chain_result *r = v->r;
+	bool *seen = calloc(r->npoints ? r->npoints : 1, sizeof *seen);
+
+	if (!seen)
+		msg_oom("report", r->npoints);
+	for (size_t i = 0; i < v->nconv; i++) {
+		const struct chain_conv *c = report_conv(v, i);
+
+		for (int k = 0; c && k < 2; k++) {
+			const struct chain_dir *d = &c->dir[k];
+
+			for (uint32_t h = 0; h < d->nhops; h++)
+				mark_point(seen, r, d->hops[h].point);
+			for (uint32_t h = 0; h < d->ncopies; h++)
+				mark_point(seen, r, d->copies[h].point);
+			if (d->has_answer)
+				mark_point(seen, r, d->answer.point);
+		}
+	}
+	for (size_t p = 0; p < r->npoints; p++) {
+		if (r->points[p].packets && !seen[p])
+			msg_warn(r->points[p].name,
+			         "-f '%s' leaves this point with no packets (its %llu packet%s in "
+			         "no selected conversation)",
+			         expr, (unsigned long long)r->points[p].packets,
+			         r->points[p].packets == 1 ? " is" : "s are");
+	}
+	free(seen);
+}
+
 int report_view_make(struct report_view *v, const struct chain_result *r,
                      const struct report_opts *o)
 {
@@ -137,16 +177,22 @@ int report_view_make(struct report_view *v, const struct chain_result *r,
 	v->idx = calloc(r->nconv ? r->nconv : 1, sizeof *v->idx);
 	if (!v->idx)
 		msg_oom("report", (r->nconv ? r->nconv : 1) * sizeof *v->idx);
+	v->filtered = o->conversation != NULL || o->select != NULL;
+	v->quiet = o->quiet;
 	for (size_t i = 0; i < r->nconv; i++) {
-		const struct chain_conv *c = o->conversation ? chain_result_conv(r, i) : NULL;
+		const struct chain_conv *c = v->filtered ? chain_result_conv(r, i) : NULL;
 
-		if (!o->conversation || (c && conv_matches(c, &f)))
+		if (!v->filtered ||
+		    (c && (!o->select || c->selected) && (!o->conversation || conv_matches(c, &f))))
 			v->idx[v->nconv++] = i;
 	}
 	v->nselected = v->nconv;
-	v->filtered = o->conversation != NULL;
+	if (o->select)
+		warn_points_left_empty(v, o->select);
 	if (o->conversation && v->nconv == 0)
 		msg_warn("--conversation", "no conversation matches '%s'", o->conversation);
+	else if (o->select && v->nconv == 0)
+		msg_warn("-f", "no conversation has a packet that '%s' passes", o->select);
 	if (o->limit) {
 		struct interest_key *k = calloc(v->nconv ? v->nconv : 1, sizeof *k);
 
@@ -340,6 +386,17 @@ void report_nat_sentence(const struct chain_result *r, const struct chain_dir *d
 		         (unsigned long long)n->packets,
 		         (unsigned long long)d->hops[n->before_hop].packets, t0, t1);
 	}
+}
+
+void report_seconds(int64_t ns, char *buf, size_t len)
+{
+	/* rounded to the microsecond first: what rounds to 0 is +0.000000,
+	 * never -0.000000 */
+	int64_t us = ns >= 0 ? (ns + 500) / 1000 : -((-ns + 500) / 1000);
+
+	snprintf(buf, len, "%c%lld.%06lld", us < 0 ? '-' : '+',
+	         (long long)(us < 0 ? -us : us) / 1000000,
+	         (long long)(us < 0 ? -us : us) % 1000000);
 }
 
 void report_time(int64_t ns, char *buf, size_t len)

@@ -52,6 +52,13 @@ static void w_string_or_null(struct json_writer *w, const char *key, const char 
 		jw_null(w);
 }
 
+/* "in" or "out" where a point sees the packet twice (a NodePort rewrite on
+ * node1/eth0), else null: the hop's point name alone reads the same twice. */
+static void w_hop_dir(struct json_writer *w, const char *key, const struct chain_hop *h)
+{
+	w_string_or_null(w, key, h->dir == PP_DIR_IN ? "in" : h->dir == PP_DIR_OUT ? "out" : NULL);
+}
+
 static bool is_echo(const struct pp_tuple *t)
 {
 	return (t->proto == 1 || t->proto == 58) && t->has_ports;
@@ -72,10 +79,7 @@ static void w_hop(struct json_writer *w, const struct chain_result *r, const str
 
 	jw_object_begin(w);
 	jw_kstring(w, "point", r->points[h->point].name);
-	w_string_or_null(w, "dir",
-	                 h->dir == PP_DIR_IN    ? "in"
-	                 : h->dir == PP_DIR_OUT ? "out"
-	                                        : NULL);
+	w_hop_dir(w, "dir", h);
 	jw_kint(w, "packets", (int64_t)h->packets);
 	w_addr(w, "src", &h->tuple.src);
 	w_port(w, "sport", h->tuple.has_ports, h->tuple.sport);
@@ -137,6 +141,8 @@ static void w_nat(struct json_writer *w, const struct chain_result *r, const str
 	w_point(w, "before", r, d->hops[n->before_hop].point);
 	jw_kint(w, "after_hop", n->after_hop);
 	jw_kint(w, "before_hop", n->before_hop);
+	w_hop_dir(w, "after_dir", &d->hops[n->after_hop]);
+	w_hop_dir(w, "before_dir", &d->hops[n->before_hop]);
 	jw_key(w, "reverse");
 	jw_bool(w, n->reverse);
 	/* the packets that showed it: fewer than the direction's when the
@@ -156,6 +162,7 @@ static void w_stop(struct json_writer *w, const struct chain_result *r, const st
 	jw_object_begin(w);
 	w_point(w, "after", r, d->hops[s->after_hop].point);
 	jw_kint(w, "after_hop", s->after_hop);
+	w_hop_dir(w, "after_dir", &d->hops[s->after_hop]);
 	w_point(w, "expected_next", r, s->expected_next);
 	w_string_or_null(w, "expected_dev", s->expected_dev);
 	w_string_or_null(w, "expected_route", s->expected_route);
@@ -215,6 +222,8 @@ static void w_lost(struct json_writer *w, const struct chain_result *r, const st
 	w_point(w, "before", r, d->hops[d->lost.before_hop].point);
 	jw_kint(w, "after_hop", d->lost.after_hop);
 	jw_kint(w, "before_hop", d->lost.before_hop);
+	w_hop_dir(w, "after_dir", &d->hops[d->lost.after_hop]);
+	w_hop_dir(w, "before_dir", &d->hops[d->lost.before_hop]);
 	jw_object_end(w);
 }
 
@@ -263,6 +272,7 @@ static void w_dir(struct json_writer *w, const struct chain_result *r, const str
 		jw_kint(w, "packets", (int64_t)d->recovered.packets);
 		w_point(w, "after", r, d->hops[d->recovered.after_hop].point);
 		jw_kint(w, "after_hop", d->recovered.after_hop);
+		w_hop_dir(w, "after_dir", &d->hops[d->recovered.after_hop]);
 		w_point(w, "expected_next", r, d->recovered.expected_next);
 		jw_object_end(w);
 	} else {

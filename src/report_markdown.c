@@ -91,6 +91,7 @@ static void inputs_table(FILE *out, const struct chain_result *r)
 	      out);
 	for (size_t i = 0; i < r->npoints; i++) {
 		const struct chain_point *p = &r->points[i];
+		char secs[32];
 
 		fputs("| ", out);
 		text(out, p->name);
@@ -111,7 +112,8 @@ static void inputs_table(FILE *out, const struct chain_result *r)
 		fputs(" | ", out);
 		if (p->packets)
 			utc(out, p->last_ts);
-		fprintf(out, " | %+.6f s%s |\n", (double)p->clock_offset / 1e9,
+		report_seconds(p->clock_offset, secs, sizeof secs);
+		fprintf(out, " | %s s%s |\n", secs,
 		        p->clock_manual      ? " (set)"
 		        : p->clock_estimated ? ""
 		                             : " (assumed)");

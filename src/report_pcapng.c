@@ -230,12 +230,18 @@ struct pcapng_notes *pcapng_notes_new(const char *out, const struct point_reg *p
 
 	/* created now, so that a bad OUT fails before a long analysis; OUT
 	 * itself is replaced only once it is written in full */
+	if (strcmp(out, "-") == 0 && isatty(STDOUT_FILENO)) {
+		msg_error("--write-pcapng -", "standard output is a terminal: pcapng is not "
+		                              "written to it (redirect it to a file, or pipe "
+		                              "it: | wireshark -k -i -)");
+		return NULL;
+	}
 	if (out_file_open(&o, out) < 0)
 		return NULL;
 	n = xcalloc(1, sizeof *n);
-	n->path = strdup(out);
+	n->path = strdup(o.path);
 	if (!n->path)
-		msg_oom("pcapng notes", strlen(out) + 1);
+		msg_oom("pcapng notes", strlen(o.path) + 1);
 	n->out = o;
 	n->points = points;
 	n->flows = flows;
@@ -447,7 +453,21 @@ struct describe_ctx {
 	struct conv_map map;
 	struct flow_table *flows;
 	const struct decode_cfg *dcfg;
+	const bool *keep; /* per conversation index, NULL: every packet */
 };
+
+/* Whether a packet's note puts it in a conversation that is written. */
+static bool kept(const struct describe_ctx *x, const struct note *nt)
+{
+	uint32_t root;
+
+	if (!x->keep)
+		return true;
+	if (nt->kind == NOTE_NONE || nt->tuple == FLOW_NONE || nt->tuple >= x->map.n)
+		return false;
+	root = flow_find(x->flows, nt->tuple, NULL);
+	return x->map.conv[root] && x->keep[x->map.conv[root] - 1];
+}
 
 static void describe(struct describe_ctx *x, const struct note *nt, const struct capture_frame *f,
                      char *buf, size_t len)
@@ -588,6 +608,8 @@ static int write_packet(struct writer *wr, struct describe_ctx *x, struct note_f
 		point = nt.point;
 	else
 		nt.kind = NOTE_NONE;
+	if (!kept(x, &nt))
+		return 0;
 	iface = iface_of(wr, s, point, s->f.dlt);
 	if (iface < 0)
 		return -1;
@@ -616,9 +638,9 @@ static int flush_notes(struct pcapng_notes *n)
 
 int report_pcapng(struct pcapng_notes *n, const struct chain_result *r,
                   const struct pcapng_input *in, size_t nin, const char *bpf,
-                  const struct decode_cfg *dcfg)
+                  const struct decode_cfg *dcfg, const bool *keep)
 {
-	struct describe_ctx x = {.r = r, .flows = n->flows, .dcfg = dcfg};
+	struct describe_ctx x = {.r = r, .flows = n->flows, .dcfg = dcfg, .keep = keep};
 	struct writer wr = {.r = r};
 	struct wsrc *src = xcalloc(nin, sizeof *src);
 	struct merge_key **heap = xcalloc(nin, sizeof *heap);

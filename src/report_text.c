@@ -216,12 +216,14 @@ static void print_findings(const struct ctx *c, const struct report_view *v)
 	bool any = false;
 
 	report_view_findings(v, &f);
-	fprintf(c->out,
-	        "pktpath: %zu conversation%s across %zu point%s on %zu node%s: %zu delivered, "
-	        "%zu stopped, %zu partial; client IP lost in %zu\n",
-	        f.conversations, f.conversations == 1 ? "" : "s", c->r->npoints,
-	        c->r->npoints == 1 ? "" : "s", c->r->nnodes, c->r->nnodes == 1 ? "" : "s",
-	        f.delivered, f.stopped, f.partial, f.client_ip_lost);
+	/* not "pktpath: ...": that prefix is for errors, on stderr */
+	if (!v->quiet)
+		fprintf(c->out,
+		        "%zu conversation%s across %zu point%s on %zu node%s: %zu delivered, "
+		        "%zu stopped, %zu partial; client IP lost in %zu\n",
+		        f.conversations, f.conversations == 1 ? "" : "s", c->r->npoints,
+		        c->r->npoints == 1 ? "" : "s", c->r->nnodes, c->r->nnodes == 1 ? "" : "s",
+		        f.delivered, f.stopped, f.partial, f.client_ip_lost);
 	for (size_t i = 0; i < v->nconv; i++) {
 		const struct chain_conv *cv = report_conv(v, i);
 		char t[2 * EP_LEN + 8], buf[3072];
@@ -232,11 +234,11 @@ static void print_findings(const struct ctx *c, const struct report_view *v)
 			size_t n = report_diagnose(c->r, cv, k, g, REPORT_DIAG_MAX);
 
 			for (size_t j = 0; j < n; j++) {
-				if (!any)
+				if (!any && !v->quiet)
 					fputs("findings:\n", c->out);
 				any = true;
 				report_diag_text(&g[j], k, buf, sizeof buf);
-				fprintf(c->out, "  conv %u %s %s: ", cv->id,
+				fprintf(c->out, "%sconv %u %s %s: ", v->quiet ? "" : "  ", cv->id,
 				        chain_proto_name(cv->proto), t);
 				esc_fputs(c->out, buf);
 				fputc('\n', c->out);
@@ -249,19 +251,18 @@ static void print_clocks(const struct ctx *c)
 {
 	for (size_t i = 1; i < c->r->nnodes; i++) {
 		const struct chain_node *n = &c->r->nodes[i];
-		char name[1024], via[1024];
+		char name[1024], via[1024], secs[32];
 
 		esc_text(name, sizeof name, n->name);
 		esc_text(via, sizeof via, c->r->nodes[n->via].name);
+		report_seconds(n->clock_offset, secs, sizeof secs);
 		if (n->manual)
-			fprintf(c->out, "clock %s %+.6f s (set by hand)\n", name,
-			        (double)n->clock_offset / 1e9);
+			fprintf(c->out, "clock %s %s s (set by hand)\n", name, secs);
 		else if (n->estimated)
 			fprintf(c->out,
-			        "clock %s %+.6f s relative to %s (from %" PRIu64
+			        "clock %s %s s relative to %s (from %" PRIu64
 			        " packets to it, %" PRIu64 " from it)\n",
-			        name, (double)n->clock_offset / 1e9, via, n->pairs_to,
-			        n->pairs_from);
+			        name, secs, via, n->pairs_to, n->pairs_from);
 		else
 			fprintf(c->out,
 			        "clock %s: no packet found both on it and on another node; "
@@ -331,6 +332,8 @@ int report_text(FILE *out, const struct report_view *v, const struct report_opts
 	size_t noise = 0;
 
 	print_findings(&c, v);
+	if (v->quiet)
+		return ferror(out) ? -1 : 0;
 	print_clocks(&c);
 	print_gaps(&c);
 	for (size_t i = 0; i < v->nconv; i++) {

@@ -39,6 +39,7 @@
 #include <netlink/route/addr.h>
 #include <netlink/route/route.h>
 
+#include "pktpath/cli_suggest.h"
 #include "pktpath/escape.h"
 #include "pktpath/msg.h"
 #include "pktpath/options.h"
@@ -995,10 +996,7 @@ static int parse_args(struct snap *s, int argc, char **argv)
 			msg_usage("snapshot: option '%s' needs a value", argv[optind - 1]);
 			return -1;
 		default:
-			if (optopt)
-				msg_usage("snapshot: unknown option '-%c'", optopt);
-			else
-				msg_usage("snapshot: unknown option '%s'", argv[optind - 1]);
+			cli_unknown_option("snapshot: ", long_options, argv[optind - 1], optopt);
 			return -1;
 		}
 	}
@@ -1017,6 +1015,7 @@ int snapshot_main(int argc, char **argv)
 	int rc = PP_EXIT_USAGE, r;
 
 	sel_add(&s, NULL, "/proc/self/ns/net", 0, false);
+	msg_set_usage_command("pktpath snapshot");
 	r = parse_args(&s, argc, argv);
 	if (r != 0) {
 		sel_free(&s);

@@ -8,7 +8,10 @@
 #include "pktpath/options.h"
 
 /* Returns 0 with *out filled (inputs that could not be read were reported
- * and skipped), or -1 when nothing could be analysed. */
-int analysis_run(const struct pp_options *opt, struct chain_result *out);
+ * and skipped), or -1 when nothing could be analysed. ro selects the
+ * conversations --write-pcapng writes: those the report shows. */
+struct report_opts;
+int analysis_run(const struct pp_options *opt, const struct report_opts *ro,
+                 struct chain_result *out);
 
 #endif

@@ -81,6 +81,7 @@ struct capture_frame {
 	uint8_t dir;      /* enum pp_dir from pcapng epb_flags, else PP_DIR_UNKNOWN */
 	uint64_t recno;   /* 1-based record number across the input's files */
 	size_t file;      /* index into the input's files */
+	bool selected;    /* the selecting filter (capture_open_select) passes it */
 };
 
 struct capture;
@@ -107,6 +108,19 @@ size_t capture_probe(const struct capture_input *in);
 struct capture *capture_open(const struct capture_input *in, const char *bpf,
                              struct pp_counts *counts);
 
+/* Like capture_open(); select (may be NULL) is a filter that drops
+ * nothing: it marks the frames it passes (capture_frame.selected), as -f
+ * selects whole conversations by any of their packets. */
+struct capture *capture_open_select(const struct capture_input *in, const char *bpf,
+                                    const char *select, struct pp_counts *counts);
+
+/* Whether the selecting filter passes a tunnel's inner packet, p[0..caplen)
+ * of len bytes on the wire: an Ethernet frame when ether, else an IP
+ * packet. False when the filter cannot test such packets ("ether host" on
+ * an IP packet). */
+bool capture_select_inner(struct capture *c, const uint8_t *p, uint32_t caplen, uint32_t len,
+                          bool ether);
+
 /* 1: *f holds a frame; 0: the input is exhausted (unreadable files were
  * reported and skipped). */
 int capture_next(struct capture *c, struct capture_frame *f);
@@ -121,7 +135,7 @@ uint32_t capture_iface_count(const struct capture *c, size_t file);
 
 /* Whether a BPF expression compiles (for Ethernet, as tcpdump would check
  * it): -1 after a usage message naming the option when it does not. */
-int capture_filter_check(const char *bpf);
+int capture_filter_check(const char *opt, const char *bpf);
 
 /* Link type name of a DLT, for messages ("EN10MB", "LINUX_SLL2"). */
 const char *capture_dlt_name(int dlt);
@@ -146,9 +160,15 @@ enum capture_kind { CAPTURE_KIND_OTHER = 0, CAPTURE_KIND_PCAP = 1, CAPTURE_KIND_
  * a1b2cd34 (Kuznetzov), each in either byte order; pcapng 0a0d0d0a. */
 enum capture_kind capture_magic_kind(const uint8_t head[4]);
 
-/* Opens path and reads its magic number: an enum capture_kind (OTHER also
- * for files shorter than 4 bytes), or -1 with errno set. Prints nothing. */
+/* Opens path and reads its magic number, of the capture inside when it is
+ * compressed: an enum capture_kind (OTHER also for files shorter than 4
+ * bytes), or -1 with errno set. Prints nothing. */
 int capture_file_kind(const char *path);
+
+/* The compression a file starts with: an enum decomp_kind (decompress.h),
+ * or -1 with errno set. capture_file_kind() and capture_file_first_ts()
+ * look inside gzip, zstd and xz files. */
+int capture_file_compression(const char *path);
 
 /* Packets a pcapng capture says it lost (its interface statistics at the
  * end: isb_ifdrop + isb_osdrop) and the span the count covers, in ns on

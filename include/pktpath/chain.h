@@ -210,6 +210,7 @@ struct chain_conv {
 	struct pp_tuple origin;
 	int64_t first_ts, last_ts; /* corrected */
 	struct chain_dir dir[2];   /* CHAIN_FORWARD, CHAIN_REVERSE */
+	bool selected;             /* -f passed a packet of it, at any point */
 };
 
 struct topo;

@@ -51,6 +51,10 @@ struct decode_ctx {
 	unsigned depth;  /* layers decoded so far, bounded by DECODE_MAX_LAYERS */
 	unsigned vlan_tags;
 	unsigned tunnels;
+	/* The outermost tunnel's payload (inner.p NULL without a tunnel): an
+	 * Ethernet frame when inner_ether, else an IP packet. -f tests it. */
+	struct span inner;
+	bool inner_ether;
 };
 
 /* The default tunnel ports: VXLAN 4789 and 8472 (Linux/flannel), Geneve 6081. */
@@ -69,11 +73,12 @@ enum pp_reason decode_ethertype(struct decode_ctx *dc, struct span *s, uint16_t 
 enum pp_reason decode_ipproto(struct decode_ctx *dc, struct span *s, uint8_t proto);
 /* Counts a layer and enforces the depth bound. */
 enum pp_reason decode_enter(struct decode_ctx *dc, enum pp_layer layer);
-/* Enters a tunnel layer: enforces DECODE_MAX_TUNNELS, records the outermost
- * tunnel in obs->tun (outer addresses = the IP header that carried it) and
+/* Enters a tunnel layer whose payload starts at s (an Ethernet frame when
+ * ether): enforces DECODE_MAX_TUNNELS, records the outermost tunnel in
+ * obs->tun (outer addresses = the IP header that carried it) and dc->inner, and
  * clears the per-packet fields so that the inner headers fill them. */
-enum pp_reason decode_tunnel(struct decode_ctx *dc, enum pp_layer layer, enum pp_tunnel kind,
-                             uint32_t vni);
+enum pp_reason decode_tunnel(struct decode_ctx *dc, const struct span *s, bool ether,
+                             enum pp_layer layer, enum pp_tunnel kind, uint32_t vni);
 /* UDP payload demultiplexer: VXLAN/Geneve by destination port (dc->cfg),
  * or by source port when the header decodes as that tunnel (the return leg
  * of an endpoint answering from its port), else the payload digest. */

@@ -12,8 +12,10 @@ enum pp_exit { PP_EXIT_OK = 0, PP_EXIT_FOUND = 1, PP_EXIT_USAGE = 2 };
 
 /* "pktpath: <what>: <why>" on stderr. */
 void msg_error(const char *what, const char *fmt, ...) PP_PRINTF(2, 3);
-/* Like msg_error(), for mistakes on the command line: adds a hint to --help. */
+/* Like msg_error(), for mistakes on the command line: adds a hint to --help
+ * ("try 'pktpath --help'", or the command msg_set_usage_command() names). */
 void msg_usage(const char *fmt, ...) PP_PRINTF(1, 2);
+void msg_set_usage_command(const char *cmd);
 /* "pktpath: warning: <what>: <why>", for problems the run goes on past. */
 void msg_warn(const char *what, const char *fmt, ...) PP_PRINTF(2, 3);
 

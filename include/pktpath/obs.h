@@ -37,7 +37,9 @@ enum pp_obs_flag {
 	                                 sees a packet once per interface it crossed */
 	PP_OBS_AFTER_GAP = 1u << 13,  /* the first packet of its input after missing
 	                                 pieces of a rotated set */
-	PP_OBS_PREPARED = 1u << 14,   /* match_key and macs are set (match_prepare) */
+	PP_OBS_SELECTED = 1u << 14,   /* -f passes it (its outer or its inner headers):
+	                                 its conversation is reported */
+	PP_OBS_PREPARED = 1u << 15,   /* match_key and macs are set (match_prepare) */
 };
 
 #define PP_HEAD_LEN   8  /* raw payload bytes kept for exact comparison */

@@ -31,14 +31,17 @@ struct pp_node_arg {
 struct pp_options {
 	enum pp_format format;
 	enum pp_color color;
-	const char *filter;       /* -f: BPF expression for every file */
-	const char *write_pcapng; /* --write-pcapng OUT */
-	const char *expect;       /* --expect FILE */
-	const char *conversation; /* --conversation ADDR[:PORT] */
-	unsigned fail_on;         /* enum pp_finding bits */
-	unsigned long limit;      /* --limit N, 0 = all */
-	int64_t window_ns;        /* --window: matching window */
-	uint32_t shard, nshards;  /* --shard K/N: shard 0..N-1 of N; nshards 0: none */
+	const char *filter;        /* -f: selects conversations by any of their packets */
+	const char *packet_filter; /* --packet-filter: drops the packets it rejects */
+	const char *write_pcapng;  /* --write-pcapng OUT (-w); "-": standard output */
+	bool quiet;                /* -q: the findings only */
+	bool format_given;         /* -F was given */
+	const char *expect;        /* --expect FILE */
+	const char *conversation;  /* --conversation ADDR[:PORT] */
+	unsigned fail_on;          /* enum pp_finding bits */
+	unsigned long limit;       /* --limit N, 0 = all */
+	int64_t window_ns;         /* --window: matching window */
+	uint32_t shard, nshards;   /* --shard K/N: shard 0..N-1 of N; nshards 0: none */
 	struct pp_node_arg *clocks;
 	size_t nclocks;
 	struct pp_node_arg *topologies;
@@ -48,12 +51,13 @@ struct pp_options {
 	uint16_t tunnel_ports[8]; /* --vxlan-port / --geneve-port additions */
 	uint8_t tunnel_kinds[8];
 	size_t ntunnel_ports;
-	char **inputs; /* POINT=FILE, FILE or DIR */
+	char **inputs; /* POINT=FILE, FILE or DIR ("-": standard input); -r FILE first */
 	size_t ninputs;
 };
 
 /* Parses argv for the analysis command. Returns -1 after printing a usage
- * message, 0 on success, 1 when --help or --version was handled. */
+ * message, 0 on success, 1 when --help or --version was handled. The
+ * strings point into argv; cli_free() frees what cli_parse() allocated. */
 int cli_parse(struct pp_options *opt, int argc, char **argv);
 /* The same for `pktpath merge` (argv[0] is "merge"): the report options
  * only; inputs are JSON results, standard input when none is given. */

@@ -9,6 +9,7 @@
  * file. Anything else is refused with one message: a symbolic link to
  * anything but a device or FIFO (a link is never followed and replaced),
  * a directory, a block device, a socket, a FIFO that nobody reads.
+ * OUT "-" is standard output, written into; messages call it "stdout".
  */
 #ifndef PKTPATH_OUT_FILE_H
 #define PKTPATH_OUT_FILE_H

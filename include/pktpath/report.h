@@ -11,17 +11,21 @@ struct report_opts {
 	bool color;
 	unsigned long limit;      /* 0: all */
 	const char *conversation; /* ADDR[:PORT] filter, or NULL */
+	const char *select;       /* -f: conversations a packet of which it passed */
+	bool quiet;               /* -q: the text report's findings only */
 };
 
-/* Which conversations to show, in order: a filter by address, then the most
- * interesting first (stops, partial, client IP lost, NAT) when a limit is
- * given, otherwise in order of their first packet. */
+/* Which conversations to show, in order: those -f selected and a filter by
+ * address, then the most interesting first (stops, partial, client IP
+ * lost, NAT) when a limit is given, otherwise in order of their first
+ * packet. */
 struct report_view {
 	const struct chain_result *r;
 	size_t *idx;      /* conversations of r, in the order shown */
 	size_t nconv;     /* shown (after --limit) */
-	size_t nselected; /* selected by --conversation: idx holds them all */
-	bool filtered;    /* --conversation was given */
+	size_t nselected; /* selected by --conversation and -f: idx holds them all */
+	bool filtered;    /* --conversation or -f was given */
+	bool quiet;       /* -q */
 };
 
 /* The i-th conversation of the view; valid while fewer than 1024 others
@@ -32,7 +36,9 @@ const struct chain_conv *report_conv(const struct report_view *v, size_t i);
  * a usage message) when the --conversation value is bad. */
 int report_opts_check(const struct report_opts *o);
 
-/* Returns -1 (after a usage message) when the --conversation value is bad. */
+/* Returns -1 (after a usage message) when the --conversation value is bad.
+ * With -f, warns about every point none of whose packets belongs to a
+ * selected conversation. */
 int report_view_make(struct report_view *v, const struct chain_result *r,
                      const struct report_opts *o);
 void report_view_free(struct report_view *v);
@@ -93,6 +99,9 @@ void report_recovered_sentence(const struct chain_result *r, const struct chain_
                                size_t len);
 void report_gap_sentence(const struct chain_result *r, const struct chain_dir *d, char *buf,
                          size_t len);
+/* A clock offset in seconds with its sign and 6 decimals ("+1.700000",
+ * "-0.000512"); what rounds to zero is "+0.000000". */
+void report_seconds(int64_t ns, char *buf, size_t len);
 /* HH:MM:SS.uuuuuu (UTC) of a time in ns. */
 void report_time(int64_t ns, char *buf, size_t len);
 /* "2026-11-23T14:06:33.290345789Z", the JSON's *_time members (exact to

@@ -48,10 +48,12 @@ struct pcapng_input {
 };
 
 /* The second read: writes OUT from the inputs, the notes and the results.
- * bpf and dcfg are the analysis's (-f, tunnel ports). Returns 0, or -1
- * after a message. */
+ * bpf and dcfg are the analysis's (--packet-filter, tunnel ports). keep
+ * (NULL: all) says per conversation index whether its packets are written:
+ * the reported ones; with it, packets of no reported conversation are left
+ * out too. Returns 0, or -1 after a message. */
 int report_pcapng(struct pcapng_notes *n, const struct chain_result *r,
                   const struct pcapng_input *in, size_t nin, const char *bpf,
-                  const struct decode_cfg *dcfg);
+                  const struct decode_cfg *dcfg, const bool *keep);
 
 #endif

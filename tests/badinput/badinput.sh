@@ -96,10 +96,26 @@ check empty-file 2 'pktpath: empty\.pcap: empty file \(0 bytes\)' keep \
 cp "$sc/README.md" notcap.pcap
 check not-a-capture 2 'pktpath: notcap\.pcap: not a pcap or pcapng file \(it looks like text\)' keep \
 	--format json a=a.pcap b=b.pcap c=notcap.pcap
+# compressed: a capture is read (tests/cli/compressed.sh), anything else
+# or a format pktpath does not read is said
 if command -v gzip >/dev/null; then
 	gzip -c a.pcap >gz.pcap
-	check gzip-compressed 2 'pktpath: gz\.pcap: not a pcap or pcapng file \(it is gzip-compressed: decompress it first\)' keep \
-		--format json a=a.pcap b=b.pcap c=gz.pcap
+	check gzip-compressed 0 '' keep --format json a=a.pcap b=b.pcap c=gz.pcap
+	gzip -c "$sc/README.md" >text.gz
+	check gzip-text 2 'pktpath: text\.gz: gzip-compressed, but what it holds is not a pcap or pcapng file' keep \
+		--format json a=a.pcap b=b.pcap c=text.gz
+	head -c 600 gz.pcap >gzcut.pcap
+	check gzip-cut 0 'pktpath: warning: gzcut\.pcap: the gzip data ends early \(the file is cut short\): the packets it holds are read' keep \
+		--format json a=a.pcap b=b.pcap c=gzcut.pcap
+	cp gz.pcap gzbad.pcap
+	patch gzbad.pcap 700 '\x55\xaa\x55\xaa\x55\xaa\x55\xaa'
+	check gzip-corrupt 2 'pktpath: gzbad\.pcap: the gzip data is corrupt \(.*\) after [0-9]+ bytes of capture: the packets before are read' keep \
+		--format json a=a.pcap b=b.pcap c=gzbad.pcap
+fi
+if command -v bzip2 >/dev/null; then
+	bzip2 -c a.pcap >bz.pcap
+	check bzip2-compressed 2 'pktpath: bz\.pcap: bzip2-compressed: not read \(pktpath reads gzip, zstd and xz; decompress it with bunzip2 first\)' keep \
+		--format json a=a.pcap b=b.pcap c=bz.pcap
 fi
 
 # an unsupported link type (147, LINKTYPE_USER0, in the file header)
@@ -156,7 +172,7 @@ grep -q '"pcap.timestamp_backwards": 1' out || { echo "FAIL timestamps-backwards
 # the same file twice; two points with one name
 check same-file-twice 2 'pktpath: a\.pcap: given twice, as a and c' keep \
 	--format json a=a.pcap b=b.pcap c=a.pcap
-check same-point-name 2 'pktpath: b: two inputs have this point name \(b\.pcap, c\.pcap\)' keep \
+check same-point-name 2 'pktpath: b: two inputs have this point name \(b\.pcap, c\.pcap\): give each its own, as in node1/b=b\.pcap node2/c=c\.pcap' none \
 	--format json a=a.pcap b=b.pcap b=c.pcap
 
 # pipes (zcat x.pcap.gz | pktpath a=/dev/stdin): read twice like files

@@ -1246,13 +1246,31 @@ static void test_args(void)
 	CHECK_EQ(X.in.n, 1);
 	CHECK_HAS(X.err, "a/x.pcap: given twice, as x and x\n");
 
-	/* two points with one name */
+	/* two points with one name: no analysis, and the forms that fix it */
 	expand(2, tpath("a/x.pcap"), tpath("b/x.pcap"));
-	CHECK_EQ(X.in.n, 1);
-	CHECK_STR(files_of(0), "x.pcap");
-	snprintf(arg, sizeof arg, "pktpath: x: two inputs have this point name (%s, %s)\n",
-	         tpath("a/x.pcap"), tpath("b/x.pcap"));
-	CHECK_STR(X.err, arg);
+	CHECK_EQ(X.rc, -1);
+	CHECK_EQ(X.in.n, 0);
+	{
+		char want[2048];
+
+		snprintf(want, sizeof want,
+		         "pktpath: x: two inputs have this point name (%s, %s): name each point, "
+		         "as in a/x=%s b/x=%s, or give the folder that holds a and b as a bundle: "
+		         "pktpath %s\n",
+		         tpath("a/x.pcap"), tpath("b/x.pcap"), tpath("a/x.pcap"), tpath("b/x.pcap"),
+		         tmp);
+		CHECK_STR(X.err, want);
+	}
+	snprintf(arg, sizeof arg, "n/x=%s", tpath("a/x.pcap"));
+	{
+		char arg2[600];
+
+		snprintf(arg2, sizeof arg2, "n/x=%s", tpath("b/x.pcap"));
+		expand(2, arg, arg2);
+	}
+	CHECK_EQ(X.rc, -1);
+	CHECK_HAS(X.err, "pktpath: n/x: two inputs have this point name (");
+	CHECK_HAS(X.err, "): give each its own, as in node1/x=");
 
 	/* command-line order */
 	snprintf(arg, sizeof arg, "n/z=%s", tpath("a/plain"));
@@ -1413,12 +1431,26 @@ static void test_bundle(void)
 	CHECK_EQ(X.in.n, 6);
 	CHECK_HAS(X.err, "bun/node3/eth0.pcap: given twice, as eth0 and node3/eth0\n");
 
-	/* two files, one point */
+	/* two files, one point: no analysis */
 	one_packet("bun/node3/eth0.cap", 1);
 	expand(1, tpath("bun"));
-	CHECK_EQ(X.in.n, 6);
-	CHECK_HAS(X.err, "pktpath: node3/eth0: two inputs have this point name");
+	CHECK_EQ(X.rc, -1);
+	CHECK_EQ(X.in.n, 0);
+	CHECK_HAS(X.err, "pktpath: node3/eth0: two files of a bundle are this point (");
+	CHECK_HAS(X.err, "): rename or remove one of them\n");
 	unlink(tpath("bun/node3/eth0.cap"));
+
+	/* node folders given instead of their bundle: the bundle is named */
+	expand(2, tpath("bun/node1"), tpath("bun/node2"));
+	CHECK_EQ(X.rc, -1);
+	snprintf(want, sizeof want,
+	         "pktpath: %s: a node's folder, not a bundle (a node's topology at its top): give "
+	         "the folder that holds the node folders, as in: pktpath %s\n",
+	         tpath("bun/node1"), tpath("bun"));
+	CHECK_HAS(X.err, want);
+	expand(1, tpath("bun/node3"));
+	CHECK_EQ(X.rc, -1);
+	CHECK_HAS(X.err, "a node's folder, not a bundle (captures at its top)");
 
 	expand(1, tpath("bun/empty"));
 	CHECK_EQ(X.rc, -1);

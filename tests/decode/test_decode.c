@@ -645,7 +645,14 @@ static void test_bounds(void)
 	o.flags = PP_OBS_BIG_TCP | PP_OBS_DF | PP_OBS_PORTS;
 	o.ifindex = 5;
 	o.dir = PP_DIR_OUT;
-	CHECK_REASON(decode_tunnel(&c, PP_L_GRE, PP_TUN_GRE, 77), PP_OK);
+	{
+		static const uint8_t payload[4] = {0x45};
+		struct span in = span_make(payload, sizeof payload, sizeof payload);
+
+		CHECK_REASON(decode_tunnel(&c, &in, false, PP_L_GRE, PP_TUN_GRE, 77), PP_OK);
+		/* -f tests the outermost tunnel's payload */
+		CHECK(c.inner.p == payload && c.inner.cap == 4 && !c.inner_ether);
+	}
 	CHECK_EQ(o.tun.kind, PP_TUN_GRE);
 	CHECK_EQ(o.tun.vni, 77);
 	CHECK_EQ(o.tun.src.b[15], 1);
@@ -654,9 +661,11 @@ static void test_bounds(void)
 	CHECK_EQ(o.flags, PP_OBS_BIG_TCP);
 	CHECK_EQ(o.ifindex, 5);
 	CHECK_EQ(o.dir, PP_DIR_OUT);
-	CHECK_REASON(decode_tunnel(&c, PP_L_VXLAN, PP_TUN_VXLAN, 1), PP_OK);
+	CHECK_REASON(decode_tunnel(&c, &c.inner, true, PP_L_VXLAN, PP_TUN_VXLAN, 1), PP_OK);
 	CHECK_EQ(o.tun.kind, PP_TUN_GRE); /* the outermost tunnel is kept */
-	CHECK_REASON(decode_tunnel(&c, PP_L_VXLAN, PP_TUN_VXLAN, 1), PP_R_TOO_MANY_LAYERS);
+	CHECK(!c.inner_ether);
+	CHECK_REASON(decode_tunnel(&c, &c.inner, true, PP_L_VXLAN, PP_TUN_VXLAN, 1),
+	             PP_R_TOO_MANY_LAYERS);
 
 	/* A VLAN tag limit per Ethernet header, not per frame. */
 	check_context = "vlan per eth";

@@ -71,7 +71,7 @@ check out-is-expect 2 'pktpath: saved\.json: --write-pcapng would overwrite an i
 	"$PKTPATH" --expect saved.json --write-pcapng saved.json b5
 expect out-is-expect-kept '[ "$(sum saved.json)" = "$was" ]' "saved.json changed"
 check out-is-topology 2 'pktpath: b5/node2/snapshot.json: --write-pcapng would overwrite an input \(a topology\)' \
-	"$PKTPATH" --topology node2=b5/node2/snapshot.json --write-pcapng b5/node2/snapshot.json b.pcap
+	"$PKTPATH" --topology node2=b5/node2/snapshot.json --write-pcapng b5/node2/snapshot.json node2/eth0=b.pcap
 check out-is-capture 2 'pktpath: a\.pcap: --write-pcapng would overwrite an input \(a capture\)' \
 	"$PKTPATH" --write-pcapng a.pcap a=a.pcap b=b.pcap
 

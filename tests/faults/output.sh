@@ -9,6 +9,37 @@
 umask 022
 mkdir d
 
+# reader FIFO OUT: reads FIFO into OUT in the background, the FIFO open for
+# reading before this returns (a plain `cat FIFO &` may not have opened it
+# yet on a loaded machine, and pktpath then rightly finds no reader); stops
+# when the writer closes it, or after 20 s.
+reader() {
+	rm -f "$2.ready"
+	python3 - "$1" "$2" <<'PY' &
+import os, sys, time
+fd = os.open(sys.argv[1], os.O_RDONLY | os.O_NONBLOCK)
+open(sys.argv[2] + ".ready", "w").close()
+out, got, end = open(sys.argv[2], "wb"), False, time.time() + 20
+while time.time() < end:
+    try:
+        b = os.read(fd, 65536)
+    except BlockingIOError:
+        time.sleep(0.01)
+        continue
+    if b:
+        out.write(b)
+        got = True
+    elif got:
+        break
+    else:
+        time.sleep(0.01)
+PY
+	for _ in $(seq 200); do
+		[ -e "$2.ready" ] && return
+		sleep 0.05
+	done
+}
+
 # pktpath snapshot -o: a new name, then over an existing file
 check snap-new 0 '' "$PKTPATH" snapshot -o d/snap.json
 expect snap-new-json 'python3 -m json.tool d/snap.json >/dev/null' "not JSON"
@@ -26,7 +57,7 @@ check snap-fifo-noreader 2 'pktpath: d/fifo: a FIFO that nobody reads: not writt
 	timeout 10 "$PKTPATH" snapshot -o d/fifo
 expect snap-fifo-noreader-kept '[ -p d/fifo ]' "d/fifo is no longer a FIFO"
 # a FIFO with a reader: written into, still a FIFO
-cat d/fifo >fromfifo &
+reader d/fifo fromfifo
 check snap-fifo-reader 0 '' timeout 10 "$PKTPATH" snapshot -o d/fifo
 wait
 expect snap-fifo-reader-data 'python3 -m json.tool fromfifo >/dev/null' "the reader got no JSON"
@@ -44,7 +75,7 @@ check snap-dangling 2 'pktpath: d/dangling: is a symbolic link: not replaced .*'
 expect snap-dangling-kept '[ -L d/dangling ] && [ ! -e d/nowhere ]' "the dangling link was followed"
 # a link to a FIFO with a reader (as /dev/stdout is a link to a pipe)
 ln -s fifo d/fifolink
-cat d/fifo >fromlink &
+reader d/fifo fromlink
 check snap-link-to-fifo 0 '' timeout 10 "$PKTPATH" snapshot -o d/fifolink
 wait
 expect snap-link-to-fifo-kept '[ -L d/fifolink ] && [ -s fromlink ]' "link replaced or nothing read"

@@ -50,9 +50,14 @@ check tmpdir-full 2 "pktpath: $TMPDIR: cannot store the finished conversations i
 	"$PKTPATH" --format json "$TMP/set"
 expect tmpdir-full-freed '[ "$(used "$TMPDIR")" = 0 ]' "TMPDIR still holds $(used "$TMPDIR") KiB"
 # a pipe copy that does not fit: one line, no 'unknown file format' after it
-check pipe-copy-full 2 "pktpath: /dev/fd/[0-9]+: cannot copy the pipe to a temporary file in $TMPDIR: No space left on device" \
+check pipe-copy-full 2 "pktpath: /dev/fd/[0-9]+: cannot copy the pipe to a temporary file in $TMPDIR: No space left on device \(set TMPDIR to a directory with more room\)" \
 	"$PKTPATH" a=<(cat "$TMP"/set/node1/eth0.pcap) b=b.pcap
 expect pipe-copy-full-freed '[ "$(used "$TMPDIR")" = 0 ]' "TMPDIR still holds $(used "$TMPDIR") KiB"
+# a compressed capture that does not fit decompressed: the same
+gzip -c "$TMP"/set/node1/eth0.pcap >set.pcap.gz
+check unzip-full 2 "pktpath: set\.pcap\.gz: cannot decompress into a temporary file in $TMPDIR: No space left on device \(set TMPDIR to a directory with more room\)" \
+	"$PKTPATH" a=set.pcap.gz b=b.pcap
+expect unzip-full-freed '[ "$(used "$TMPDIR")" = 0 ]' "TMPDIR still holds $(used "$TMPDIR") KiB"
 # --write-pcapng notes in a full TMPDIR: OUT is not written
 export TMPDIR=$TMP/big
 echo "the previous result" >disk/out.pcapng

@@ -8,7 +8,7 @@ need tshark
 # finding that makes the run fail is said on stderr (nothing when none)
 expect() {
 	status "$1" "$PKTPATH" --fail-on "$2" "$3"
-	has "$TMP/out" '^pktpath: [0-9]+ conversations?' "the report is written (--fail-on $2, $(basename "$3"))"
+	has "$TMP/out" '^[0-9]+ conversations?' "the report is written (--fail-on $2, $(basename "$3"))"
 	if [ "$1" = 0 ]; then
 		[ ! -s "$TMP/err" ] || { show "$TMP/err"; fail "stderr not empty on a pass"; }
 	else
@@ -59,7 +59,7 @@ fi
 # --conversation that matches nothing says so, and fails on nothing
 status 0 "$PKTPATH" --fail-on stop --conversation 10.9.9.9 "$S6"
 has "$TMP/err" "^pktpath: warning: --conversation: no conversation matches '10\.9\.9\.9'$" "no match said"
-has "$TMP/out" '^pktpath: 0 conversations' "the header counts only the selected"
+has "$TMP/out" '^0 conversations' "the header counts only the selected"
 
 status 2 "$PKTPATH" --fail-on drops "$S6"
 has "$TMP/err" "^pktpath: --fail-on: 'drops' is not one of stop, loss, snat, nat, unmatched$" "bad --fail-on"

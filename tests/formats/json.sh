@@ -61,7 +61,8 @@ nat = [{k: v for k, v in n.items() if k not in ("first_ts", "last_ts", "first_ti
        for n in f["nat"]]
 check(nat == [{"kind": "DNAT", "from": "192.168.13.23:80", "to": "172.23.96.163:80",
                "after": "node1/veth62c5b120", "before": "node1/cni0", "after_hop": 1,
-               "before_hop": 2, "reverse": False, "packets": 3}], "DNAT of the dropped flow: %s" % f["nat"])
+               "before_hop": 2, "after_dir": None, "before_dir": None, "reverse": False,
+               "packets": 3}], "DNAT of the dropped flow: %s" % f["nat"])
 check(all(f["nat"][0]["first_ts"] <= t <= f["nat"][0]["last_ts"] for t in [f["nat"][0]["first_ts"]])
       and f["nat"][0]["last_ts"] - f["nat"][0]["first_ts"] > 1.5, "the DNAT's packets span the SYN retries")
 check(f["recovered_loss"] is None and f["capture_gap"] is None, "nothing recovered or unjudged")
@@ -96,6 +97,17 @@ check(lost["original"] == "203.0.113.7" and lost["replaced_by"] == "10.0.0.180",
 check(lost["after"] == "node1/eth0" and lost["before"] == "node1/eth0", "lost at node1/eth0")
 check([h["dir"] for h in f["hops"] if h["point"] == "node1/eth0"] == ["in", "out"],
       "node1/eth0 seen in, then out")
+# where one point is crossed twice, the names alone read the same: in/out say which
+check((lost["after_dir"], lost["before_dir"]) == ("in", "out"), "client IP lost between in and out")
+check(f["hops"][lost["after_hop"]]["dir"] == "in" and f["hops"][lost["before_hop"]]["dir"] == "out",
+      "after_hop/before_hop agree with after_dir/before_dir")
+n1 = [n for n in f["nat"] if n["after"] == "node1/eth0"]
+check(len(n1) == 2 and all((n["after_dir"], n["before_dir"]) == ("in", "out") for n in n1),
+      "node1's DNAT and SNAT between node1/eth0 in and out: %s" % n1)
+slb = [n for n in f["nat"] if n["after"] == "slb/eth0"]
+check(len(slb) == 1 and slb[0]["after_dir"] is None and slb[0]["before_dir"] is None,
+      "a point seen once has no in/out")
+check(f["stopped"] is None, "delivered")
 check(s5["addresses"]["10.0.0.180"]["kind"] == "node", "address classes from the topology")
 print("PASS")
 PY

@@ -342,7 +342,7 @@ static void check_json(const char *text, size_t len)
 
 static void reports(const struct pp_options *opt, const struct chain_result *res, bool color)
 {
-	struct report_opts ro = {color, opt->limit, opt->conversation};
+	struct report_opts ro = {color, opt->limit, opt->conversation, opt->filter, false};
 	struct report_view view;
 	char *buf = NULL;
 	size_t len = 0;
@@ -370,6 +370,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct file files[MAX_FILES];
 	struct pp_options opt;
 	struct chain_result res;
+	struct report_opts ro;
 	struct pp_node_arg topos[2];
 	char *args[MAX_FILES];
 	char argbuf[MAX_FILES][400];
@@ -488,6 +489,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&opt, 0, sizeof opt);
 	opt.format = PP_FMT_JSON;
 	opt.filter = filters[h0 >> 5];
+	/* the same expression dropping packets, as tcpdump's -f would */
+	if (h2 & 0x80)
+		opt.packet_filter = opt.filter;
 	opt.window_ns = (int64_t)(windows[h1 & 7] * 1e9);
 	opt.conversation = conversations[(h1 >> 3) & 7];
 	opt.limit = h1 & 0x40 ? 2 : 0;
@@ -529,8 +533,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 #endif
 	opt.inputs = args;
 	opt.ninputs = nargs;
+	ro = (struct report_opts){false, opt.limit, opt.conversation, opt.filter, false};
 
-	if (analysis_run(&opt, &res) == 0) {
+	if (analysis_run(&opt, &ro, &res) == 0) {
 		if (getenv("PP_FUZZ_DEBUG"))
 			fprintf(stderr,
 			        "fuzz_pipeline: %u inputs, %zu points, %zu conversations, "
@@ -551,7 +556,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		opt.ninputs = 1;
 		opt.write_pcapng = NULL;
 		opt.nclocks = 0;
-		if (analysis_run(&opt, &res) == 0) {
+		if (analysis_run(&opt, &ro, &res) == 0) {
 			if (getenv("PP_FUZZ_DEBUG"))
 				fprintf(stderr,
 				        "fuzz_pipeline: --write-pcapng output read back: "

@@ -38,6 +38,7 @@ usage() {
 . "$LAB_DIR/lib/traffic.sh"
 . "$LAB_DIR/lib/scenarios.sh"
 . "$LAB_DIR/lib/scenarios_gaps.sh"
+. "$LAB_DIR/lib/scenarios_trust.sh"
 
 SCENARIOS=()
 while [ $# -gt 0 ]; do

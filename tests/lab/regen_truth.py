@@ -4,8 +4,9 @@ configuration, without recording.
 
 truth.py writes expected.json while lab.sh records; when the generator
 learns something new about a scenario (a finding, a gap) the folder's
-truth can be regenerated from lib/config.sh, truth.py and the folder's
-lab.json (which points were captured), leaving the captures as they are.
+truth can be regenerated from lib/config.sh and config12.sh, truth.py (with
+truth12.py and truth_gaps.py) and the folder's lab.json (which points were
+captured), leaving the captures as they are.
 
 usage: regen_truth.py --check DIR...   exit 1 and show the difference when a
                                        committed expected.json is not what
@@ -29,7 +30,7 @@ def regenerate(config, d):
         labj = json.load(f)
     variant = labj["scenario"]
     name = labj.get("recorded_with") or variant
-    L = truth.Lab(truth.load_config(config))
+    L = truth.lab(config)
     s = truth.Scenario(L, name)
     truth.SCENARIOS[name](L, s)
     return truth.build_expected(s, variant, labj)

@@ -536,12 +536,15 @@ def project(d, available, sll_nodes):
             d.client_ip_lost = dict(d.client_ip_lost, _i=p[0], _j=p[1])
         else:
             d.client_ip_lost = None
+            # A bundle that does not see the rewrite cannot show its finding.
+            if getattr(d, "finding", None) == "client_ip_lost":
+                d.finding = None
     d.absent_at = [p for p in d.absent_at if ok(p)]
     if sll_nodes:
         d.absent_at = [p for p in d.absent_at if p.split("/")[0] not in sll_nodes]
     if d.stopped:
         assert ok(d.stopped["after"]) and ok(d.stopped["expected_next"]), "stop point not captured"
-        d.stopped = {k: mapped(v) for k, v in d.stopped.items()}
+        d.stopped = {k: mapped(v) if isinstance(v, str) else v for k, v in d.stopped.items()}
     if d.distinguishing:
         d.distinguishing = dict(d.distinguishing, point=mapped(d.distinguishing["point"]))
     if d.answered_by:
@@ -586,6 +589,7 @@ def emit_dir(d, sll):
         o = span({"kind": n["kind"], "from": n["from"], "to": n["to"]}, n["_i"], n["_j"])
         if n["reverse"]:
             o["reverse"] = True
+        o.update({k: n[k] for k in ("packets", "untranslated_first") if k in n})
         nat.append(o)
     encap = [span({k: v for k, v in e.items() if not k.startswith("_")}, e["_i"], e["_j"]) for e in d.encap]
     sightings = []
@@ -613,10 +617,20 @@ def emit_dir(d, sll):
     for k in LAB13_MEMBERS:
         if getattr(d, k, None) is not None:
             out[k] = getattr(d, k)
+    # The issue-12 members (truth12.py) a scenario keeps in Dir.extra.
+    out.update(getattr(d, "extra", {}))
     return out
 
 
 # --- lab.json -----------------------------------------------------------------
+
+BUNDLES = {"": "per-interface", "any": "tcpdump -i any (LINUX_SLL2) per node",
+           "any-sll": "tcpdump -y LINUX_SLL -i any per node",
+           "dumpcap": "dumpcap over two interfaces of node1 (pcapng)",
+           "rotated": "tcpdump -i any -C/-W rotated set per node",
+           "ring": "node2/eth0 as a tcpdump -C/-W ring that wrapped, the other points complete",
+           "deleted-piece": "node2/eth0 as a rotated set missing its middle piece, the other points complete",
+           "kernel-drops": "node1/eth0 by a dumpcap that lost packets (pcapng), the other points complete"}
 
 def read_captures(dirpath):
     caps = []
@@ -647,7 +661,7 @@ def addrs_of(dirpath, machine, nsname):
 
 def machine_ns(L, machine):
     return {"client": L.c["NS_CLIENT"], "slb": L.c["NS_SLB"], "node1": L.c["NS_NODE1"],
-            "node2": L.c["NS_NODE2"]}[machine]
+            "node2": L.c["NS_NODE2"], "fw": L.c.get("NS_FW")}[machine]
 
 
 def point_info(L, dirpath, point):
@@ -772,13 +786,7 @@ def lab_json(L, s, variant, dirpath, caps, settings):
         "schema": "pktpath-lab-topology/1",
         "scenario": variant,
         "recorded_with": s.name if variant != s.name else None,
-        "bundle": {"": "per-interface", "any": "tcpdump -i any (LINUX_SLL2) per node",
-                   "any-sll": "tcpdump -y LINUX_SLL -i any per node",
-                   "dumpcap": "dumpcap over two interfaces of node1 (pcapng)",
-                   "rotated": "tcpdump -i any -C/-W rotated set per node",
-                   "ring": "node2/eth0 as a tcpdump -C/-W ring that wrapped, the other points complete",
-                   "deleted-piece": "node2/eth0 as a rotated set missing its middle piece, the other points complete",
-                   "kernel-drops": "node1/eth0 by a dumpcap that lost packets (pcapng), the other points complete"}[base],
+        "bundle": BUNDLES[base],
         "settings": settings,
         "captures": captures,
         "points": pts,
@@ -949,6 +957,19 @@ def readme(L, s, variant, dirpath, caps, labj, templates, runlog, exp):
         f.write(text + "\n".join(lines))
 
 
+def lab(config):
+    """The Lab of config.sh and, beside it, config12.sh (the issue-12
+    scenarios' names and ports), with truth12.py's scenarios and bundles
+    added to SCENARIOS and BUNDLES. Imported here, not at the top: truth12
+    imports this module."""
+    import truth12
+    SCENARIOS.update(truth12.SCENARIOS)
+    BUNDLES.update(truth12.BUNDLES)
+    cfg = load_config(config)
+    cfg.update(load_config(os.path.join(os.path.dirname(config), "config12.sh")))
+    return Lab(cfg)
+
+
 def build_expected(s, variant, labj):
     """expected.json of one recording: the scenario's truth projected onto
     the points it captured (lab.json)."""
@@ -958,6 +979,8 @@ def build_expected(s, variant, labj):
     for fl in s.flows:
         fwd = project(fl["forward"], available, sll_nodes)
         rev = project(fl["reverse"], available, sll_nodes)
+        if not fwd.hops:
+            continue  # a flow this bundle's points never see (12a-icmp-echo-single)
         flows.append({"name": fl["name"], "proto": fl["proto"], "origin": fl["origin"],
                       "forward": emit_dir(fwd, bool(sll_nodes)), "reverse": emit_dir(rev, bool(sll_nodes))})
     exp = {"schema": SCHEMA, "scenario": variant, "summary": s.summary, "flows": flows}
@@ -965,6 +988,8 @@ def build_expected(s, variant, labj):
         exp["recorded_with"] = s.name
     if getattr(s, "gaps", {}).get(variant):
         exp["gaps"] = s.gaps[variant]
+    # The issue-12 top-level members (clock, absent_protocols, ...).
+    exp.update(getattr(s, "extra", {}))
     return exp
 
 
@@ -979,7 +1004,7 @@ def main():
     ap.add_argument("--settings", default=None)
     a = ap.parse_args()
 
-    L = Lab(load_config(a.config))
+    L = lab(a.config)
     s = Scenario(L, a.scenario)
     SCENARIOS[a.scenario](L, s)
     caps = read_captures(a.dir)
@@ -991,6 +1016,10 @@ def main():
                 if k:
                     settings[k] = v
     labj = lab_json(L, s, a.variant, a.dir, caps, settings)
+    # What lab.json would otherwise leave out: the issue-12 topologies' VXLAN
+    # ports, firewall and wire, a scenario's own capture details (20-*).
+    import truth12  # (loaded by lab())
+    truth12.amend_lab_json(L, s, labj)
     if hasattr(s, "amend_lab"):
         s.amend_lab(labj, a.variant)
     exp = build_expected(s, a.variant, labj)

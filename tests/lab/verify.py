@@ -19,11 +19,13 @@ import subprocess
 import sys
 
 import verify_gaps
+import verify_trust
 
 FIELDS = ["frame.time_epoch", "frame.interface_name", "frame.protocols", "sll.pkttype", "sll.ifindex", "eth.src",
           "ip.src", "ip.dst", "ip.len", "ip.flags.df", "ipv6.src", "ipv6.dst", "ipv6.plen",
           "tcp.srcport", "tcp.dstport", "tcp.seq_raw", "tcp.ack_raw", "tcp.flags", "tcp.len",
-          "udp.srcport", "udp.dstport", "vxlan.vni", "icmp.type", "icmp.code", "icmpv6.type", "icmpv6.code"]
+          "udp.srcport", "udp.dstport", "vxlan.vni", "icmp.type", "icmp.code", "icmpv6.type", "icmpv6.code",
+          "icmp.ident", "icmp.seq", "data.data"]
 
 TSHARK_OPTS = ["-n", "-d", "udp.port==8472,vxlan", "-o", "tcp.desegment_tcp_streams:FALSE",
                "-o", "tcp.analyze_sequence_numbers:FALSE", "-o", "tcp.relative_sequence_numbers:FALSE",
@@ -39,9 +41,12 @@ class Pkt:
         return "%s#%d %s %s" % (self.file, self.no, self.point, self.ip)
 
 
-def tshark(path, fields=FIELDS):
-    cmd = ["tshark", "-r", path] + TSHARK_OPTS + ["-T", "fields", "-E", "separator=/t", "-E", "occurrence=a",
-                                                  "-E", "aggregator=,"]
+def tshark(path, opts=(), fields=FIELDS):
+    """tshark's fields of every packet of PATH, one tab-separated line each;
+    OPTS are more decode-as options (a bundle's VXLAN and UDP data ports),
+    FIELDS the fields to print (verify_gaps asks for others)."""
+    cmd = ["tshark", "-r", path] + TSHARK_OPTS + list(opts) + ["-T", "fields", "-E", "separator=/t",
+                                                               "-E", "occurrence=a", "-E", "aggregator=,"]
     for f in fields:
         cmd += ["-e", f]
     # Self-tests run verify.sh on one folder many times: VERIFY_TSHARK_CACHE
@@ -108,6 +113,17 @@ def decode(line):
             cur["vni"] = int(take("vxlan.vni"))
         elif p in ("icmp", "icmpv6") and cur is not None:
             cur.update(proto=p, type=int(take(p + ".type")), code=int(take(p + ".code")))
+            if p == "icmp" and cur["type"] in (0, 8):
+                # An echo: its id plays the source port (as in pktpath's
+                # JSON), sequence and payload tell the echoes apart.
+                cur.update(sport=int(take("icmp.ident")), seq=int(take("icmp.seq")))
+        elif p == "data" and cur is not None:
+            # Undissected payload: it identifies a UDP datagram or an echo.
+            data = take("data.data")
+            if cur.get("proto") == "udp":
+                cur["seq"] = data
+            elif cur.get("proto") == "icmp":
+                cur["ack"] = data
     ethsrc = split(v["eth.src"])
     return (ns_time(v["frame.time_epoch"]), v["frame.interface_name"], v["sll.pkttype"], v["sll.ifindex"],
             ethsrc[0] if ethsrc else None, layers)
@@ -121,6 +137,9 @@ class Bundle:
         with open(os.path.join(d, "expected.json"), encoding="utf-8") as f:
             self.exp = json.load(f)
         self.pts = self.lab["points"]
+        self.shift = verify_trust.clock_ns(self.exp)
+        self.opts = [o for p in verify_trust.vxlan_ports(self.lab) for o in ("-d", "udp.port==%s,vxlan" % p)]
+        self.opts += [o for p in verify_trust.udp_data_ports(self.exp) for o in ("-d", "udp.port==%s,data" % p)]
         self.by_point = {}
         for cap in self.lab["captures"]:
             self.load(cap)
@@ -137,10 +156,12 @@ class Bundle:
             path = os.path.join(self.d, fn)
             if not os.path.exists(path):
                 raise SystemExit("verify: %s: capture file %s listed in lab.json is missing" % (self.d, fn))
-            for no, line in enumerate(tshark(path), 1):
+            for no, line in enumerate(tshark(path, self.opts), 1):
                 t, ifname, pkttype, ifindex, ethsrc, layers = decode(line)
                 p = Pkt()
-                p.t, p.file, p.no = t, fn, no
+                # On the reference clock: a node whose captures were shifted
+                # (the truth's "clock") is shifted back.
+                p.t, p.file, p.no = t - self.shift.get(machine, 0), fn, no
                 lt = cap["link_type"]
                 if lt == "LINUX_SLL2":
                     p.point = ifidx.get(ifindex, "%s/ifindex%s" % (machine, ifindex))
@@ -250,8 +271,13 @@ class Checker:
         #    direction and tuple takes the n-th sighting.
         key = None
         if found and found[0]:
-            k0 = found[0][0]
-            key = (k0.ip.get("seq"), k0.ip.get("ack"), k0.ip.get("flags"))
+            # The first packet seen at every hop (the first of all, unless a
+            # NAT that starts mid-flow shows it untranslated further on).
+            def pkey(p):
+                return (p.ip.get("seq"), p.ip.get("ack"), p.ip.get("flags"))
+            everywhere = set.intersection(*({pkey(p) for p in f} for f in found))
+            k0 = next((p for p in found[0] if pkey(p) in everywhere), found[0][0])
+            key = pkey(k0)
         times = []
         if key:
             seen = {}
@@ -331,6 +357,9 @@ class Checker:
             pre_at_b = [p for p in self.b.at(b["point"]) if matches(p, proto, tup(a), None, False, b.get("dir"))]
             self.claim(not post_at_a, "%s: nat %s: rewritten tuple %s already seen at %s" % (
                 where, n["kind"], fmt(tup(b)), a["point"]))
+            if "untranslated_first" in n:
+                verify_trust.check_nat_midflow(self, where, proto, n, hops)
+                continue
             self.claim(not pre_at_b, "%s: nat %s: original tuple %s still seen at %s" % (
                 where, n["kind"], fmt(tup(a)), b["point"]))
         # 6. encapsulation boundaries agree with the hops.
@@ -364,8 +393,11 @@ class Checker:
             if d["verdict"] == "stopped":
                 self.claim(not nxt, "%s: stopped after %s, but %d packet(s) reached %s" % (
                     where, st["after"], len(nxt), st["expected_next"]))
-        if d["verdict"] == "partial":
+        if d["verdict"] == "partial" and d.get("lost_marker"):
+            verify_trust.check_lost_marker(self, where, proto, d, hops)
+        elif d["verdict"] == "partial":
             self.partial(where, proto, d, hops)
+        verify_trust.check_direction(self, where, proto, d, hops)
         # 9. ICMP answer.
         ab = d.get("answered_by")
         if ab and ab["kind"] == "icmp":
@@ -480,13 +512,15 @@ def main():
     c = Checker(b)
     for fi, flow in enumerate(b.exp["flows"]):
         o, f0 = flow["origin"], flow["forward"]["hops"][0] if flow["forward"]["hops"] else None
-        if f0 and (f0["point"] == "client/eth0" or "/pod-" in f0["point"]):
+        # (in a bundle of fewer points the flow may start elsewhere)
+        if f0 and not b.exp.get("recorded_with") and (f0["point"] == "client/eth0" or "/pod-" in f0["point"]):
             c.claim(tup(o) == tup(f0), "flow %d: origin %s is not the first hop's tuple %s" % (
                 fi + 1, fmt(tup(o)), fmt(tup(f0))))
         for name in ("forward", "reverse"):
             if flow[name] is not None:
                 c.direction(fi, flow, name, flow[name])
     verify_gaps.check(b, c, sys.modules[__name__])
+    verify_trust.check_top(c, b)
     name = os.path.basename(d)
     if c.failed:
         for f in c.failed:

@@ -44,7 +44,7 @@ class Extras:
     def get(self, p):
         if p.file not in self.rows:
             rows = {}
-            for line in self.V.tshark(os.path.join(self.b.d, p.file), EXTRA_FIELDS):
+            for line in self.V.tshark(os.path.join(self.b.d, p.file), self.b.opts, EXTRA_FIELDS):
                 v = dict(zip(EXTRA_FIELDS, line.split("\t")))
                 rows[int(v["frame.number"])] = v
             self.rows[p.file] = rows
@@ -359,14 +359,8 @@ def check_finding(b, c, V, X, where, flow, d, other):
         c.claim(d["verdict"] == "stopped" and not d.get("answered_by"), what + ": not a stop without answer")
         seen = answers(b, V, proto, d)
         c.claim(not seen, what + ": %d ICMP error(s) or reset(s) seen" % len(seen))
+        still_capturing(b, c, V, what, proto, d)
         last = d["hops"][-1]
-        gone = hop_packets(b, V, proto, last)
-        nxt = b.at(stop.get("expected_next", ""))
-        # A pcap does not say when its capture started (the lab starts every
-        # capture before the traffic); that it still ran after the last
-        # stopped packet rules out a capture end.
-        c.claim(bool(gone) and bool(nxt) and nxt[-1].t >= gone[-1].t,
-                what + ": %s was not capturing after the packets stopped" % stop.get("expected_next"))
         info = b.pts.get(stop.get("expected_next"), {})
         if machine_of(last) == info.get("machine") and info.get("namespace") == "host":
             dev = route_dev(b, machine_of(last), last["dst"])
@@ -375,8 +369,27 @@ def check_finding(b, c, V, X, where, flow, d, other):
     elif kind == "recovered_loss":
         c.claim(d.get("recovered_loss") is True and d["verdict"] == "delivered",
                 what + ": the truth does not say delivered with recovered loss")
+    elif kind in ("stopped", "partial"):
+        # The generic kinds (12f): the direction's verdict; its packets are
+        # verify.py's claims (the stop, stopped.packets, lost_marker).
+        c.claim(d["verdict"] == kind, what + ": the truth's verdict is %s" % d["verdict"])
+        # Nothing but the packets' absence at expected_next shows this stop.
+        still_capturing(b, c, V, what, proto, d)
     else:
         c.claim(False, what + ": no check for this kind")
+
+
+def still_capturing(b, c, V, what, proto, d):
+    """A pcap does not say when its capture started (the lab starts every
+    capture before the traffic) or ended: a packet at the stop's
+    expected_next, no earlier than the direction's last packet at the stop,
+    rules out a capture end."""
+    stop = d.get("stopped") or {}
+    at = [h for h in d["hops"] if h["point"] == stop.get("after")]
+    gone = hop_packets(b, V, proto, at[-1]) if at else []
+    nxt = b.at(stop.get("expected_next", ""))
+    c.claim(bool(gone) and bool(nxt) and nxt[-1].t >= gone[-1].t,
+            what + ": %s was not capturing after the packets stopped" % stop.get("expected_next"))
 
 
 def machine_of(h):

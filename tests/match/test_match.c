@@ -250,7 +250,8 @@ static void test_ipid_wraparound(void)
 }
 
 /* A segment dropped after node1 eth0 is retransmitted (same seq, new IP ID)
- * and gets through: one stopped packet, one retransmission. */
+ * and gets through, but no ACK of it was captured: nothing shows that its
+ * bytes were delivered, so one packet stopped, one retransmission. */
 static void test_retransmission(void)
 {
 	static const uint32_t fwd[] = {0, 1, 2, 3};
@@ -564,6 +565,264 @@ static void test_partial_signature(void)
 	chain_result_free(&r);
 }
 
+/* The same loss with the receiver's ACK of the bytes captured: the loss was
+ * recovered by the retransmission, which is no stop. */
+static void test_recovered_loss(void)
+{
+	static const uint32_t fwd[] = {0, 1, 2, 3}, rev[] = {3, 2, 1, 0};
+	struct world w;
+	struct chain_result r;
+	struct pkt d = {"10.1.0.5", "10.96.0.10", 40021, 80, 103, 1101, 5001, ACK, 100};
+	struct pkt a = {"10.2.0.7", "10.1.0.5", 80, 40021, 0, 5001, 1201, ACK, 0};
+
+	world_init(&w, 4);
+	handshake(&w, 40021, 100, T0);
+	send_path(&w, d, fwd, 3, T0 + 10 * MS, 64, 2, "10.2.0.7", 80); /* lost after p2 */
+	d.ip_id = 104;
+	send_path(&w, d, fwd, 4, T0 + 210 * MS, 64, 2, "10.2.0.7", 80);
+	for (unsigned i = 0; i < 4; i++) {
+		struct pkt p = a;
+
+		if (i >= 2)
+			p.src = "10.96.0.10";
+		see(&w, &p, rev[i], T0 + 211 * MS + (int64_t)i * 20 * US, (uint8_t)(64 - i));
+	}
+	finish(&w, &r);
+	CHECK(r.nconv == 1);
+	if (r.nconv == 1) {
+		const struct chain_dir *f = &chain_result_conv(&r, 0)->dir[CHAIN_FORWARD];
+
+		CHECK(f->verdict == CHAIN_DELIVERED);
+		CHECK(!f->has_stop);
+		CHECK(f->has_recovered && f->recovered.packets == 1);
+		CHECK(f->recovered.after_hop == 2 && f->recovered.expected_next == 3);
+		CHECK(f->retransmissions == 1);
+	}
+	chain_result_free(&r);
+}
+
+/* One observation of an ICMP echo (request or reply) at a point. */
+static void see_echo(struct world *w, const char *src, const char *dst, uint8_t type, uint16_t seq,
+                     uint32_t ip_id, uint32_t point, int64_t t, uint8_t ttl)
+{
+	struct pp_obs o;
+
+	memset(&o, 0, sizeof o);
+	o.ts = t;
+	o.point = point;
+	o.ifindex = UINT32_MAX;
+	o.family = 4;
+	o.proto = 1;
+	set_addr(&o.src, src);
+	set_addr(&o.dst, dst);
+	o.icmp_type = type;
+	o.sport = 8301; /* the echo identifier */
+	o.seq = seq;
+	o.ip_id = ip_id;
+	o.payload_len = 56;
+	o.ip_len = 84;
+	o.ttl = ttl;
+	o.flags = PP_OBS_PORTS | PP_OBS_IPID;
+	if (t > w->last)
+		w->last = t;
+	match_add(w->m, &o);
+	drain(w, w->last);
+}
+
+/* An echo reply belongs to its request's conversation (id 8301 both
+ * ways): one conversation, both directions delivered. */
+static void test_icmp_echo_join(void)
+{
+	struct world w;
+	struct chain_result r;
+
+	world_init(&w, 2);
+	for (uint16_t k = 1; k <= 3; k++) {
+		int64_t t = T0 + (int64_t)k * SEC;
+
+		see_echo(&w, "10.1.0.5", "10.2.0.7", 8, k, 100 + k, 0, t, 64);
+		see_echo(&w, "10.1.0.5", "10.2.0.7", 8, k, 100 + k, 1, t + 20 * US, 63);
+		see_echo(&w, "10.2.0.7", "10.1.0.5", 0, k, 900 + k, 1, t + 300 * US, 64);
+		see_echo(&w, "10.2.0.7", "10.1.0.5", 0, k, 900 + k, 0, t + 320 * US, 63);
+	}
+	finish(&w, &r);
+	CHECK(r.nconv == 1);
+	if (r.nconv == 1) {
+		const struct chain_conv *c = chain_result_conv(&r, 0);
+
+		CHECK(c->origin.sport == 8301);
+		CHECK(c->dir[CHAIN_FORWARD].present && c->dir[CHAIN_REVERSE].present);
+		CHECK(c->dir[CHAIN_FORWARD].verdict == CHAIN_DELIVERED);
+		CHECK(c->dir[CHAIN_REVERSE].verdict == CHAIN_DELIVERED);
+		CHECK(c->dir[CHAIN_FORWARD].packets == 3 && c->dir[CHAIN_REVERSE].packets == 3);
+		CHECK(c->dir[CHAIN_FORWARD].nnat == 0 && c->dir[CHAIN_REVERSE].nnat == 0);
+	}
+	chain_result_free(&r);
+}
+
+/* Three points on one bridge (equal TTL). 12 packets show p1 before p2 by a
+ * microsecond, 8 the other way round (a tap stamps late), and 10 tie to the
+ * nanosecond, arriving in the order p2, p1. Per packet, 18 put p2 first; by
+ * what the time stamps show, p1 comes first (12 to 8, ties say nothing):
+ * the path is p0, p1, p2, all 30 packets delivered along it, no latency
+ * negative. */
+static void test_tied_order(void)
+{
+	struct world w;
+	struct chain_result r;
+
+	world_init(&w, 3);
+	for (uint32_t k = 0; k < 30; k++) {
+		struct pkt d = {"10.1.0.5",  "10.2.0.7", 40071, 80, 600 + k,
+		                1 + 100 * k, 1,          ACK,   100};
+		int64_t t = T0 + 10 * MS + (int64_t)k * MS;
+
+		see(&w, &d, 0, t, 64);
+		if (k < 10) { /* tied, p2 handed over first */
+			see(&w, &d, 2, t + 5 * US, 64);
+			see(&w, &d, 1, t + 5 * US, 64);
+		} else if (k < 22) {
+			see(&w, &d, 1, t + 5 * US, 64);
+			see(&w, &d, 2, t + 6 * US, 64);
+		} else {
+			see(&w, &d, 2, t + 5 * US, 64);
+			see(&w, &d, 1, t + 6 * US, 64);
+		}
+	}
+	{
+		/* the receiver acknowledges it all */
+		struct pkt a = {"10.2.0.7", "10.1.0.5", 80, 40071, 0, 1, 3001, ACK, 0};
+		int64_t t = T0 + 50 * MS;
+
+		see(&w, &a, 2, t, 64);
+		see(&w, &a, 1, t + 5 * US, 64);
+		see(&w, &a, 0, t + 10 * US, 64);
+	}
+	finish(&w, &r);
+	{
+		const struct chain_conv *c = find_conv(&r, 40071);
+		const struct chain_dir *f = c ? &c->dir[CHAIN_FORWARD] : NULL;
+
+		CHECK(f != NULL);
+		if (f) {
+			CHECK(f->nhops == 3);
+			for (uint32_t i = 0; f->nhops == 3 && i < 3; i++)
+				CHECK(f->hops[i].point == i);
+			CHECK(f->verdict == CHAIN_DELIVERED && !f->has_stop);
+			CHECK(f->packets == 30);
+			for (uint32_t i = 1; i < f->nhops; i++)
+				CHECK(!f->hops[i].has_latency || f->hops[i].latency_us_p50 >= 0);
+		}
+	}
+	chain_result_free(&r);
+}
+
+/* Two nodes whose clock estimate may be 2 ms off. n1 routes the packet
+ * (p0 TTL 64, p1 63), the wire keeps it (p2 on n2, 63), n2 routes it (p3,
+ * 62). With n2's clock 1 ms behind for most packets, p2 looks earlier than
+ * p1 by time; the points of a node stay together, and a difference within
+ * the clock's error says nothing: the path is p0, p1, p2, p3. */
+static void test_clock_residual(void)
+{
+	struct world w;
+	struct chain_result r;
+
+	world_init(&w, 4);
+	for (size_t i = 2; i < 4; i++) {
+		w.points[i].node_id = 1;
+		w.points[i].clock_error = 2 * MS;
+	}
+	for (uint32_t k = 0; k < 30; k++) {
+		struct pkt d = {"10.1.0.5",  "10.2.0.7", 40080, 80, 700 + k,
+		                1 + 100 * k, 1,          ACK,   100};
+		int64_t t = T0 + (int64_t)k * 10 * MS;
+		int64_t skew = k % 3 ? -1 * MS : 0;
+
+		see(&w, &d, 0, t, 64);
+		see(&w, &d, 1, t + 10 * US, 63);
+		see(&w, &d, 2, t + 40 * US + skew, 63);
+		see(&w, &d, 3, t + 50 * US + skew, 62);
+	}
+	{
+		struct pkt a = {"10.2.0.7", "10.1.0.5", 80, 40080, 0, 1, 3001, ACK, 0};
+		int64_t t = T0 + 500 * MS;
+
+		see(&w, &a, 3, t, 64);
+		see(&w, &a, 2, t + 10 * US, 63);
+		see(&w, &a, 1, t + 40 * US, 63);
+		see(&w, &a, 0, t + 50 * US, 62);
+	}
+	finish(&w, &r);
+	CHECK(r.nconv == 1);
+	if (r.nconv == 1) {
+		const struct chain_dir *f = &chain_result_conv(&r, 0)->dir[CHAIN_FORWARD];
+
+		CHECK(f->nhops == 4);
+		for (uint32_t i = 0; f->nhops == 4 && i < 4; i++)
+			CHECK(f->hops[i].point == i);
+		CHECK(f->verdict == CHAIN_DELIVERED && !f->has_stop);
+		CHECK(f->packets == 30);
+		for (uint32_t i = 1; i < f->nhops; i++)
+			CHECK(!f->hops[i].has_latency || f->hops[i].latency_us_p50 >= 0);
+	}
+	chain_result_free(&r);
+}
+
+/* A masquerade that starts with the 11th of 20 datagrams: the rewrite is
+ * reported with the 10 packets it applied to. */
+static void test_midflow_nat(void)
+{
+	struct world w;
+	struct chain_result r;
+
+	world_init(&w, 3);
+	for (uint32_t k = 0; k < 20; k++) {
+		struct pp_obs o;
+		int64_t t = T0 + (int64_t)k * MS;
+
+		memset(&o, 0, sizeof o);
+		o.ifindex = UINT32_MAX;
+		o.family = 4;
+		o.proto = 17;
+		o.sport = 42701;
+		o.dport = 9200;
+		o.ip_id = 800 + k;
+		o.payload_len = 32;
+		o.ip_len = 60;
+		o.flags = PP_OBS_PORTS | PP_OBS_IPID;
+		o.head_len = 8;
+		memcpy(o.head, &k, sizeof k);
+		o.digest = k * 2654435761u;
+		o.digest_len = 32;
+		set_addr(&o.dst, "203.0.113.7");
+		for (uint32_t p = 0; p < 3; p++) {
+			set_addr(&o.src, p == 2 && k >= 10 ? "10.0.0.180" : "10.1.0.5");
+			o.point = p;
+			o.ts = t + (int64_t)p * 20 * US;
+			o.ttl = (uint8_t)(p == 2 ? 63 : 64);
+			if (o.ts > w.last)
+				w.last = o.ts;
+			match_add(w.m, &o);
+			drain(&w, w.last);
+		}
+	}
+	finish(&w, &r);
+	CHECK(r.nconv == 1);
+	if (r.nconv == 1) {
+		const struct chain_dir *f = &chain_result_conv(&r, 0)->dir[CHAIN_FORWARD];
+
+		CHECK(f->nhops == 3 && f->verdict == CHAIN_DELIVERED);
+		CHECK(f->nnat == 1);
+		if (f->nnat == 1) {
+			CHECK(f->nat[0].kind == CHAIN_SNAT);
+			CHECK(f->nat[0].after_hop == 1 && f->nat[0].before_hop == 2);
+			CHECK(f->nat[0].packets == 10);
+			CHECK(f->nat[0].first_ts == T0 + 10 * MS + 40 * US);
+		}
+	}
+	chain_result_free(&r);
+}
+
 int main(void)
 {
 	test_nat_path_and_ipid_zero();
@@ -577,6 +836,11 @@ int main(void)
 	test_icmp_answer();
 	test_rst_answer();
 	test_partial_signature();
+	test_recovered_loss();
+	test_icmp_echo_join();
+	test_tied_order();
+	test_clock_residual();
+	test_midflow_nat();
 	if (failures)
 		fprintf(stderr, "%u check(s) failed\n", failures);
 	return failures ? 1 : 0;

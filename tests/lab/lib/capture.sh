@@ -15,6 +15,7 @@ point_ns() {
 	case $p in
 	client/*) echo "$NS_CLIENT" ;;
 	slb/*) echo "$NS_SLB" ;;
+	fw/*) echo "$NS_FW" ;;
 	node[12]/pod-*/*) p=${p#*/}; pod_ns "${p%%/*}" ;;
 	node[12]/*) node_ns "${p%%/*}" ;;
 	*) die "unknown point $p" ;;
@@ -40,20 +41,25 @@ _cap_record() {
 }
 
 # cap_iface VARIANT POINT [SNAPLEN]: tcpdump on one interface, Ethernet link
-# type, nanosecond timestamps.
+# type, nanosecond timestamps, every packet handed over at once. CAP_PLAIN=1:
+# tcpdump's defaults instead (microseconds, packets handed over in blocks),
+# as people run it.
 cap_iface() {
 	local v=$1 point=$2 snap=${3:-262144} ns iface file log
+	local opts="-U --immediate-mode -B 8192 -s $snap --time-stamp-precision nano"
+	[ "${CAP_PLAIN:-0}" = 1 ] && opts="-B 8192 -s $snap"
 	ns=$(point_ns "$point")
 	iface=${point##*/}
 	file=$(point_file "$point")
 	mkdir -p "$STAGE/$v/$(dirname "$file")"
 	log="$STAGE/.logs/$v.${point//\//_}.log"
-	local cmd=(tcpdump -Z root -n -U --immediate-mode -B 8192 -s "$snap" --time-stamp-precision nano -i "$iface" -w "$STAGE/$v/$file")
+	# shellcheck disable=SC2206 # opts is split on purpose
+	local cmd=(tcpdump -Z root -n $opts -i "$iface" -w "$STAGE/$v/$file")
 	ip netns exec "$ns" "${cmd[@]}" 2>"$log" &
 	CAP_PIDS+=($!)
 	CAP_LOGS+=("$log")
 	_cap_record "$v" "$file" "$ns" "$iface" "$point" "$snap" tcpdump \
-		"ip netns exec $ns tcpdump -Z root -n -U --immediate-mode -B 8192 -s $snap --time-stamp-precision nano -i $iface -w $file"
+		"ip netns exec $ns tcpdump -Z root -n $opts -i $iface -w $file"
 	_cap_wait "$log" $! 'listening on'
 }
 
@@ -126,7 +132,7 @@ cap_stop() {
 # under their pod names.
 snapshot_ip() {
 	local v=$1 m ns name p
-	for m in node1 node2 client slb; do
+	for m in node1 node2 client slb fw; do
 		[ -d "$STAGE/$v/$m" ] || continue
 		mkdir -p "$STAGE/$v/$m/ip"
 		case $m in
@@ -136,6 +142,7 @@ snapshot_ip() {
 			;;
 		client) set -- "host:$NS_CLIENT" ;;
 		slb) set -- "host:$NS_SLB" ;;
+		fw) set -- "host:$NS_FW" ;;
 		esac
 		if [ -n "${PKTPATH:-}" ]; then
 			local args=()

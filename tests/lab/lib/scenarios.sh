@@ -14,6 +14,7 @@ scenario_variants() {
 	5-external-cluster-policy) echo "$1 $1-any" ;;
 	7-vxlan-bulk) echo "$1 $1-rotated" ;;
 	20-capture-gaps) echo "$1 $1-ring $1-deleted-piece $1-kernel-drops" ;;
+	12*) scenario_variants_12 "$1" ;;
 	*) echo "$1" ;;
 	esac
 }
