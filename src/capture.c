@@ -695,9 +695,6 @@ static const char *plural(uint64_t n)
 
 /* Time stamps going back by more than this are said (once per file). */
 #define CAPTURE_BACK_JUMP_NS (1000LL * 1000 * 1000)
-/* stdio buffer of an open capture: 64 reads a MB instead of 256 (one is
- * open per input at a time) */
-#define CAPTURE_READ_BUFFER ((size_t)256 << 10)
 
 /* Records that were counted, not used, said once per file so that a
  * damaged capture is never a silent one. */
