@@ -161,8 +161,10 @@ for name in 1x 2x; do
 		rows+=("$(awk -v n="$name" -v s="$med_s" -v p="$packets" -v b="$bytes" -v r="$rss_mb" -v q="$rl_s" \
 			'BEGIN {printf "%-4s %-9s %9.3f %13.0f %9.1f %9s %8.2f", n, "pktpath", s, p / s, b / 1e6 / s, r, s / q}')")
 		rc=0
-		"$pktpath" --format json "$set_dir" >"$set_dir/report.json" 2>/dev/null || rc=$?
-		if out=$("$truthcheck" --max-report 5 "$set_dir/truth.json" "$set_dir/report.json"); then
+		# the reports go beside the set, not into it: pktpath says what in a
+		# bundle is not a capture, and the runs must read the same files
+		"$pktpath" --format json "$set_dir" >"$dir/$name-report.json" 2>/dev/null || rc=$?
+		if out=$("$truthcheck" --max-report 5 "$set_dir/truth.json" "$dir/$name-report.json"); then
 			verdicts+=("$name PASS  ${out##*$'\n'}")
 		else
 			verdicts+=("$name FAIL  $(echo "$out" | tail -1)")
@@ -174,8 +176,8 @@ for name in 1x 2x; do
 			measure "pktpath $shards shards $name" "$here/bench_shards.sh" "$pktpath" "$shards" "$set_dir" "$dir/shards"; then
 			rows+=("$(awk -v n="$name" -v s="$med_s" -v p="$packets" -v b="$bytes" -v r="$rss_mb" -v q="$rl_s" -v k="$shards" \
 				'BEGIN {printf "%-4s %-9s %9.3f %13.0f %9.1f %9s %8.2f", n, k " shards", s, p / s, b / 1e6 / s, r, s / q}')")
-			"$here/bench_shards.sh" "$pktpath" "$shards" "$set_dir" "$dir/shards" >"$set_dir/merged.json" 2>/dev/null || true
-			if cmp -s "$set_dir/report.json" "$set_dir/merged.json"; then
+			"$here/bench_shards.sh" "$pktpath" "$shards" "$set_dir" "$dir/shards" >"$dir/$name-merged.json" 2>/dev/null || true
+			if cmp -s "$dir/$name-report.json" "$dir/$name-merged.json"; then
 				verdicts+=("$name PASS  $shards shards joined by pktpath merge: the single run's report, byte for byte")
 			else
 				verdicts+=("$name FAIL  $shards shards joined by pktpath merge differ from the single run's report")
