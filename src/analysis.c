@@ -258,6 +258,7 @@ static bool source_read(struct run *r, struct source *s, bool assign)
 			}
 			if (is_bridge_copy(point_topo(r, s->next.point), &s->next))
 				s->next.flags |= PP_OBS_COPY;
+			match_prepare(&s->next); /* on this thread, off the matcher's */
 		}
 		s->has_next = true;
 		return true;
@@ -801,6 +802,8 @@ static int setup(struct run *r)
 
 static void fill_result(struct run *r, struct chain_result *out)
 {
+	for (size_t p = 0; p < r->points.n; p++)
+		chain_point_sort_gaps(&r->points.v[p]);
 	for (size_t i = 0; i < r->nsrc; i++) {
 		for (size_t f = 0; f < r->src[i].in->nfiles; f++)
 			counts_add(&out->counts, &r->src[i].counts[f]);
@@ -822,6 +825,10 @@ static void fill_result(struct run *r, struct chain_result *out)
 		                                    c->error_ns};
 	}
 	out->limits.interfaces = r->points.overflow;
+	if (r->opt->nshards) {
+		out->shard = r->opt->shard;
+		out->nshards = r->opt->nshards;
+	}
 	/* the points and the topology move into the result */
 	out->topo = r->topo;
 	r->topo = NULL;
@@ -993,6 +1000,8 @@ int analysis_run(const struct pp_options *opt, const struct report_opts *ro,
 		r.match = match_new(&r.flows, opt->window_ns);
 		r.chain = chain_new(&r.flows, r.match, opt->window_ns);
 		chain_set_env(r.chain, &r.points.v, &r.points.n, r.topo);
+		if (opt->nshards > 1)
+			chain_set_shard(r.chain, opt->shard, opt->nshards);
 		if (r.notes)
 			chain_set_observer(r.chain, pcapng_notes_observe, r.notes);
 		inputs_check(&r, CAPTURE_CHECK_RECORD);

@@ -41,6 +41,9 @@
 #include "pktpath/obs.h"
 #include "pktpath/pcapng_walk.h"
 
+/* stdio buffer of an open capture (one is open per input at a time) */
+#define CAPTURE_READ_BUFFER ((size_t)256 << 10)
+
 /* What we know about one link type of the current file. */
 struct linkinfo {
 	int dlt;
@@ -63,6 +66,7 @@ struct ifnames {
 
 struct capture {
 	const struct capture_input *in;
+	char *iobuf; /* the open file's stdio buffer (open_buffered) */
 	char *bpf;
 	char *select;        /* -f: marks frames, drops none */
 	int inner[INNER__N]; /* compiled for inner packets: 1, 0 not yet, -1 cannot */
@@ -560,16 +564,39 @@ const char *capture_changed(const struct capture *c)
 	return c ? c->changed : NULL;
 }
 
+/* libpcap reads a file through stdio, whose buffer is a page: a read(2)
+ * per 4 KB, a million system calls per 4 GB. The file is opened here with
+ * buf (CAPTURE_READ_BUFFER bytes, or NULL: stdio's own) as its buffer and
+ * handed to libpcap, which reads it as before; buf must outlive the handle.
+ * NULL with errbuf as pcap_open_offline() words it. */
+static pcap_t *open_buffered(const char *path, char *errbuf, char *buf)
+{
+	FILE *fp = fopen(path, "rb");
+	pcap_t *p;
+
+	if (!fp) {
+		snprintf(errbuf, PCAP_ERRBUF_SIZE, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (buf)
+		setvbuf(fp, buf, _IOFBF, CAPTURE_READ_BUFFER);
+	p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+	if (!p)
+		fclose(fp);
+	return p;
+}
+
 /* libpcap's handle for one file, or NULL after a message; *kind and
  * *regular as precheck() gives them. */
-static pcap_t *open_one(const char *path, const char *shown, int *kind, bool *regular, char *errbuf)
+static pcap_t *open_one(const char *path, const char *shown, int *kind, bool *regular, char *errbuf,
+                        char *buf)
 {
 	pcap_t *p;
 
 	*kind = precheck(path, shown, regular);
 	if (*kind < 0)
 		return NULL;
-	p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+	p = open_buffered(path, errbuf, buf);
 	if (p == NULL)
 		explain_open_failure(path, shown, errbuf);
 	return p;
@@ -585,7 +612,7 @@ size_t capture_probe(const struct capture_input *in)
 		    in->spool && in->spool[f].path ? in->spool[f].path : in->files[f];
 		bool regular;
 		int kind;
-		pcap_t *p = open_one(path, in->files[f], &kind, &regular, errbuf);
+		pcap_t *p = open_one(path, in->files[f], &kind, &regular, errbuf, NULL);
 
 		if (p) {
 			pcap_close(p);
@@ -607,7 +634,9 @@ static bool open_file(struct capture *c)
 
 		if (c->in->ids && c->in->ids[c->cur].bad)
 			continue; /* said by capture_probe() */
-		c->p = open_one(path, shown, &kind, &regular, c->errbuf);
+		if (!c->iobuf && !(c->iobuf = malloc(CAPTURE_READ_BUFFER)))
+			msg_oom("capture buffer", CAPTURE_READ_BUFFER);
+		c->p = open_one(path, shown, &kind, &regular, c->errbuf, c->iobuf);
 		if (c->p == NULL)
 			continue;
 		if (!check_file(c, fileno(pcap_file(c->p)))) {
@@ -1046,6 +1075,7 @@ void capture_close(struct capture *c)
 	if (c == NULL)
 		return;
 	close_file(c);
+	free(c->iobuf); /* after the file that used it is closed */
 	if (c->ifn != NULL)
 		for (size_t i = 0; i < c->in->nfiles; i++) {
 			for (uint32_t j = 0; j < c->ifn[i].n; j++)

@@ -14,6 +14,7 @@
  * each segment of the finest level is folded with the hops of the members
  * that carried its bytes before and after, so the route is whole again.
  */
+#include <arpa/inet.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +39,7 @@
 #define SCAN_NS      (250LL * 1000 * 1000)
 
 struct seg_entry {
-	struct seg_entry *qnext;  /* global FIFO in arrival order */
+	struct seg_entry *qnext;  /* the free list */
 	struct seg_entry *parent; /* union-find over overlapping segments */
 	struct seg_entry *gnext;  /* the members of its group, a circular list */
 	uint32_t conv;
@@ -98,11 +99,13 @@ void chain_free(struct chain *c)
 	for (uint32_t i = 0; i < c->nconv; i++)
 		chain_conv_free(c, i);
 	free(c->conv);
+	free(c->live);
 	free(c->hints.v);
 	htab_free(&c->hints.index);
 	chain_store_free(c->store);
-	for (struct seg_entry *e = c->seg_head; e; e = e->qnext)
-		match_ident_drop(&e->id);
+	for (uint32_t i = 0; i < c->nwait; i++)
+		match_ident_drop(&c->wait[i].e->id);
+	free(c->wait);
 	while (c->seg_slabs) {
 		struct seg_slab *next = ((struct seg_slab *)c->seg_slabs)->next;
 
@@ -139,21 +142,22 @@ void reservoir_add(struct reservoir *r, int64_t v)
 		r->v[j] = v;
 }
 
-static int cmp_i32(const void *x, const void *y)
-{
-	int32_t a = *(const int32_t *)x, b = *(const int32_t *)y;
-
-	return (a > b) - (a < b);
-}
-
 int64_t reservoir_median(const struct reservoir *r)
 {
 	int32_t v[LAT_SAMPLES];
 
 	if (r->n == 0)
 		return 0;
-	memcpy(v, r->v, r->n * sizeof v[0]);
-	qsort(v, r->n, sizeof v[0], cmp_i32);
+	/* insertion sort: at most LAT_SAMPLES, done for every hop of every
+	 * direction (qsort's merge sort cost more than the rest of it) */
+	for (uint32_t i = 0; i < r->n; i++) {
+		int32_t x = r->v[i];
+		uint32_t j = i;
+
+		for (; j > 0 && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
 	if (r->n % 2)
 		return v[r->n / 2];
 	return ((int64_t)v[r->n / 2 - 1] + v[r->n / 2]) / 2;
@@ -280,6 +284,15 @@ void chain_conv_free(struct chain *c, uint32_t ci)
 	c->conv[ci] = NULL;
 }
 
+void chain_conv_drop(struct chain *c, uint32_t ci)
+{
+	uint32_t root = flow_find(c->flows, c->conv[ci]->anchor, NULL);
+
+	if (c->flows->v[root].conv == ci)
+		c->flows->v[root].conv = FLOW_NONE;
+	chain_conv_free(c, ci);
+}
+
 static struct conv *conv_of_root(struct chain *c, uint32_t root)
 {
 	uint32_t ci = c->flows->v[root].conv;
@@ -305,6 +318,15 @@ static struct conv *conv_new(struct chain *c, uint32_t root, uint32_t anchor,
 	if (!cv)
 		msg_oom("conversation", sizeof *cv);
 	cv->anchor = anchor;
+	/* every shard meets the same conversations in the same order: its
+	 * first tuple decides whose it is */
+	if (c->nshards > 1) {
+		/* htab_hash() sets the lowest bit (0 marks an empty slot) */
+		uint64_t h =
+		    htab_hash(flow_tuple(c->flows, anchor), sizeof(struct pp_tuple), 0x7368617264);
+
+		cv->shard = (uint32_t)((h >> 1) % c->nshards);
+	}
 	cv->proto = id->proto;
 	cv->family = id->family;
 	cv->first_ts = id->first_ts;
@@ -314,6 +336,11 @@ static struct conv *conv_new(struct chain *c, uint32_t root, uint32_t anchor,
 		c->conv = xrealloc(c->conv, c->capconv * sizeof *c->conv);
 	}
 	c->flows->v[root].conv = c->nconv;
+	if (c->nlive == c->caplive) {
+		c->caplive = c->caplive ? c->caplive * 2 : 256;
+		c->live = xrealloc(c->live, c->caplive * sizeof *c->live);
+	}
+	c->live[c->nlive++] = c->nconv;
 	c->conv[c->nconv++] = cv;
 	return cv;
 }
@@ -488,6 +515,31 @@ static void conv_merge(struct chain *c, uint32_t ai, uint32_t bi)
 	chain_conv_free(c, bi);
 }
 
+static bool foreign(const struct chain *c, const struct conv *cv)
+{
+	return cv->shard != c->shard;
+}
+
+/* --shard: a packet showed that conversations a and b of two shards are one
+ * (each shard saw only its own one's packets). The shards that hold them
+ * say so alike, so that pktpath merge says it once; the joined one is a's.
+ * Returns true when b is this shard's. */
+static bool shard_split(struct chain *c, uint32_t ai, uint32_t bi)
+{
+	const struct conv *a = c->conv[ai], *b = c->conv[bi];
+	char ta[2 * INET6_ADDRSTRLEN + 40], tb[sizeof ta];
+
+	if (foreign(c, a) && foreign(c, b))
+		return false;
+	chain_format_tuple(flow_tuple(c->flows, a->anchor), ta, sizeof ta);
+	chain_format_tuple(flow_tuple(c->flows, b->anchor), tb, sizeof tb);
+	msg_warn("--shard",
+	         "%s (shard %u) and %s (shard %u) are one conversation: each shard reports "
+	         "the packets it saw of it",
+	         ta, a->shard + 1, tb, b->shard + 1);
+	return !foreign(c, b);
+}
+
 /* Links t into the set of `with`, keeping one conversation per set. */
 static void link_tuples(struct chain *c, uint32_t with, uint32_t t, int parity)
 {
@@ -499,10 +551,17 @@ static void link_tuples(struct chain *c, uint32_t with, uint32_t t, int parity)
 	ca = c->flows->v[root].conv;
 	cb = c->flows->v[absorbed].conv;
 	c->flows->v[absorbed].conv = FLOW_NONE;
-	if (ca == FLOW_NONE)
+	if (ca == FLOW_NONE) {
 		c->flows->v[root].conv = cb;
-	else if (cb != FLOW_NONE)
+	} else if (cb != FLOW_NONE) {
+		if (c->conv[ca]->shard != c->conv[cb]->shard && shard_split(c, ca, cb)) {
+			/* b was this shard's: its part is reported alone */
+			c->flows->v[root].conv = ca;
+			chain_conv_finish(c, cb);
+			return;
+		}
 		conv_merge(c, ca, cb);
+	}
 }
 
 /* ---- folding ------------------------------------------------------------ */
@@ -523,13 +582,6 @@ static void fold_route(struct chain *c, struct dir_agg *d, const struct match_ho
 	if (!r) {
 		d->overflow++;
 		return;
-	}
-	if (r->count == 0) {
-		/* a new route: conversations that end before this one learn
-		 * where it goes (chain_hints.c) */
-		for (unsigned i = 0; i + 1 < n; i++)
-			hint_add(&c->hints, h[i].point, &flow_tuple(c->flows, h[i].tuple)->dst,
-			         h[i + 1].point, 1);
 	}
 	r->count++;
 	if (last->ts < r->first_ts)
@@ -684,8 +736,8 @@ static void attach_answer(struct chain *c, const struct match_ident *id)
 		t = flow_lookup(c->flows, q[i]);
 	if (t != FLOW_NONE)
 		cv = conv_of_root(c, flow_find(c->flows, t, NULL));
-	if (!cv)
-		return; /* quotes nothing we saw: reported under ignored */
+	if (!cv || foreign(c, cv))
+		return; /* quotes nothing we saw, or another shard's */
 	d = &cv->d[conv_dir(c, cv, t)];
 	cv->selected |= ident_selected(id); /* -f icmp: the conversations answered */
 	from = flow_tuple(c->flows, id->hops[0].tuple)->src;
@@ -789,6 +841,56 @@ static void seg_union(struct seg_entry *ra, struct seg_entry *rb)
 	rb->gnext = t;
 }
 
+/* ---- the wait: segments by the time of their last sighting ----------------
+ *
+ * A segment's group is folded once the stream is two windows past the
+ * segment's last sighting, whatever other conversations' segments still
+ * wait: a min-heap by (last sighting, arrival), so that when a group is
+ * folded depends on its own conversation only, and every --shard folds it
+ * at the same moment as a run over everything. */
+
+static bool wait_before(const struct seg_wait *a, const struct seg_wait *b)
+{
+	if (a->last_ts != b->last_ts)
+		return a->last_ts < b->last_ts;
+	return a->arrival < b->arrival;
+}
+
+static void wait_push(struct chain *c, struct seg_entry *e)
+{
+	struct seg_wait w = {e->id.last_ts, c->arrivals++, e};
+	uint32_t i;
+
+	if (c->nwait == c->capwait) {
+		c->capwait = c->capwait ? 2 * c->capwait : 1024;
+		c->wait = xrealloc(c->wait, c->capwait * sizeof *c->wait);
+	}
+	for (i = c->nwait++; i > 0 && wait_before(&w, &c->wait[(i - 1) / 2]); i = (i - 1) / 2)
+		c->wait[i] = c->wait[(i - 1) / 2];
+	c->wait[i] = w;
+}
+
+static void wait_pop(struct chain *c)
+{
+	struct seg_wait last = c->wait[--c->nwait];
+	uint32_t i = 0;
+
+	for (;;) {
+		uint32_t k = 2 * i + 1;
+
+		if (k >= c->nwait)
+			break;
+		if (k + 1 < c->nwait && wait_before(&c->wait[k + 1], &c->wait[k]))
+			k++;
+		if (!wait_before(&c->wait[k], &last))
+			break;
+		c->wait[i] = c->wait[k];
+		i = k;
+	}
+	if (c->nwait)
+		c->wait[i] = last;
+}
+
 static void seg_add(struct chain *c, uint32_t ci, int dir, const struct match_ident *id)
 {
 	struct seg_entry *e = seg_alloc(c);
@@ -823,11 +925,7 @@ static void seg_add(struct chain *c, uint32_t ci, int dir, const struct match_id
 		}
 	}
 	pending_insert(d, e);
-	if (c->seg_tail)
-		c->seg_tail->qnext = e;
-	else
-		c->seg_head = e;
-	c->seg_tail = e;
+	wait_push(c, e);
 }
 
 /* Does a hold all of b's bytes and more? */
@@ -1001,12 +1099,22 @@ static bool conv_ended(const struct chain *c, const struct conv *cv, int64_t now
 /* Finishes the conversations that ended (see IDLE_NS). */
 static void finish_ended(struct chain *c, int64_t now)
 {
-	for (uint32_t i = 0; i < c->nconv; i++) {
-		if (c->conv[i] && conv_ended(c, c->conv[i], now)) {
-			chain_conv_hints(c, i);
+	uint32_t n = 0;
+
+	/* the open ones in the order they began, those gone left out */
+	for (uint32_t k = 0; k < c->nlive; k++) {
+		uint32_t i = c->live[k];
+
+		if (!c->conv[i])
+			continue;
+		if (!conv_ended(c, c->conv[i], now))
+			c->live[n++] = i;
+		else if (foreign(c, c->conv[i]))
+			chain_conv_drop(c, i);
+		else
 			chain_conv_finish(c, i);
-		}
 	}
+	c->nlive = n;
 }
 
 void chain_tick(struct chain *c, int64_t now)
@@ -1015,20 +1123,18 @@ void chain_tick(struct chain *c, int64_t now)
 		c->last_scan = now;
 		finish_ended(c, now);
 	}
-	while (c->seg_head) {
-		struct seg_entry *e = c->seg_head;
+	while (c->nwait) {
+		struct seg_entry *e = c->wait[0].e;
 
 		if (!e->done) {
 			/* identities leave the matcher a window after their
 			 * first sighting; the pieces of a split leave a little
 			 * after their super-segment: wait one window more */
-			if (now != INT64_MAX && now - e->id.last_ts <= 2 * c->window)
+			if (now != INT64_MAX && now - c->wait[0].last_ts <= 2 * c->window)
 				return;
 			process_group(c, e);
 		}
-		c->seg_head = e->qnext;
-		if (!c->seg_head)
-			c->seg_tail = NULL;
+		wait_pop(c);
 		seg_release(c, e);
 	}
 }
@@ -1049,6 +1155,12 @@ static unsigned take_copies(struct match_ident *id, uint32_t *copy)
 	}
 	id->nhops = (uint8_t)k;
 	return n;
+}
+
+void chain_set_shard(struct chain *c, uint32_t k, uint32_t n)
+{
+	c->shard = k;
+	c->nshards = n;
 }
 
 void chain_set_observer(struct chain *c, chain_observer_fn *fn, void *arg)
@@ -1073,6 +1185,7 @@ static void add_copy(struct chain *c, const struct match_ident *ident, struct ma
 		c->observe(c->observe_arg, ident, &id);
 	if (id.nhops == 0)
 		return; /* seen only as copies: nothing crossed a capture point */
+	hints_learn(c, &id);
 	for (unsigned i = 1; i < id.nhops; i++)
 		link_tuples(c, id.hops[0].tuple, id.hops[i].tuple, 0);
 	root = flow_find(c->flows, id.hops[0].tuple, NULL);
@@ -1086,6 +1199,14 @@ static void add_copy(struct chain *c, const struct match_ident *ident, struct ma
 		cv->first_ts = id.first_ts;
 	if (id.last_ts > cv->last_ts)
 		cv->last_ts = id.last_ts;
+	if (foreign(c, cv)) {
+		/* another shard's: only when it ends matters here */
+		if (id.proto == 6 && (id.tcp_flags & 0x04))
+			cv->closed[0] = cv->closed[1] = true;
+		else if (id.proto == 6 && (id.tcp_flags & 0x01))
+			cv->closed[dir] = true;
+		return;
+	}
 
 	struct dir_agg *d = &cv->d[dir];
 

@@ -164,6 +164,7 @@ struct dir_agg {
 struct conv {
 	uint32_t anchor; /* tuple whose direction is d[0] */
 	uint8_t proto, family;
+	uint32_t shard; /* --shard: of another shard, only its span and end are kept */
 	bool closed[2]; /* TCP: a FIN or RST went this way */
 	bool selected;  /* -f passed one of its packets somewhere */
 	int64_t first_ts, last_ts;
@@ -199,7 +200,15 @@ struct chain {
 	int64_t window;
 	struct conv **conv;
 	uint32_t nconv, capconv;
-	struct seg_entry *seg_head, *seg_tail;
+	uint32_t *live; /* indices of the open ones, in order (the finished scan) */
+	uint32_t nlive, caplive;
+	struct seg_wait {
+		int64_t last_ts; /* the segment's last sighting */
+		uint64_t arrival;
+		struct seg_entry *e;
+	} * wait; /* segments waiting to be grouped: a heap (chain.c) */
+	uint32_t nwait, capwait;
+	uint64_t arrivals;
 	struct seg_entry *seg_free; /* recycled entries: no allocation per packet */
 	void *seg_slabs;
 	struct seg_entry **scratch; /* members of the group being folded */
@@ -213,22 +222,23 @@ struct chain {
 	struct chain_store *store; /* finished conversations */
 	struct chain_limits limits;
 	struct chain_findings findings;
-	int64_t last_scan; /* stream time of the last look for finished ones */
+	int64_t last_scan;       /* stream time of the last look for finished ones */
+	uint32_t shard, nshards; /* --shard: conversations this chain aggregates */
 };
 
 /* chain_result.c: turns a conversation into its result, stores it, and
  * frees the conversation. */
 void chain_conv_finish(struct chain *c, uint32_t ci);
-/* Learns the next hops of a conversation's paths (before it is finished). */
-void chain_conv_hints(struct chain *c, uint32_t ci);
 /* chain.c: folds the segment groups a conversation still has pending and
  * puts its routes in order. */
 void chain_conv_flush(struct chain *c, uint32_t ci);
 void chain_conv_free(struct chain *c, uint32_t ci);
+/* Forgets a conversation of another shard (it ended). */
+void chain_conv_drop(struct chain *c, uint32_t ci);
 
-/* chain_hints.c: (point, destination) -> the point that followed. */
-void hint_add(struct hints *h, uint32_t point, const struct pp_addr *dst, uint32_t next,
-              uint64_t count);
+/* chain_hints.c: (point, destination) -> the point that followed, learned
+ * from every packet (its hops in order) as it is folded. */
+void hints_learn(struct chain *c, const struct match_ident *id);
 /* The next point most packets to dst took after point, or -1. */
 int64_t hint_find(const struct hints *h, uint32_t point, const struct pp_addr *dst);
 

@@ -64,6 +64,16 @@ void chain_format_endpoint(const struct pp_addr *a, uint16_t port, bool has_port
 		snprintf(buf, len, "[%s]:%u", ip, port);
 }
 
+void chain_format_tuple(const struct pp_tuple *t, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN + 8], b[INET6_ADDRSTRLEN + 8];
+	bool echo = (t->proto == 1 || t->proto == 58) && t->has_ports;
+
+	chain_format_endpoint(&t->src, t->sport, t->has_ports, a, sizeof a);
+	chain_format_endpoint(&t->dst, t->dport, t->has_ports && !echo, b, sizeof b);
+	snprintf(buf, len, "%s %s -> %s", chain_proto_name(t->proto), a, b);
+}
+
 const char *chain_proto_name(uint8_t proto)
 {
 	switch (proto) {

@@ -46,6 +46,23 @@ struct chain_gap *chain_point_gap(struct chain_point *p, int64_t from, int64_t t
 	return &p->gaps[p->ngaps++];
 }
 
+static int cmp_gap(const void *x, const void *y)
+{
+	const struct chain_gap *a = x, *b = y;
+
+	if (a->from != b->from)
+		return (a->from > b->from) - (a->from < b->from);
+	if (a->to != b->to)
+		return (a->to > b->to) - (a->to < b->to);
+	return (a->why > b->why) - (a->why < b->why);
+}
+
+void chain_point_sort_gaps(struct chain_point *p)
+{
+	if (p->ngaps > 1)
+		qsort(p->gaps, p->ngaps, sizeof *p->gaps, cmp_gap);
+}
+
 void chain_point_seen(struct chain_point *p, int64_t t)
 {
 	if (p->packets > 1 && t - p->last_seen >= CHAIN_QUIET_NS) {

@@ -1,11 +1,12 @@
 /* chain_hints.c - where packets to an address go after a point.
  *
  * A direction that ended at point P without an answer stopped only if its
- * packets should have gone on: the point that followed P on the way to the
- * same destination in other conversations is the expected next one. Hints
- * are learned when a route is first seen (so that conversations finished
- * early know about those still open) and, weighted by packets, when a
- * conversation is finished.
+ * packets should have gone on: the point that most packets to the same
+ * destination went to after P is the expected next one. Every packet
+ * teaches it as it is folded (its hops in order, before its conversation
+ * is known), so the hints a conversation is judged with depend only on
+ * the packets before it in the stream, not on which conversations are
+ * aggregated: every --shard learns the same ones.
  */
 #include <stdlib.h>
 
@@ -17,8 +18,8 @@ static uint64_t hint_hash(uint32_t point, const struct pp_addr *dst)
 	return htab_hash(dst, sizeof *dst, point);
 }
 
-void hint_add(struct hints *h, uint32_t point, const struct pp_addr *dst, uint32_t next,
-              uint64_t count)
+static void hint_add(struct hints *h, uint32_t point, const struct pp_addr *dst, uint32_t next,
+                     uint64_t count)
 {
 	uint64_t key = hint_hash(point, dst);
 	struct htab_iter it;
@@ -60,17 +61,13 @@ int64_t hint_find(const struct hints *h, uint32_t point, const struct pp_addr *d
 	return best ? (int64_t)best->next : -1;
 }
 
-void chain_conv_hints(struct chain *c, uint32_t ci)
+void hints_learn(struct chain *c, const struct match_ident *id)
 {
-	const struct conv *cv = c->conv[ci];
+	for (unsigned i = 0; i + 1 < id->nhops; i++) {
+		const struct match_hop *h = &id->hops[i];
 
-	chain_conv_flush(c, ci);
-	for (int k = 0; k < 2; k++) {
-		const struct route *p = dir_path(c, &cv->d[k]);
-
-		for (unsigned j = 0; p && j + 1 < p->n; j++)
-			hint_add(&c->hints, p->hop[j].point,
-			         &flow_tuple(c->flows, p->hop[j].tuple)->dst, p->hop[j + 1].point,
-			         p->count);
+		if (h[1].point != h->point)
+			hint_add(&c->hints, h->point, &flow_tuple(c->flows, h->tuple)->dst,
+			         h[1].point, 1);
 	}
 }

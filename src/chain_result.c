@@ -712,10 +712,9 @@ void chain_conv_finish(struct chain *c, uint32_t ci)
 void chain_finish(struct chain *c, struct chain_result *out)
 {
 	chain_tick(c, INT64_MAX);
-	/* what the open conversations show helps every one of them */
 	for (uint32_t i = 0; i < c->nconv; i++) {
-		if (c->conv[i])
-			chain_conv_hints(c, (uint32_t)i);
+		if (c->conv[i] && c->conv[i]->shard != c->shard)
+			chain_conv_drop(c, i); /* another shard's */
 	}
 	for (uint32_t i = 0; i < c->nconv; i++) {
 		if (c->conv[i])
@@ -730,6 +729,21 @@ void chain_finish(struct chain *c, struct chain_result *out)
 	out->limits.hops = match_stats(c->m)->hop_overflow;
 	out->unmatched = c->unmatched;
 	out->window_ns = c->window;
+}
+
+void chain_result_add(struct chain_result *r, const struct chain_conv *c)
+{
+	if (!r->store)
+		r->store = chain_store_new();
+	chain_store_add(r->store, c, (uint8_t)interest_of(c));
+}
+
+void chain_result_seal(struct chain_result *r)
+{
+	if (!r->store)
+		r->store = chain_store_new();
+	chain_store_seal(r->store);
+	r->nconv = chain_store_count(r->store);
 }
 
 const struct chain_conv *chain_result_conv(const struct chain_result *r, size_t i)

@@ -7,6 +7,7 @@
  * read the results back in order of their first packet through
  * chain_result_conv(), which keeps the last few loaded.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "chain_agg.h"
+#include "pktpath/htab.h"
 #include "pktpath/msg.h"
 #include "pktpath/tempfile.h"
 
@@ -24,6 +26,7 @@
 
 struct store_entry {
 	int64_t first_ts;
+	uint64_t tie; /* origin_key(): orders conversations that start together */
 	uint64_t offset;
 	uint32_t length;
 	uint8_t interest;
@@ -93,6 +96,20 @@ static void put(struct chain_store *s, const void *p, size_t n)
 	s->end += n;
 }
 
+/* Two conversations whose first packets have one time stamp are ordered
+ * by a hash of their origin as the reports write it (protocol name,
+ * addresses, ports), not by when they ended: the order is then the same
+ * whichever conversations were analysed together, and pktpath merge,
+ * which knows them from the JSON only, numbers shards' conversations as
+ * the unsharded run does. */
+static uint64_t origin_key(const struct chain_conv *c)
+{
+	char buf[2 * INET6_ADDRSTRLEN + 64];
+
+	chain_format_tuple(&c->origin, buf, sizeof buf);
+	return htab_hash(buf, strlen(buf), 0x6f726967696eULL);
+}
+
 /* Appends a finished conversation; its arrays stay the caller's. */
 int chain_store_add(struct chain_store *s, const struct chain_conv *c, uint8_t interest)
 {
@@ -126,8 +143,8 @@ int chain_store_add(struct chain_store *s, const struct chain_conv *c, uint8_t i
 		if (!s->v)
 			msg_oom("conversation index", s->cap * sizeof *s->v);
 	}
-	s->v[s->n++] =
-	    (struct store_entry){c->first_ts, start, (uint32_t)(s->end - start), interest};
+	s->v[s->n++] = (struct store_entry){c->first_ts, origin_key(c), start,
+	                                    (uint32_t)(s->end - start), interest};
 	s->sorted = false;
 	return 0;
 }
@@ -138,6 +155,8 @@ static int cmp_entry(const void *x, const void *y)
 
 	if (a->first_ts != b->first_ts)
 		return (a->first_ts > b->first_ts) - (a->first_ts < b->first_ts);
+	if (a->tie != b->tie)
+		return (a->tie > b->tie) - (a->tie < b->tie);
 	return (a->offset > b->offset) - (a->offset < b->offset);
 }
 

@@ -13,6 +13,7 @@
 static const char usage_text[] =
     "usage: pktpath [OPTIONS] POINT=FILE|FILE|DIR|- ...\n"
     "       pktpath snapshot [-o FILE] [--netns NAME|PID ...] [--all-netns]\n"
+    "       pktpath merge [OPTIONS] RESULT.json ... (or JSON Lines on stdin)\n"
     "\n"
     "Reconstructs the path of every packet across several captures of one\n"
     "conversation: hop order, NAT rewrites, where packets stopped, and where\n"
@@ -48,6 +49,8 @@ static const char usage_text[] =
     "  -q, --quiet                print the findings only, one line each\n"
     "  -r FILE                    read FILE (as an argument FILE; repeatable)\n"
     "      --service-cidr CIDR    addresses in CIDR are service addresses\n"
+    "      --shard K/N            analyse only the conversations of shard K of N\n"
+    "                             (join the results with pktpath merge)\n"
     "      --topology NODE=FILE   NODE's topology (pktpath snapshot, or ip -j output)\n"
     "  -V, --version              show the version and exit\n"
     "      --vxlan-port PORT      also decode UDP PORT as VXLAN (4789, 8472 built in)\n"
@@ -69,6 +72,7 @@ enum {
 	OPT_LIMIT,
 	OPT_PACKET_FILTER,
 	OPT_SERVICE_CIDR,
+	OPT_SHARD,
 	OPT_TOPOLOGY,
 	OPT_VXLAN_PORT,
 	OPT_WINDOW,
@@ -90,6 +94,7 @@ static const struct option long_options[] = {
     {"packet-filter", required_argument, NULL, OPT_PACKET_FILTER},
     {"quiet", no_argument, NULL, 'q'},
     {"service-cidr", required_argument, NULL, OPT_SERVICE_CIDR},
+    {"shard", required_argument, NULL, OPT_SHARD},
     {"topology", required_argument, NULL, OPT_TOPOLOGY},
     {"version", no_argument, NULL, 'V'},
     {"vxlan-port", required_argument, NULL, OPT_VXLAN_PORT},
@@ -167,6 +172,29 @@ static int parse_node_arg(const char *opt, char *s, struct pp_node_arg **v, size
 	*v = xgrow(*v, *n + 1, sizeof **v);
 	(*v)[(*n)++] = a;
 	return 0;
+}
+
+/* K/N with 1 <= K <= N <= 65536. */
+static int parse_shard(const char *s, struct pp_options *opt)
+{
+	const char *slash = strchr(s, '/');
+	unsigned long k, n;
+	char *end;
+
+	errno = 0;
+	k = slash ? strtoul(s, &end, 10) : 0;
+	if (!slash || end != slash || *s == '-' || *s == '\0' || errno)
+		goto bad;
+	n = strtoul(slash + 1, &end, 10);
+	if (slash[1] == '\0' || slash[1] == '-' || *end != '\0' || errno || n < 1 || n > 65536 ||
+	    k < 1 || k > n)
+		goto bad;
+	opt->shard = (uint32_t)(k - 1);
+	opt->nshards = (uint32_t)n;
+	return 0;
+bad:
+	msg_usage("--shard: '%s' is not K/N with 1 <= K <= N <= 65536", s);
+	return -1;
 }
 
 static int parse_format(const char *s, enum pp_format *f)
@@ -310,6 +338,8 @@ static int parse_one(struct pp_options *opt, int c, char *arg)
 		    xgrow(opt->service_cidrs, opt->nservice_cidrs + 1, sizeof(char *));
 		opt->service_cidrs[opt->nservice_cidrs++] = arg;
 		return 0;
+	case OPT_SHARD:
+		return parse_shard(arg, opt);
 	case OPT_TOPOLOGY:
 		return parse_node_arg("topology", arg, &opt->topologies, &opt->ntopologies);
 	case OPT_VXLAN_PORT:
@@ -345,6 +375,11 @@ static int check_combinations(const struct pp_options *opt)
 		                                        : "markdown");
 		return -1;
 	}
+	if (opt->nshards && opt->write_pcapng) {
+		/* a shard knows only its own conversations' packets */
+		msg_usage("--write-pcapng cannot be combined with --shard");
+		return -1;
+	}
 	if (to_stdout && (opt->format_given || opt->quiet)) {
 		msg_usage("--write-pcapng -: standard output carries the pcapng, there is no room "
 		          "for a report (%s): write the pcapng to a file instead",
@@ -354,18 +389,49 @@ static int check_combinations(const struct pp_options *opt)
 	return 0;
 }
 
-int cli_parse(struct pp_options *opt, int argc, char **argv)
+static const char merge_usage_text[] =
+    "usage: pktpath merge [OPTIONS] [RESULT ...]\n"
+    "\n"
+    "Joins the JSON results of pktpath --shard K/N runs (--format json or jsonl;\n"
+    "several results may follow each other in one file) into the report one\n"
+    "run over all the captures gives. Without RESULT, or with '-', reads\n"
+    "standard input.\n"
+    "\n"
+    "Options: --color, --conversation, --expect, --fail-on, -F/--format, --limit,\n"
+    "-q/--quiet, -h/--help, -V/--version, as for the analysis. See pktpath(1),\n"
+    "SHARDING.\n";
+
+/* Options of the analysis that do not apply to merging results. */
+static bool merge_takes(int c)
 {
-	int c;
+	return c == 'F' || c == 'h' || c == 'q' || c == 'V' || c == OPT_COLOR ||
+	       c == OPT_CONVERSATION || c == OPT_EXPECT || c == OPT_FAIL_ON || c == OPT_LIMIT;
+}
+
+static int parse(struct pp_options *opt, int argc, char **argv, bool merge)
+{
+	int c, at;
 
 	memset(opt, 0, sizeof *opt);
 	opt->window_ns = 500 * 1000 * 1000;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":f:F:hqr:Vw:", long_options, NULL)) != -1) {
+	for (;;) {
+		at = -1;
+		if ((c = getopt_long(argc, argv, ":f:F:hqr:Vw:", long_options, &at)) == -1)
+			break;
+		if (merge && c != '?' && c != ':' && !merge_takes(c)) {
+			if (at >= 0)
+				msg_usage("merge: --%s is an option of the analysis, not of merge",
+				          long_options[at].name);
+			else
+				msg_usage("merge: -%c is an option of the analysis, not of merge",
+				          c);
+			return -1;
+		}
 		switch (c) {
 		case 'h':
-			fputs(usage_text, stdout);
+			fputs(merge ? merge_usage_text : usage_text, stdout);
 			return 1;
 		case 'V':
 			printf("pktpath %s\n", PKTPATH_VERSION);
@@ -385,11 +451,25 @@ int cli_parse(struct pp_options *opt, int argc, char **argv)
 		opt->inputs = xgrow(opt->inputs, opt->ninputs + 1, sizeof *opt->inputs);
 		opt->inputs[opt->ninputs++] = argv[optind];
 	}
+	if (opt->ninputs == 0 && merge) {
+		opt->inputs = xgrow(opt->inputs, 1, sizeof *opt->inputs);
+		opt->inputs[opt->ninputs++] = "-"; /* standard input */
+	}
 	if (opt->ninputs == 0) {
 		msg_usage("no capture given");
 		return -1;
 	}
 	return check_combinations(opt);
+}
+
+int cli_parse(struct pp_options *opt, int argc, char **argv)
+{
+	return parse(opt, argc, argv, false);
+}
+
+int cli_parse_merge(struct pp_options *opt, int argc, char **argv)
+{
+	return parse(opt, argc, argv, true);
 }
 
 void cli_free(struct pp_options *opt)

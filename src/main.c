@@ -13,6 +13,7 @@
 #include "pktpath/msg.h"
 #include "pktpath/options.h"
 #include "pktpath/report.h"
+#include "pktpath/shard_merge.h"
 #include "pktpath/snapshot.h"
 
 static bool want_color(enum pp_color c)
@@ -75,14 +76,15 @@ int main(int argc, char **argv)
 	struct report_view view;
 	struct expect *expect = NULL;
 	int rc, status = PP_EXIT_OK, out_err = 0;
-	bool to_stdout;
+	bool to_stdout, merge;
 
 	std_fds_open();
 	cleanup_install();
 	nofile_raise();
 	if (argc > 1 && strcmp(argv[1], "snapshot") == 0)
 		return snapshot_main(argc - 1, argv + 1);
-	rc = cli_parse(&opt, argc, argv);
+	merge = argc > 1 && strcmp(argv[1], "merge") == 0;
+	rc = merge ? cli_parse_merge(&opt, argc - 1, argv + 1) : cli_parse(&opt, argc, argv);
 	if (rc != 0) {
 		cli_free(&opt);
 		return rc > 0 ? PP_EXIT_OK : PP_EXIT_USAGE;
@@ -98,8 +100,13 @@ int main(int argc, char **argv)
 	/* reports write many small pieces: one large buffer keeps that cheap */
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	/* a saved result that cannot be used fails before a long analysis */
-	if ((opt.expect && !(expect = expect_load(opt.expect))) ||
-	    analysis_run(&opt, &ro, &res) < 0) {
+	if (opt.expect && !(expect = expect_load(opt.expect))) {
+		cli_free(&opt);
+		return PP_EXIT_USAGE;
+	}
+	/* merge: 1 when the shards met input errors (exit status 2, after the report) */
+	rc = merge ? shard_merge(&opt, &res) : analysis_run(&opt, &ro, &res);
+	if (rc < 0) {
 		expect_free(expect);
 		cli_free(&opt);
 		return PP_EXIT_USAGE;
@@ -124,7 +131,7 @@ int main(int argc, char **argv)
 	chain_result_free(&res);
 	expect_free(expect);
 	cli_free(&opt);
-	if (msg_error_count() > 0)
+	if (msg_error_count() > 0 || rc > 0)
 		status = PP_EXIT_USAGE;
 	/* the first failed write's reason, else the one the last flush gives */
 	if (fflush(stdout) != 0 && !out_err)

@@ -256,6 +256,18 @@ static uint32_t mac_hash(const struct pp_obs *o)
 	return (uint32_t)htab_hash(m, sizeof m, 0x6d6163ULL) | 1;
 }
 
+static uint32_t obs_macs(const struct pp_obs *o)
+{
+	return (o->flags & PP_OBS_PREPARED) ? o->macs : mac_hash(o);
+}
+
+void match_prepare(struct pp_obs *o)
+{
+	o->match_key = match_key(o);
+	o->macs = mac_hash(o);
+	o->flags |= PP_OBS_PREPARED;
+}
+
 /* May o be the next hop of id? A point sees one packet at most twice, in
  * and out, and then it was routed in between (its TTL fell) or the capture
  * says which way it went; the same TTL again is a new attempt of the packet
@@ -283,7 +295,7 @@ static bool hop_allowed(const struct match *m, const struct match_ident *id, con
 		 * interface it came in by: its inner TTL stays, but the outer
 		 * TTL falls and the frame gets new MAC addresses */
 		dirs_differ |= o->tun.kind != PP_TUN_NONE && h->tunnel && h->tun_ttl != o->tun.ttl;
-		dirs_differ |= h->macs && h->macs != mac_hash(o);
+		dirs_differ |= h->macs && h->macs != obs_macs(o);
 		if (++seen >= 2 || (!dirs_differ && h->ttl == o->ttl))
 			return false;
 	}
@@ -408,7 +420,7 @@ static void add_hop(struct match *m, struct match_ident *id, const struct pp_obs
 	h->ttl = o->ttl;
 	h->dir = o->dir;
 	h->tun_ttl = o->tun.ttl;
-	h->macs = mac_hash(o);
+	h->macs = obs_macs(o);
 	if (o->ts > id->last_ts)
 		id->last_ts = o->ts;
 	if (o->flags & PP_OBS_ICMP_ERROR) {
@@ -471,7 +483,7 @@ static struct match_ident *ident_start(struct match *m, const struct pp_obs *o, 
 
 void match_add(struct match *m, const struct pp_obs *o)
 {
-	uint64_t key = match_key(o);
+	uint64_t key = (o->flags & PP_OBS_PREPARED) ? o->match_key : match_key(o);
 	struct match_ident *best = NULL;
 	int64_t best_dt = INT64_MAX;
 	struct pp_tuple t;

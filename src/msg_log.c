@@ -36,6 +36,7 @@ static const struct {
     {"this point name", "duplicate_point"},
     {"named by their index", "interfaces_unnamed"},
     {"two files of a bundle are this point", "duplicate_point"},
+    {"are one conversation", "shard_split"},
 };
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
@@ -94,6 +95,13 @@ void msg_log_free(void)
 	free(log_v);
 	log_v = NULL;
 	log_n = 0;
+}
+
+void msg_log_drop(size_t n)
+{
+	pthread_mutex_lock(&mu);
+	log_dropped += n;
+	pthread_mutex_unlock(&mu);
 }
 
 size_t msg_log_dropped(void)

@@ -412,6 +412,19 @@ void report_time(int64_t ns, char *buf, size_t len)
 	         (long long)(ns % 1000000000 / 1000));
 }
 
+bool report_iso_time(int64_t ns, char *buf, size_t len)
+{
+	time_t sec = (time_t)(ns / 1000000000);
+	struct tm tm;
+	size_t n;
+
+	if (!gmtime_r(&sec, &tm))
+		return false;
+	n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + n, len - n, ".%09lldZ", (long long)(ns % 1000000000));
+	return true;
+}
+
 void report_recovered_sentence(const struct chain_result *r, const struct chain_dir *d, char *buf,
                                size_t len)
 {

@@ -45,14 +45,9 @@ static json_t *j_time(int64_t ns)
 static json_t *j_time_string(int64_t ns)
 {
 	char buf[64];
-	time_t sec = (time_t)(ns / 1000000000);
-	struct tm tm;
 
-	if (!gmtime_r(&sec, &tm))
+	if (!report_iso_time(ns, buf, sizeof buf))
 		return json_null();
-	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + strlen(buf), sizeof buf - strlen(buf), ".%09lldZ",
-	         (long long)(ns % 1000000000));
 	return json_string(buf);
 }
 
@@ -338,6 +333,11 @@ static void header_fields(json_t *o, const struct chain_result *r)
 	json_object_set_new(o, "schema_version", json_integer(SCHEMA_VERSION));
 	json_object_set_new(o, "tool", json_string("pktpath " PKTPATH_VERSION));
 	json_object_set_new(o, "window", json_real((double)r->window_ns / 1e9));
+	/* --shard K/N: this result holds shard K's conversations (pktpath merge) */
+	json_object_set_new(o, "shard",
+	                    r->nshards ? json_pack("{s:I,s:I}", "index", (json_int_t)r->shard + 1,
+	                                           "count", (json_int_t)r->nshards)
+	                               : json_null());
 	json_object_set_new(o, "points", j_points(r));
 	json_object_set_new(o, "nodes", j_nodes(r));
 }

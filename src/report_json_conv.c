@@ -118,6 +118,18 @@ static void w_time_or_null(struct json_writer *w, const char *key, int64_t ns, b
 		jw_null(w);
 }
 
+/* The exact twin of a *_ts number (report_iso_time). */
+static void w_iso(struct json_writer *w, const char *key, int64_t ns, bool known)
+{
+	char buf[64];
+
+	jw_key(w, key);
+	if (known && report_iso_time(ns, buf, sizeof buf))
+		jw_string(w, buf);
+	else
+		jw_null(w);
+}
+
 static void w_nat(struct json_writer *w, const struct chain_result *r, const struct chain_dir *d,
                   const struct chain_nat *n)
 {
@@ -138,6 +150,8 @@ static void w_nat(struct json_writer *w, const struct chain_result *r, const str
 	jw_kint(w, "packets", (int64_t)n->packets);
 	w_time_or_null(w, "first_ts", n->packets ? n->first_ts : 0, n->packets > 0);
 	w_time_or_null(w, "last_ts", n->packets ? n->last_ts : 0, n->packets > 0);
+	w_iso(w, "first_time", n->first_ts, n->packets > 0);
+	w_iso(w, "last_time", n->last_ts, n->packets > 0);
 	jw_object_end(w);
 }
 
@@ -310,6 +324,8 @@ void report_json_conv(struct json_writer *w, const struct chain_result *r,
 	jw_real(w, (double)c->first_ts / 1e9);
 	jw_key(w, "last_ts");
 	jw_real(w, (double)c->last_ts / 1e9);
+	w_iso(w, "first_time", c->first_ts, true);
+	w_iso(w, "last_time", c->last_ts, true);
 	jw_key(w, "directions");
 	jw_array_begin(w);
 	for (int k = 0; k < 2; k++) {

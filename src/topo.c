@@ -169,7 +169,29 @@ struct pentry {
 	const struct topo_iface *dev; /* pod CIDR: the bridge or veth */
 };
 
+/* What a saved report said (topo_add_known_*): pktpath merge has no
+ * snapshot, only the report's "addresses" and points' "iface". */
+struct known_addr {
+	struct pp_addr addr;
+	struct topo_addr_info info;
+};
+
+struct known_iface {
+	const char *point;
+	struct topo_iface iface;
+};
+
+struct known {
+	struct arena ar;
+	struct known_addr *addrs;
+	size_t naddrs, capaddrs;
+	struct known_iface *ifaces;
+	size_t nifaces, capifaces;
+	bool sorted;
+};
+
 struct topo {
+	struct known *known; /* NULL: the lookups read the loaded nodes */
 	struct node **nodes;
 	size_t nnodes;
 	struct aentry *addrs;
@@ -1785,6 +1807,12 @@ void topo_free(struct topo *t)
 {
 	if (!t)
 		return;
+	if (t->known) {
+		ar_free(&t->known->ar);
+		free(t->known->addrs);
+		free(t->known->ifaces);
+		free(t->known);
+	}
 	for (size_t i = 0; i < t->nnodes; i++)
 		node_free(t->nodes[i]);
 	free(t->nodes);
@@ -1891,6 +1919,8 @@ const struct topo_iface *topo_iface_by_index(const struct topo *t, const char *n
 	return f ? &f->pub : NULL;
 }
 
+static const struct known_iface *known_iface(const struct known *k, const char *point);
+
 const struct topo_iface *topo_iface_by_point(const struct topo *t, const char *point)
 {
 	const char *s1 = strchr(point, '/'), *s2, *ifname;
@@ -1898,6 +1928,11 @@ const struct topo_iface *topo_iface_by_point(const struct topo *t, const char *p
 	const struct node *n;
 	const struct iface *f;
 
+	if (t->known) {
+		const struct known_iface *k = known_iface(t->known, point);
+
+		return k ? &k->iface : NULL;
+	}
 	if (!s1 || !(n = find_node(t, point, (size_t)(s1 - point))))
 		return NULL;
 	s2 = strchr(s1 + 1, '/');
@@ -1923,7 +1958,9 @@ size_t topo_iface_point(const struct topo_iface *iface, char *buf, size_t len)
 {
 	int r;
 
-	if (iface->netns)
+	if (!iface->node) /* known from a report: name is the whole point */
+		r = snprintf(buf, len, "%s", iface->name);
+	else if (iface->netns)
 		r = snprintf(buf, len, "%s/%s/%s", iface->node, iface->netns, iface->name);
 	else
 		r = snprintf(buf, len, "%s/%s", iface->node, iface->name);
@@ -1976,6 +2013,8 @@ static const struct pentry *find_pod_cidr(const struct topo *t, const struct pp_
 	return NULL;
 }
 
+static const struct known_addr *known_addr(const struct known *k, const struct pp_addr *a);
+
 enum topo_addr_kind topo_addr_classify(const struct topo *t, const struct pp_addr *addr,
                                        struct topo_addr_info *info)
 {
@@ -1984,6 +2023,13 @@ enum topo_addr_kind topo_addr_classify(const struct topo *t, const struct pp_add
 	uint8_t fam = addr_family(addr);
 
 	memset(info, 0, sizeof *info);
+	if (t->known) {
+		const struct known_addr *k = known_addr(t->known, addr);
+
+		if (k)
+			*info = k->info;
+		return info->kind;
+	}
 	if (e) {
 		const struct iface *f = e->rec->iface;
 
@@ -2065,4 +2111,138 @@ int topo_next_hop(const struct topo *t, const char *node, const struct pp_addr *
 		return 0;
 	}
 	return -1;
+}
+
+/* --- what a saved report knew (pktpath merge) ---------------------------------------- */
+
+static struct known *known_get(struct topo *t)
+{
+	if (!t->known && !(t->known = calloc(1, sizeof *t->known)))
+		msg_oom("topology from a report", sizeof *t->known);
+	t->known->sorted = false;
+	return t->known;
+}
+
+/* A stand-in interface that has only a name (node NULL: topo_iface_point
+ * writes the name as it is). NULL for NULL. */
+static const struct topo_iface *known_named(struct known *k, const char *name)
+{
+	struct topo_iface *f;
+
+	if (!name)
+		return NULL;
+	f = ar_alloc(&k->ar, sizeof *f); /* zeroed */
+	if (!f || !(f->name = ar_strdup(&k->ar, name)))
+		msg_oom("topology from a report", strlen(name) + 1);
+	return f;
+}
+
+static const char *known_str(struct known *k, const char *s)
+{
+	const char *d = s ? ar_strdup(&k->ar, s) : NULL;
+
+	if (s && !d)
+		msg_oom("topology from a report", strlen(s) + 1);
+	return d;
+}
+
+void topo_add_known_addr(struct topo *t, const struct pp_addr *a, const struct topo_known_addr *in)
+{
+	struct known *k = known_get(t);
+	struct known_addr *e;
+
+	k->addrs = grow(k->addrs, &k->capaddrs, k->naddrs + 1, sizeof *k->addrs);
+	if (!k->addrs)
+		msg_oom("topology from a report", (k->naddrs + 1) * sizeof *k->addrs);
+	e = &k->addrs[k->naddrs++];
+	memset(e, 0, sizeof *e);
+	e->addr = *a;
+	e->info.kind = in->kind;
+	e->info.node = known_str(k, in->node);
+	e->info.iface = known_named(k, in->iface);
+	e->info.netns = known_str(k, in->netns);
+	e->info.host_veth = known_named(k, in->host_veth);
+	e->info.bridge = known_named(k, in->bridge);
+	e->info.prefix = in->prefix;
+	e->info.prefix_len = in->prefix_len;
+}
+
+void topo_add_known_iface(struct topo *t, const char *point, const struct topo_known_iface *in)
+{
+	struct known *k = known_get(t);
+	struct known_iface *e;
+
+	k->ifaces = grow(k->ifaces, &k->capifaces, k->nifaces + 1, sizeof *k->ifaces);
+	if (!k->ifaces)
+		msg_oom("topology from a report", (k->nifaces + 1) * sizeof *k->ifaces);
+	e = &k->ifaces[k->nifaces++];
+	memset(e, 0, sizeof *e);
+	e->point = known_str(k, point);
+	e->iface.name = e->point; /* node NULL: named by its point */
+	e->iface.ifindex = in->ifindex;
+	e->iface.kind = known_str(k, in->kind);
+	e->iface.has_mac = in->has_mac;
+	memcpy(e->iface.mac, in->mac, 6);
+	e->iface.mtu = in->mtu;
+	e->iface.master = known_named(k, in->master);
+	e->iface.peer = known_named(k, in->peer);
+}
+
+static int cmp_known_addr(const void *x, const void *y)
+{
+	return memcmp(((const struct known_addr *)x)->addr.b,
+	              ((const struct known_addr *)y)->addr.b, 16);
+}
+
+static int cmp_known_iface(const void *x, const void *y)
+{
+	return strcmp(((const struct known_iface *)x)->point,
+	              ((const struct known_iface *)y)->point);
+}
+
+void topo_known_seal(struct topo *t)
+{
+	struct known *k = t->known;
+
+	if (!k || k->sorted)
+		return;
+	/* stable for equal keys: the first one given wins the lookup */
+	for (size_t i = 1; i < k->naddrs; i++) {
+		struct known_addr x = k->addrs[i];
+		size_t j = i;
+
+		for (; j > 0 && cmp_known_addr(&k->addrs[j - 1], &x) > 0; j--)
+			k->addrs[j] = k->addrs[j - 1];
+		k->addrs[j] = x;
+	}
+	if (k->naddrs > 1) {
+		size_t n = 1;
+
+		for (size_t i = 1; i < k->naddrs; i++)
+			if (cmp_known_addr(&k->addrs[n - 1], &k->addrs[i]) != 0)
+				k->addrs[n++] = k->addrs[i];
+		k->naddrs = n;
+	}
+	qsort(k->ifaces, k->nifaces, sizeof *k->ifaces, cmp_known_iface);
+	k->sorted = true;
+}
+
+static const struct known_addr *known_addr(const struct known *k, const struct pp_addr *a)
+{
+	struct known_addr key;
+
+	if (!k->sorted)
+		return NULL; /* topo_known_seal() not called */
+	key.addr = *a;
+	return bsearch(&key, k->addrs, k->naddrs, sizeof key, cmp_known_addr);
+}
+
+static const struct known_iface *known_iface(const struct known *k, const char *point)
+{
+	struct known_iface key;
+
+	if (!k->sorted)
+		return NULL;
+	key.point = point;
+	return bsearch(&key, k->ifaces, k->nifaces, sizeof key, cmp_known_iface);
 }

@@ -8,7 +8,7 @@ build_pkgs=(cmake make gcc pkg-config libpcap-dev libnl-3-dev libnl-route-3-dev 
             zlib1g-dev libzstd-dev liblzma-dev)
 test_pkgs=(tcpdump iproute2 iptables iputils-ping ethtool netcat-openbsd curl python3
            tshark graphviz cmark mandoc valgrind clang clang-format libclang-rt-14-dev tmux time libcap2-bin
-           conntrack zstd xz-utils bzip2 gzip)
+           conntrack zstd xz-utils bzip2 gzip parallel python3-yaml)
 
 pkgs=("${build_pkgs[@]}")
 [ "${1:-test}" = build ] || pkgs+=("${test_pkgs[@]}")

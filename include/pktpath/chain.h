@@ -79,6 +79,9 @@ struct chain_point {
 /* Adds a gap to a point; returns it (valid until the next one is added). */
 struct chain_gap *chain_point_gap(struct chain_point *p, int64_t from, int64_t to,
                                   enum chain_gap_why why, uint64_t packets);
+/* Puts a point's gaps in time order (from, to, kind): the order they were
+ * met in depends on which conversations were judged when. */
+void chain_point_sort_gaps(struct chain_point *p);
 /* Notes that point p saw a packet at corrected time t (stream order). */
 void chain_point_seen(struct chain_point *p, int64_t t);
 const char *chain_gap_name(enum chain_gap_why why);
@@ -249,6 +252,7 @@ struct chain_result {
 	struct pp_counts counts; /* all inputs together */
 	uint64_t unmatched;      /* observations counted under match.unmatched */
 	int64_t window_ns;
+	uint32_t shard, nshards; /* --shard K/N: K-1 and N; nshards 0: not a shard */
 };
 
 /* Conversation i (0 <= i < nconv; its id is i + 1). The result is valid
@@ -275,6 +279,10 @@ typedef void chain_observer_fn(void *arg, const struct match_ident *raw,
                                const struct match_ident *hops);
 void chain_set_observer(struct chain *c, chain_observer_fn *fn, void *arg);
 
+/* --shard: aggregates only the conversations of shard k (0..n-1) of n,
+ * decided when a conversation starts by a hash of its first tuple. */
+void chain_set_shard(struct chain *c, uint32_t k, uint32_t n);
+
 /* Completes pending work (segment groups) older than the window at now. */
 void chain_tick(struct chain *c, int64_t now);
 
@@ -290,6 +298,12 @@ void chain_set_env(struct chain *c, struct chain_point *const *points, const siz
  * moved into out. */
 void chain_finish(struct chain *c, struct chain_result *out);
 void chain_result_free(struct chain_result *r);
+/* A result put together outside the analysis (pktpath merge): conversations
+ * are added in any order (their arrays stay the caller's) and numbered in
+ * order of their first packet by chain_result_seal(), as chain_finish()
+ * numbers them. */
+void chain_result_add(struct chain_result *r, const struct chain_conv *c);
+void chain_result_seal(struct chain_result *r);
 
 /* Helpers for reports. */
 const char *chain_verdict_name(enum chain_verdict v);
@@ -298,6 +312,8 @@ void chain_format_endpoint(const struct pp_addr *a, uint16_t port, bool has_port
                            size_t len);
 void chain_format_addr(const struct pp_addr *a, char *buf, size_t len);
 const char *chain_proto_name(uint8_t proto);
+/* "tcp a:1 -> b:2" (an echo's identifier once, as the source port). */
+void chain_format_tuple(const struct pp_tuple *t, char *buf, size_t len);
 /* TCP flags the way tcpdump shows them: "S", "S.", "P.", "F.", "R" ... */
 void chain_format_tcp_flags(uint8_t flags, char *buf, size_t len);
 

@@ -89,6 +89,11 @@ struct match;
 struct match *match_new(struct flow_table *flows, int64_t window_ns);
 void match_free(struct match *m);
 
+/* Computes what match_add() needs of o alone (its key, its MAC hash) and
+ * marks it PP_OBS_PREPARED: the reading thread does it while the matching
+ * thread is busy. match_add() computes what is not prepared. */
+void match_prepare(struct pp_obs *o);
+
 /* Adds an observation whose ts is already corrected. */
 void match_add(struct match *m, const struct pp_obs *o);
 

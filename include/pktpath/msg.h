@@ -60,7 +60,8 @@ void msg_log_add(bool error, const char *what, const char *text);
 size_t msg_log_count(void);
 const struct msg_record *msg_log_get(size_t i); /* valid until the process ends */
 size_t msg_log_dropped(void);                   /* past the log's bound */
-void msg_log_free(void);                        /* at exit */
+void msg_log_drop(size_t n); /* n more were left out (pktpath merge: a result's) */
+void msg_log_free(void);     /* at exit */
 
 /* Number of msg_error() calls so far: input errors make the exit status 2. */
 unsigned msg_error_count(void);

@@ -39,6 +39,7 @@ enum pp_obs_flag {
 	                                 pieces of a rotated set */
 	PP_OBS_SELECTED = 1u << 14,   /* -f passes it (its outer or its inner headers):
 	                                 its conversation is reported */
+	PP_OBS_PREPARED = 1u << 15,   /* match_key and macs are set (match_prepare) */
 };
 
 #define PP_HEAD_LEN   8  /* raw payload bytes kept for exact comparison */
@@ -77,6 +78,9 @@ struct pp_obs {
 		uint32_t vni; /* VXLAN/Geneve VNI, GRE key */
 		struct pp_addr src, dst;
 	} tun;
+
+	uint64_t match_key; /* with PP_OBS_PREPARED: match_key() of this record */
+	uint32_t macs;      /* with PP_OBS_PREPARED: hash of the MAC addresses, 0: none */
 
 	struct { /* valid with PP_OBS_ICMP_ERROR: the header the error quotes */
 		struct pp_addr src, dst;

@@ -41,6 +41,7 @@ struct pp_options {
 	unsigned fail_on;          /* enum pp_finding bits */
 	unsigned long limit;       /* --limit N, 0 = all */
 	int64_t window_ns;         /* --window: matching window */
+	uint32_t shard, nshards;   /* --shard K/N: shard 0..N-1 of N; nshards 0: none */
 	struct pp_node_arg *clocks;
 	size_t nclocks;
 	struct pp_node_arg *topologies;
@@ -58,6 +59,9 @@ struct pp_options {
  * message, 0 on success, 1 when --help or --version was handled. The
  * strings point into argv; cli_free() frees what cli_parse() allocated. */
 int cli_parse(struct pp_options *opt, int argc, char **argv);
+/* The same for `pktpath merge` (argv[0] is "merge"): the report options
+ * only; inputs are JSON results, standard input when none is given. */
+int cli_parse_merge(struct pp_options *opt, int argc, char **argv);
 void cli_free(struct pp_options *opt);
 
 #endif

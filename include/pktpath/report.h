@@ -104,6 +104,10 @@ void report_gap_sentence(const struct chain_result *r, const struct chain_dir *d
 void report_seconds(int64_t ns, char *buf, size_t len);
 /* HH:MM:SS.uuuuuu (UTC) of a time in ns. */
 void report_time(int64_t ns, char *buf, size_t len);
+/* "2026-11-23T14:06:33.290345789Z", the JSON's *_time members (exact to
+ * the nanosecond, where the *_ts numbers are not); false if out of range.
+ * A negative remainder is written with its sign (result_load.c reads it). */
+bool report_iso_time(int64_t ns, char *buf, size_t len);
 /* "also seen at node1/cni0 (12): ..." for copies; "" when none. */
 void report_copies_sentence(const struct chain_result *r, const struct chain_dir *d, char *buf,
                             size_t len);

@@ -152,4 +152,27 @@ const char *topo_addr_kind_name(enum topo_addr_kind kind); /* "node", "pod", ...
 int topo_next_hop(const struct topo *t, const char *node, const struct pp_addr *dst,
                   struct topo_hop *hop);
 
+/* A topology can also be what a saved report knew (pktpath merge): the
+ * JSON's "addresses" and each point's "iface". Once one is added, the
+ * lookups answer from these alone, after topo_known_seal(); the strings
+ * are copied. host_veth and peer are point names, master and bridge
+ * interface names. The first of two entries for one address counts. */
+struct topo_known_addr {
+	enum topo_addr_kind kind;
+	const char *node, *iface, *netns, *host_veth, *bridge; /* NULL: none */
+	struct pp_addr prefix;
+	uint8_t prefix_len;
+};
+struct topo_known_iface {
+	uint32_t ifindex;
+	const char *kind; /* NULL: none */
+	bool has_mac;
+	uint8_t mac[6];
+	uint32_t mtu;
+	const char *master, *peer;
+};
+void topo_add_known_addr(struct topo *t, const struct pp_addr *a, const struct topo_known_addr *k);
+void topo_add_known_iface(struct topo *t, const char *point, const struct topo_known_iface *k);
+void topo_known_seal(struct topo *t);
+
 #endif

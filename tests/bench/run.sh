@@ -12,6 +12,7 @@ repo=$(cd "$here/../.." && pwd)
 build=$repo/build-bench
 dir=/var/tmp/pktpath-bench
 runs=5
+shards=2
 size_gb=4
 seed=1
 pktpath=
@@ -28,6 +29,7 @@ usage: tests/bench/run.sh [OPTIONS] [-- BENCHGEN-OPTIONS]
   --pktpath PATH    the pktpath binary to measure [BUILD-DIR/pktpath]
   --runs N          timed runs per tool and set; the median is shown [$runs]
   --seed N          generator seed [$seed]
+  --shards N        also time N shards run at once and joined by pktpath merge [$shards]
   --size-gb GB      size of the 1x set, 10^9 bytes [$size_gb]
   -h, --help        show this help
 Options after -- go to benchgen for both sets (e.g. --drop-rate 0.01).
@@ -42,6 +44,7 @@ while [ $# -gt 0 ]; do
 	--pktpath) pktpath=$2; shift 2 ;;
 	--runs) runs=$2; shift 2 ;;
 	--seed) seed=$2; shift 2 ;;
+	--shards) shards=$2; shift 2 ;;
 	--size-gb) size_gb=$2; shift 2 ;;
 	-h | --help) usage; exit 0 ;;
 	--) shift; gen_args=("$@"); break ;;
@@ -49,6 +52,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 [[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: --runs: '$runs' is not a positive number" >&2; exit 2; }
+[[ $shards =~ ^[0-9]+$ ]] || { echo "run.sh: --shards: '$shards' is not a number" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "run.sh: /usr/bin/time missing (apt-get install time, or tests/deps.sh)" >&2; exit 2; }
 
 if [ "$do_build" = 1 ]; then
@@ -157,12 +161,27 @@ for name in 1x 2x; do
 		rows+=("$(awk -v n="$name" -v s="$med_s" -v p="$packets" -v b="$bytes" -v r="$rss_mb" -v q="$rl_s" \
 			'BEGIN {printf "%-4s %-9s %9.3f %13.0f %9.1f %9s %8.2f", n, "pktpath", s, p / s, b / 1e6 / s, r, s / q}')")
 		rc=0
-		"$pktpath" --format json "$set_dir" >"$set_dir/report.json" 2>/dev/null || rc=$?
-		if out=$("$truthcheck" --max-report 5 "$set_dir/truth.json" "$set_dir/report.json"); then
+		# the reports go beside the set, not into it: pktpath says what in a
+		# bundle is not a capture, and the runs must read the same files
+		"$pktpath" --format json "$set_dir" >"$dir/$name-report.json" 2>/dev/null || rc=$?
+		if out=$("$truthcheck" --max-report 5 "$set_dir/truth.json" "$dir/$name-report.json"); then
 			verdicts+=("$name PASS  ${out##*$'\n'}")
 		else
 			verdicts+=("$name FAIL  $(echo "$out" | tail -1)")
 			while IFS= read -r l; do verdicts+=("       $l"); done < <(echo "$out" | grep mismatch | head -5)
+		fi
+		# N shards at once on this machine, joined (bench_shards): the
+		# joined report must be the single run's
+		if [ "$shards" -gt 1 ] &&
+			measure "pktpath $shards shards $name" "$here/bench_shards.sh" "$pktpath" "$shards" "$set_dir" "$dir/shards"; then
+			rows+=("$(awk -v n="$name" -v s="$med_s" -v p="$packets" -v b="$bytes" -v r="$rss_mb" -v q="$rl_s" -v k="$shards" \
+				'BEGIN {printf "%-4s %-9s %9.3f %13.0f %9.1f %9s %8.2f", n, k " shards", s, p / s, b / 1e6 / s, r, s / q}')")
+			"$here/bench_shards.sh" "$pktpath" "$shards" "$set_dir" "$dir/shards" >"$dir/$name-merged.json" 2>/dev/null || true
+			if cmp -s "$dir/$name-report.json" "$dir/$name-merged.json"; then
+				verdicts+=("$name PASS  $shards shards joined by pktpath merge: the single run's report, byte for byte")
+			else
+				verdicts+=("$name FAIL  $shards shards joined by pktpath merge differ from the single run's report")
+			fi
 		fi
 	else
 		[ "$pktpath_ready" = 1 ] && pktpath_why="failed on the $name set"

@@ -8,7 +8,7 @@ cp "$TMP/out" "$TMP/s6.json"
 status 0 "$PKTPATH" --format json "$S5"
 cp "$TMP/out" "$TMP/s5.json"
 python3 - "$TMP/s6.json" "$TMP/s5.json" <<'PY'
-import json, sys
+import calendar, json, sys, time
 
 def check(cond, what):
     if not cond:
@@ -57,7 +57,8 @@ check(f["stopped"]["expected_next"] == "node2/cni0", "stopped.expected_next")
 check(f["stopped"]["packets"] == 3, "three SYNs stopped")
 check(f["answered_by"] is None, "no answer")
 check(f["client_ip_lost"] is None, "client IP kept")
-nat = [{k: v for k, v in n.items() if k not in ("first_ts", "last_ts")} for n in f["nat"]]
+nat = [{k: v for k, v in n.items() if k not in ("first_ts", "last_ts", "first_time", "last_time")}
+       for n in f["nat"]]
 check(nat == [{"kind": "DNAT", "from": "192.168.13.23:80", "to": "172.23.96.163:80",
                "after": "node1/veth62c5b120", "before": "node1/cni0", "after_hop": 1,
                "before_hop": 2, "after_dir": None, "before_dir": None, "reverse": False,
@@ -65,6 +66,14 @@ check(nat == [{"kind": "DNAT", "from": "192.168.13.23:80", "to": "172.23.96.163:
 check(all(f["nat"][0]["first_ts"] <= t <= f["nat"][0]["last_ts"] for t in [f["nat"][0]["first_ts"]])
       and f["nat"][0]["last_ts"] - f["nat"][0]["first_ts"] > 1.5, "the DNAT's packets span the SYN retries")
 check(f["recovered_loss"] is None and f["capture_gap"] is None, "nothing recovered or unjudged")
+# the *_time twins are the *_ts numbers to the nanosecond
+def iso_s(t):
+    day, frac = t.rstrip("Z").split(".")
+    return calendar.timegm(time.strptime(day, "%Y-%m-%dT%H:%M:%S")) + int(frac) / 1e9
+for o in (f["nat"][0], drop):
+    check(abs(iso_s(o["first_time"]) - o["first_ts"]) < 1e-6 and
+          abs(iso_s(o["last_time"]) - o["last_ts"]) < 1e-6 and len(o["first_time"]) == 30,
+          "first_time/last_time twin first_ts/last_ts: %s" % o)
 check(direction(drop, "reverse") is None, "the dropped flow has no reverse direction")
 
 ok = conv(s6, 41602)
