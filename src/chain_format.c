@@ -14,6 +14,8 @@ const char *chain_verdict_name(enum chain_verdict v)
 		return "stopped";
 	case CHAIN_PARTIAL:
 		return "partial";
+	case CHAIN_NOT_JUDGED:
+		return "not_judged";
 	}
 	return "unknown";
 }

@@ -448,7 +448,10 @@ static int64_t mirror_next(const struct chain *c, const struct dir_agg *o, const
 
 /* A direction that never reached the other side ended at the path's last
  * point: stopped there, unless nothing says it should have gone further
- * (one-way traffic, multicast) or the next point was not capturing. */
+ * (one-way traffic, multicast) or the next point was not capturing. With
+ * no answer and no captured point it should have reached next (from other
+ * packets, the topology, or the way its request came), the captures cannot
+ * tell a stop there from a loss beyond: not judged. */
 static void build_unreached(struct chain *c, const struct conv *cv, const struct dir_agg *d,
                             const struct dir_agg *o, struct route *path, int64_t next,
                             bool answered, struct chain_dir *out)
@@ -457,7 +460,16 @@ static void build_unreached(struct chain *c, const struct conv *cv, const struct
 	const struct pp_addr *dst = &flow_tuple(c->flows, last->tuple)->dst;
 	int64_t routed;
 
+	/* the route is worth showing even when other packets already tell
+	 * the next point */
+	routed = (int64_t)route_next(&c->env, last->point, dst, &out->stop);
+	out->stop.expected_next = next >= 0 ? next : routed >= 0 ? routed : mirror_next(c, o, path);
 	out->verdict = CHAIN_STOPPED;
+	if (!answered && out->stop.expected_next < 0) {
+		memset(&out->stop, 0, sizeof out->stop);
+		out->verdict = CHAIN_NOT_JUDGED;
+		return;
+	}
 	if (!answered && next >= 0) {
 		struct loss_tally t;
 
@@ -470,10 +482,6 @@ static void build_unreached(struct chain *c, const struct conv *cv, const struct
 	}
 	out->has_stop = true;
 	out->stop.after_hop = path->n - 1;
-	/* the route is worth showing even when other packets already tell
-	 * the next point */
-	routed = (int64_t)route_next(&c->env, last->point, dst, &out->stop);
-	out->stop.expected_next = next >= 0 ? next : routed >= 0 ? routed : mirror_next(c, o, path);
 	for (uint32_t i = 0; i < d->nroutes; i++)
 		stop_stats_add(&out->stop, d->routes[i], d->routes[i]->count);
 	if (out->has_gap && out->stop.packets > out->gap.packets)
@@ -635,10 +643,10 @@ static unsigned interest_of(const struct chain_conv *r)
 	return score;
 }
 
-static void findings_add(struct chain_findings *f, const struct chain_conv *r)
+void chain_findings_add(struct chain_findings *f, const struct chain_conv *r)
 {
 	bool stopped = false, partial = false, nat = false, snat = false, lost = false;
-	bool recovered = false;
+	bool recovered = false, not_judged = false;
 
 	for (int k = 0; k < 2; k++) {
 		const struct chain_dir *d = &r->dir[k];
@@ -647,6 +655,7 @@ static void findings_add(struct chain_findings *f, const struct chain_conv *r)
 			continue;
 		stopped |= d->verdict == CHAIN_STOPPED;
 		partial |= d->verdict == CHAIN_PARTIAL;
+		not_judged |= d->verdict == CHAIN_NOT_JUDGED;
 		lost |= d->has_lost;
 		recovered |= d->has_recovered;
 		nat |= d->nnat > 0;
@@ -656,7 +665,8 @@ static void findings_add(struct chain_findings *f, const struct chain_conv *r)
 	f->conversations++;
 	f->stopped += stopped;
 	f->partial += partial && !stopped;
-	f->delivered += !stopped && !partial;
+	f->not_judged += not_judged && !stopped && !partial;
+	f->delivered += !stopped && !partial && !not_judged;
 	f->client_ip_lost += lost;
 	f->recovered_loss += recovered;
 	f->nat += nat;
@@ -695,7 +705,7 @@ void chain_conv_finish(struct chain *c, uint32_t ci)
 		c->limits.order += cv->d[k].ord.overflow;
 		c->limits.points += cv->d[k].spilled;
 	}
-	findings_add(&c->findings, &r);
+	chain_findings_add(&c->findings, &r);
 	if (r.dir[0].present || r.dir[1].present)
 		chain_store_add(c->store, &r, (uint8_t)interest_of(&r));
 	for (int k = 0; k < 2; k++) {

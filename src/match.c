@@ -232,14 +232,27 @@ static bool never_rewritten(const struct pp_tuple *t, uint8_t icmp_type)
 	       (t->proto == 58 && icmp_type >= 133 && icmp_type <= 137);
 }
 
+/* b is a with source and destination swapped: an answer, never the same
+ * packet rewritten (NAT replaces one side, or both with new addresses). */
+static bool is_reflection(const struct pp_tuple *a, const struct pp_tuple *b)
+{
+	if (addr_eq(&a->src, &a->dst) || !addr_eq(&a->src, &b->dst) || !addr_eq(&a->dst, &b->src))
+		return false;
+	return !a->has_ports || (a->sport == b->dport && a->dport == b->sport);
+}
+
 /* Identical packets from or to different hosts are different packets when
  * NAT cannot have rewritten them: IGMP and MLD reports, neighbour
- * advertisements from one router to two nodes (no IP ID, same payload). */
+ * advertisements from one router to two nodes (no IP ID, same payload);
+ * nor is a packet the same one as its mirror image (two EIGRP packets with
+ * IP ID 0 and the same bytes, one each way). */
 static bool addresses_agree(const struct match *m, const struct match_ident *id, uint32_t tuple)
 {
 	const struct pp_tuple *a = flow_tuple(m->flows, id->hops[0].tuple);
 	const struct pp_tuple *b = flow_tuple(m->flows, tuple);
 
+	if (is_reflection(a, b))
+		return false;
 	if (!never_rewritten(a, id->icmp_type) && !never_rewritten(b, id->icmp_type))
 		return true;
 	return addr_eq(&a->src, &b->src) && addr_eq(&a->dst, &b->dst);

@@ -217,20 +217,27 @@ void report_view_free(struct report_view *v)
 	memset(v, 0, sizeof *v);
 }
 
+/* The per-conversation counts of c into f. */
+static void counts_from(struct report_findings *f, const struct chain_findings *c)
+{
+	f->conversations = c->conversations;
+	f->stopped = c->stopped;
+	f->partial = c->partial;
+	f->delivered = c->delivered;
+	f->not_judged = c->not_judged;
+	f->client_ip_lost = c->client_ip_lost;
+	f->nat = c->nat;
+	f->snat = c->snat;
+	f->recovered_loss = c->recovered_loss;
+}
+
 void report_findings(const struct chain_result *r, struct report_findings *f)
 {
 	memset(f, 0, sizeof *f);
-	f->conversations = r->findings.conversations;
-	f->stopped = r->findings.stopped;
-	f->partial = r->findings.partial;
-	f->delivered = r->findings.delivered;
-	f->client_ip_lost = r->findings.client_ip_lost;
-	f->nat = r->findings.nat;
-	f->snat = r->findings.snat;
+	counts_from(f, &r->findings);
 	f->unmatched = r->unmatched;
 	f->ignored = counts_ignored_total(&r->counts);
 	f->read = r->counts.read;
-	f->recovered_loss = r->findings.recovered_loss;
 	for (size_t i = 0; i < r->npoints; i++) {
 		for (size_t g = 0; g < r->points[i].ngaps; g++)
 			f->gaps += report_gap_reported(&r->points[i].gaps[g]);
@@ -258,38 +265,19 @@ size_t report_limits_sentence(const struct chain_result *r, char *buf, size_t le
 
 void report_view_findings(const struct report_view *v, struct report_findings *f)
 {
+	struct chain_findings sel = {0};
+
 	report_findings(v->r, f);
 	if (!v->filtered)
 		return;
-	f->conversations = v->nselected;
-	f->stopped = f->partial = f->delivered = f->client_ip_lost = 0;
-	f->nat = f->snat = f->recovered_loss = 0;
 	for (size_t i = 0; i < v->nselected; i++) {
 		const struct chain_conv *c = chain_result_conv(v->r, v->idx[i]);
-		bool stopped = false, partial = false, lost = false, rec = false, nat = false;
-		bool snat = false;
 
-		for (int k = 0; c && k < 2; k++) {
-			const struct chain_dir *d = &c->dir[k];
-
-			if (!d->present)
-				continue;
-			stopped |= d->verdict == CHAIN_STOPPED;
-			partial |= d->verdict == CHAIN_PARTIAL;
-			lost |= d->has_lost;
-			rec |= d->has_recovered;
-			nat |= d->nnat > 0;
-			for (uint32_t n = 0; n < d->nnat; n++)
-				snat |= d->nat[n].kind == CHAIN_SNAT && !d->nat[n].reverse;
-		}
-		f->stopped += stopped;
-		f->partial += partial && !stopped;
-		f->delivered += c && !stopped && !partial;
-		f->client_ip_lost += lost;
-		f->recovered_loss += rec;
-		f->nat += nat;
-		f->snat += snat;
+		if (c)
+			chain_findings_add(&sel, c);
 	}
+	counts_from(f, &sel);
+	f->conversations = v->nselected;
 }
 
 bool report_gap_reported(const struct chain_gap *g)
@@ -423,6 +411,19 @@ bool report_iso_time(int64_t ns, char *buf, size_t len)
 	n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
 	snprintf(buf + n, len - n, ".%09lldZ", (long long)(ns % 1000000000));
 	return true;
+}
+
+void report_not_judged_sentence(const struct chain_result *r, const struct chain_dir *d, char *buf,
+                                size_t len)
+{
+	char a[512];
+
+	report_hop_name(r, &d->hops[d->nhops - 1], a, sizeof a);
+	snprintf(buf, len,
+	         "%llu packet%s seen last at %s and never answered: no capture after %s shows "
+	         "whether %s stopped there or went on (capture where %s next to tell)",
+	         (unsigned long long)d->packets, d->packets == 1 ? "" : "s", a, a,
+	         d->packets == 1 ? "it" : "they", d->packets == 1 ? "it goes" : "they go");
 }
 
 void report_recovered_sentence(const struct chain_result *r, const struct chain_dir *d, char *buf,

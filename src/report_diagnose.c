@@ -24,6 +24,8 @@
  *   client_ip_lost            the opening side's address was replaced (SNAT)
  *   recovered_loss            loss that a retransmission made good
  *   stopped, partial          a stop that fits none of the above
+ *   not_judged                never answered, and no captured point after
+ *                             the last one it was seen at: no stop is drawn
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -43,6 +45,7 @@ static const char *const kind_names[] = {
     [REPORT_ASYMMETRIC_RETURN] = "asymmetric_return",
     [REPORT_CLIENT_IP_LOST] = "client_ip_lost",
     [REPORT_RECOVERED_LOSS] = "recovered_loss",
+    [REPORT_NOT_JUDGED] = "not_judged",
 };
 
 static const char *const kind_titles[] = {
@@ -56,6 +59,7 @@ static const char *const kind_titles[] = {
     [REPORT_ASYMMETRIC_RETURN] = "asymmetric return path",
     [REPORT_CLIENT_IP_LOST] = "client IP lost",
     [REPORT_RECOVERED_LOSS] = "loss recovered",
+    [REPORT_NOT_JUDGED] = "not judged",
 };
 
 _Static_assert(sizeof kind_names / sizeof kind_names[0] == REPORT__KINDS, "kind names");
@@ -274,6 +278,11 @@ size_t report_diagnose(const struct chain_result *r, const struct chain_conv *c,
 		name_asymmetric(r, c, asym, &out[n++]);
 	} else if (d->has_stop && n < max) {
 		name_stop(r, c, d, &out[n++]);
+	} else if (d->verdict == CHAIN_NOT_JUDGED && n < max) {
+		out[n].kind = REPORT_NOT_JUDGED;
+		out[n].point = d->hops[d->nhops - 1].point;
+		report_not_judged_sentence(r, d, out[n].evidence, sizeof out[n].evidence);
+		n++;
 	}
 	if (d->has_lost && n < max) {
 		out[n].kind = REPORT_CLIENT_IP_LOST;

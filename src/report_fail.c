@@ -53,7 +53,8 @@ static void dir_findings(struct fail_ctx *f, const struct chain_result *r,
 		report_diag_text(&g[j], k, buf, sizeof buf);
 		if (g[j].kind == REPORT_RECOVERED_LOSS)
 			say(f, PP_FIND_LOSS, "loss", c, buf);
-		else if (g[j].kind != REPORT_CLIENT_IP_LOST && d->verdict != CHAIN_DELIVERED)
+		else if (g[j].kind != REPORT_CLIENT_IP_LOST &&
+		         (d->verdict == CHAIN_STOPPED || d->verdict == CHAIN_PARTIAL))
 			say(f, PP_FIND_STOP, "stop", c, buf);
 	}
 	for (uint32_t i = 0; i < d->nnat; i++) {

@@ -266,13 +266,14 @@ static json_t *j_findings(const struct report_view *v, json_t *items)
 	json_t *o;
 
 	report_view_findings(v, &f);
-	o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "conversations",
+	o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "conversations",
 	              (json_int_t)f.conversations, "stopped", (json_int_t)f.stopped, "partial",
 	              (json_int_t)f.partial, "delivered", (json_int_t)f.delivered, "client_ip_lost",
 	              (json_int_t)f.client_ip_lost, "nat", (json_int_t)f.nat, "snat",
 	              (json_int_t)f.snat, "unmatched", (json_int_t)f.unmatched, "ignored",
 	              (json_int_t)f.ignored, "read", (json_int_t)f.read, "recovered_loss",
-	              (json_int_t)f.recovered_loss, "gaps", (json_int_t)f.gaps);
+	              (json_int_t)f.recovered_loss, "gaps", (json_int_t)f.gaps, "not_judged",
+	              (json_int_t)f.not_judged);
 	json_object_set_new(o, "items", items);
 	json_object_set_new(
 	    o, "limits",

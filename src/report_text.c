@@ -164,6 +164,12 @@ static void print_dir(const struct ctx *c, const struct chain_conv *cv, int k)
 	print_path(c, d);
 	if (d->has_stop)
 		print_stop(c, d);
+	if (d->verdict == CHAIN_NOT_JUDGED) {
+		char buf[1200];
+
+		report_not_judged_sentence(c->r, d, buf, sizeof buf);
+		line(c, "", buf);
+	}
 	print_answer(c, cv, d);
 	print_nat(c, d);
 	if (d->has_lost) {
@@ -217,13 +223,18 @@ static void print_findings(const struct ctx *c, const struct report_view *v)
 
 	report_view_findings(v, &f);
 	/* not "pktpath: ...": that prefix is for errors, on stderr */
-	if (!v->quiet)
+	if (!v->quiet) {
 		fprintf(c->out,
 		        "%zu conversation%s across %zu point%s on %zu node%s: %zu delivered, "
-		        "%zu stopped, %zu partial; client IP lost in %zu\n",
+		        "%zu stopped, %zu partial",
 		        f.conversations, f.conversations == 1 ? "" : "s", c->r->npoints,
 		        c->r->npoints == 1 ? "" : "s", c->r->nnodes, c->r->nnodes == 1 ? "" : "s",
-		        f.delivered, f.stopped, f.partial, f.client_ip_lost);
+		        f.delivered, f.stopped, f.partial);
+		/* said only when it happens: most runs judge every direction */
+		if (f.not_judged)
+			fprintf(c->out, ", %zu not judged", f.not_judged);
+		fprintf(c->out, "; client IP lost in %zu\n", f.client_ip_lost);
+	}
 	for (size_t i = 0; i < v->nconv; i++) {
 		const struct chain_conv *cv = report_conv(v, i);
 		char t[2 * EP_LEN + 8], buf[3072];

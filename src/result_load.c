@@ -795,7 +795,7 @@ static int dir_from_json(struct loader *ld, json_t *o, uint8_t proto, struct cha
 	if (get_u64(ld, o, "packets", UINT64_MAX / 2, &d->packets) < 0 ||
 	    get_u64(ld, o, "unmatched", UINT64_MAX / 2, &d->unmatched) < 0 ||
 	    get_str(ld, o, "verdict", false, &verdict) < 0 ||
-	    (vi = name_index(verdict, CHAIN_PARTIAL + 1, verdict_i)) < 0)
+	    (vi = name_index(verdict, CHAIN_NOT_JUDGED + 1, verdict_i)) < 0)
 		return bad(ld, "a direction's packets, unmatched or verdict is not what pktpath "
 		               "writes");
 	d->verdict = (enum chain_verdict)vi;
@@ -974,10 +974,11 @@ static int findings_member(struct loader *ld, const char *key, json_t *v)
 {
 	static const char *const names[] = {"conversations", "stopped",        "partial",
 	                                    "delivered",     "client_ip_lost", "nat",
-	                                    "snat",          "recovered_loss"};
+	                                    "snat",          "recovered_loss", "not_judged"};
 	struct chain_findings *f = &ld->sum.findings;
-	size_t *dst[] = {&f->conversations,  &f->stopped, &f->partial, &f->delivered,
-	                 &f->client_ip_lost, &f->nat,     &f->snat,    &f->recovered_loss};
+	size_t *dst[] = {&f->conversations, &f->stopped,        &f->partial,
+	                 &f->delivered,     &f->client_ip_lost, &f->nat,
+	                 &f->snat,          &f->recovered_loss, &f->not_judged};
 	json_t *o = json_pack("{s:O}", "v", v);
 	uint64_t n = 0;
 	int rc = 0;

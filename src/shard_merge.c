@@ -317,6 +317,7 @@ static int on_summary(void *arg, const char *path, const struct result_summary *
 	f->nat += s->findings.nat;
 	f->snat += s->findings.snat;
 	f->recovered_loss += s->findings.recovered_loss;
+	f->not_judged += s->findings.not_judged;
 	return 0;
 }
 

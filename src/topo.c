@@ -2223,7 +2223,8 @@ void topo_known_seal(struct topo *t)
 				k->addrs[n++] = k->addrs[i];
 		k->naddrs = n;
 	}
-	qsort(k->ifaces, k->nifaces, sizeof *k->ifaces, cmp_known_iface);
+	if (k->nifaces > 1) /* k->ifaces is NULL with none: no qsort(NULL, 0) */
+		qsort(k->ifaces, k->nifaces, sizeof *k->ifaces, cmp_known_iface);
 	k->sorted = true;
 }
 
@@ -2231,8 +2232,8 @@ static const struct known_addr *known_addr(const struct known *k, const struct p
 {
 	struct known_addr key;
 
-	if (!k->sorted)
-		return NULL; /* topo_known_seal() not called */
+	if (!k->sorted || k->naddrs == 0)
+		return NULL; /* topo_known_seal() not called, or nothing known */
 	key.addr = *a;
 	return bsearch(&key, k->addrs, k->naddrs, sizeof key, cmp_known_addr);
 }
@@ -2241,7 +2242,7 @@ static const struct known_iface *known_iface(const struct known *k, const char *
 {
 	struct known_iface key;
 
-	if (!k->sorted)
+	if (!k->sorted || k->nifaces == 0)
 		return NULL;
 	key.point = point;
 	return bsearch(&key, k->ifaces, k->nifaces, sizeof key, cmp_known_iface);

@@ -20,7 +20,11 @@
 #include "pktpath/match.h"
 #include "pktpath/reason.h"
 
-enum chain_verdict { CHAIN_DELIVERED, CHAIN_STOPPED, CHAIN_PARTIAL };
+/* not judged: never answered, and no capture after the last point it was
+ * seen at tells where it should have gone next (one point, or the last
+ * captured point on its way): stopped there or lost beyond, the packets
+ * cannot say. */
+enum chain_verdict { CHAIN_DELIVERED, CHAIN_STOPPED, CHAIN_PARTIAL, CHAIN_NOT_JUDGED };
 enum chain_nat_kind { CHAIN_DNAT, CHAIN_SNAT };
 enum chain_answer_kind { CHAIN_ANSWER_ICMP, CHAIN_ANSWER_TCP_RST };
 enum chain_dir_index { CHAIN_FORWARD = 0, CHAIN_REVERSE = 1 };
@@ -223,7 +227,10 @@ struct chain_findings {
 	size_t client_ip_lost;
 	size_t nat, snat;      /* conversations with any / a forward SNAT */
 	size_t recovered_loss; /* conversations with loss TCP recovered */
+	size_t not_judged;     /* neither stopped nor partial, a direction not judged */
 };
+/* Counts one finished conversation into f. */
+void chain_findings_add(struct chain_findings *f, const struct chain_conv *r);
 
 /* Where a bound of the analysis was reached: each is a number of packets
  * (interfaces: of interfaces) that were handled less well than the rest,

@@ -54,6 +54,7 @@ struct report_findings {
 	uint64_t read;
 	size_t recovered_loss; /* conversations with loss TCP recovered */
 	size_t gaps;           /* capture gaps reported over all points */
+	size_t not_judged;     /* conversations with a direction not judged */
 };
 void report_findings(const struct chain_result *r, struct report_findings *f);
 /* "limits reached: ..." of the analysis (chain_limits) in words; 0 when
@@ -95,6 +96,10 @@ void report_answer_sentence(const struct chain_result *r, const struct chain_con
 void report_lost_sentence(const struct chain_result *r, const struct chain_dir *d, char *buf,
                           size_t len);
 /* Recovered loss and packets not judged for a capture gap. */
+/* A direction not judged (CHAIN_NOT_JUDGED): where it was seen last and
+ * why that is not a stop. */
+void report_not_judged_sentence(const struct chain_result *r, const struct chain_dir *d, char *buf,
+                                size_t len);
 void report_recovered_sentence(const struct chain_result *r, const struct chain_dir *d, char *buf,
                                size_t len);
 void report_gap_sentence(const struct chain_result *r, const struct chain_dir *d, char *buf,
@@ -125,6 +130,7 @@ enum report_kind {
 	REPORT_ASYMMETRIC_RETURN,
 	REPORT_CLIENT_IP_LOST,
 	REPORT_RECOVERED_LOSS,
+	REPORT_NOT_JUDGED,
 	REPORT__KINDS
 };
 

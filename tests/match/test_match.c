@@ -823,6 +823,58 @@ static void test_midflow_nat(void)
 	chain_result_free(&r);
 }
 
+/* The silent drop's SYNs again, without the conversation before them that
+ * showed where packets to that address go: nothing captured after p3 shows
+ * where they should have been seen, so the direction is not judged, and
+ * no stop is drawn. */
+static void test_unanswered_not_judged(void)
+{
+	static const uint32_t fwd[] = {0, 1, 2, 3};
+	struct world w;
+	struct chain_result r;
+	struct pkt syn = {"10.1.0.5", "10.96.0.10", 40041, 80, 900, 77, 0, SYN, 0};
+
+	world_init(&w, 4);
+	for (int k = 0; k < 3; k++) {
+		syn.ip_id = 900 + (uint32_t)k;
+		send_path(&w, syn, fwd, 4, T0 + (1 << k) * SEC, 64, 2, "10.2.0.7", 80);
+	}
+	finish(&w, &r);
+	CHECK(r.nconv == 1);
+	if (r.nconv == 1) {
+		const struct chain_dir *f = &chain_result_conv(&r, 0)->dir[CHAIN_FORWARD];
+
+		CHECK(f->verdict == CHAIN_NOT_JUDGED);
+		CHECK(!f->has_stop);
+		CHECK(f->nhops == 4 && f->packets == 3);
+		CHECK(r.findings.not_judged == 1 && r.findings.stopped == 0);
+	}
+	chain_result_free(&r);
+}
+
+/* Two packets with IP ID 0 and the same header fields and bytes, one each
+ * way between the same two hosts (an EIGRP exchange does this): an answer,
+ * never one packet rewritten into its mirror image by a NAT. */
+static void test_reflection_not_joined(void)
+{
+	struct world w;
+	struct chain_result r;
+	struct pkt a = {"10.0.0.1", "10.0.0.2", 5000, 6000, 0, 10, 20, ACK, 40};
+	struct pkt b = {"10.0.0.2", "10.0.0.1", 6000, 5000, 0, 10, 20, ACK, 40};
+
+	world_init(&w, 2);
+	see(&w, &a, 0, T0, 64);
+	see(&w, &b, 1, T0 + 50 * US, 64);
+	finish(&w, &r);
+	for (size_t i = 0; i < r.nconv; i++) {
+		const struct chain_conv *c = chain_result_conv(&r, i);
+
+		CHECK(c->dir[CHAIN_FORWARD].nnat == 0 && c->dir[CHAIN_REVERSE].nnat == 0);
+	}
+	CHECK(r.findings.nat == 0);
+	chain_result_free(&r);
+}
+
 int main(void)
 {
 	test_nat_path_and_ipid_zero();
@@ -841,6 +893,8 @@ int main(void)
 	test_tied_order();
 	test_clock_residual();
 	test_midflow_nat();
+	test_unanswered_not_judged();
+	test_reflection_not_joined();
 	if (failures)
 		fprintf(stderr, "%u check(s) failed\n", failures);
 	return failures ? 1 : 0;
