@@ -16,8 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "pktpath/flow.h"
-#include "pktpath/match.h"
+#include "match/flow.h"
+#include "match/match.h"
 #include "pktpath/reason.h"
 
 enum chain_verdict { CHAIN_DELIVERED, CHAIN_STOPPED, CHAIN_PARTIAL };

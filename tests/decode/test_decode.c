@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pktpath/decode.h"
+#include "decode/decode.h"
 
 #include "frames.h"
 
