@@ -62,7 +62,8 @@ static void *xrealloc(void *p, size_t n)
 	return p;
 }
 
-struct chain *chain_new(struct flow_table *flows, const struct match *m, int64_t window_ns)
+struct chain *chain_fold_new(struct flow_table *flows, const struct match *m, int64_t window_ns,
+                             chain_conv_end_fn *conv_end)
 {
 	struct chain *c = calloc(1, sizeof *c);
 
@@ -71,6 +72,7 @@ struct chain *chain_new(struct flow_table *flows, const struct match *m, int64_t
 	c->flows = flows;
 	c->m = m;
 	c->window = window_ns;
+	c->conv_end = conv_end;
 	c->store = chain_store_new();
 	c->last_scan = INT64_MIN;
 	return c;
@@ -122,45 +124,6 @@ void chain_free(struct chain *c)
 static bool seq_lt(uint32_t a, uint32_t b)
 {
 	return (int32_t)(a - b) < 0;
-}
-
-void reservoir_add(struct reservoir *r, int64_t v)
-{
-	if (v > INT32_MAX)
-		v = INT32_MAX;
-	if (v < -INT32_MAX)
-		v = -INT32_MAX;
-	r->seen++;
-	if (r->n < LAT_SAMPLES) {
-		r->v[r->n++] = v;
-		return;
-	}
-	/* Algorithm R with a hash of the count as its dice: deterministic */
-	uint64_t j = htab_mix64(r->seen) % r->seen;
-
-	if (j < LAT_SAMPLES)
-		r->v[j] = v;
-}
-
-int64_t reservoir_median(const struct reservoir *r)
-{
-	int32_t v[LAT_SAMPLES];
-
-	if (r->n == 0)
-		return 0;
-	/* insertion sort: at most LAT_SAMPLES, done for every hop of every
-	 * direction (qsort's merge sort cost more than the rest of it) */
-	for (uint32_t i = 0; i < r->n; i++) {
-		int32_t x = r->v[i];
-		uint32_t j = i;
-
-		for (; j > 0 && v[j - 1] > x; j--)
-			v[j] = v[j - 1];
-		v[j] = x;
-	}
-	if (r->n % 2)
-		return v[r->n / 2];
-	return ((int64_t)v[r->n / 2 - 1] + v[r->n / 2]) / 2;
 }
 
 static int cmp_hop(const void *x, const void *y)
@@ -368,35 +331,6 @@ static struct hopstat *hopstat_get(struct dir_agg *d, uint32_t point, uint8_t di
 	return &d->hs[d->nhs++];
 }
 
-void route_merge(struct route *into, const struct route *r)
-{
-	into->count += r->count;
-	if (r->first_ts < into->first_ts)
-		into->first_ts = r->first_ts;
-	if (r->last_ts > into->last_ts)
-		into->last_ts = r->last_ts;
-	if (r->len_min < into->len_min)
-		into->len_min = r->len_min;
-	if (r->len_max > into->len_max)
-		into->len_max = r->len_max;
-	into->df += r->df;
-	into->tcp_flags_or |= r->tcp_flags_or;
-	for (uint32_t k = 0; k < r->nts && into->nts < TS_SAMPLES; k++)
-		into->sample[into->nts++] = r->sample[k];
-	into->ts_seen += r->ts_seen;
-}
-
-bool route_same_key(const struct route *r, const struct route_hop *h, unsigned n)
-{
-	if (r->n != n)
-		return false;
-	for (unsigned i = 0; i < n; i++) {
-		if (r->hop[i].point != h[i].point || r->hop[i].dir != h[i].dir)
-			return false;
-	}
-	return true;
-}
-
 static struct route *route_get(struct dir_agg *d, const struct route_hop *h, unsigned n)
 {
 	struct route *r;
@@ -557,7 +491,7 @@ static void link_tuples(struct chain *c, uint32_t with, uint32_t t, int parity)
 		if (c->conv[ca]->shard != c->conv[cb]->shard && shard_split(c, ca, cb)) {
 			/* b was this shard's: its part is reported alone */
 			c->flows->v[root].conv = ca;
-			chain_conv_finish(c, cb);
+			c->conv_end(c, cb);
 			return;
 		}
 		conv_merge(c, ca, cb);
@@ -1112,7 +1046,7 @@ static void finish_ended(struct chain *c, int64_t now)
 		else if (foreign(c, c->conv[i]))
 			chain_conv_drop(c, i);
 		else
-			chain_conv_finish(c, i);
+			c->conv_end(c, i);
 	}
 	c->nlive = n;
 }

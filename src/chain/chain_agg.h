@@ -193,6 +193,9 @@ struct chain_env {
 	const struct topo *topo;
 };
 
+/* What the folding does with a conversation that ended. */
+typedef void chain_conv_end_fn(struct chain *c, uint32_t ci);
+
 /* Shared between chain.c and chain_result.c. */
 struct chain {
 	struct flow_table *flows;
@@ -215,7 +218,8 @@ struct chain {
 	bool *scratch_flag;
 	uint32_t capscratch;
 	uint64_t unmatched;
-	chain_observer_fn *observe; /* see chain_set_observer() */
+	chain_conv_end_fn *conv_end; /* an ended conversation: see chain_fold_new() */
+	chain_observer_fn *observe;  /* see chain_set_observer() */
 	void *observe_arg;
 	struct chain_env env;
 	struct hints hints;
@@ -226,9 +230,11 @@ struct chain {
 	uint32_t shard, nshards; /* --shard: conversations this chain aggregates */
 };
 
-/* chain_result.c: turns a conversation into its result, stores it, and
- * frees the conversation. */
-void chain_conv_finish(struct chain *c, uint32_t ci);
+/* chain.c: a new chain that calls conv_end for every conversation that
+ * ended (chain_result.c's chain_new passes the step that turns it into its
+ * result): the folding never calls the findings, the findings call it. */
+struct chain *chain_fold_new(struct flow_table *flows, const struct match *m, int64_t window_ns,
+                             chain_conv_end_fn *conv_end);
 /* chain.c: folds the segment groups a conversation still has pending and
  * puts its routes in order. */
 void chain_conv_flush(struct chain *c, uint32_t ci);
@@ -260,7 +266,7 @@ bool order_latency(const struct dir_order *o, int a, int b, int64_t *median);
 /* The tuple most packets carried at (point, dir), or FLOW_NONE. */
 uint32_t order_dominant(const struct dir_order *o, int index);
 
-/* chain.c */
+/* chain_route.c */
 void reservoir_add(struct reservoir *r, int64_t v);
 void route_merge(struct route *into, const struct route *r);
 bool route_same_key(const struct route *r, const struct route_hop *h, unsigned n);

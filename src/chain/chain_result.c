@@ -666,7 +666,7 @@ static void findings_add(struct chain_findings *f, const struct chain_conv *r)
 /* The conversation's findings are built with what is known now (paths of
  * the conversations seen so far, the capture spans so far), stored, and its
  * memory freed; later packets of its tuples start a new conversation. */
-void chain_conv_finish(struct chain *c, uint32_t ci)
+static void chain_conv_finish(struct chain *c, uint32_t ci)
 {
 	struct conv *cv = c->conv[ci];
 	struct chain_conv r = {0};
@@ -707,6 +707,13 @@ void chain_conv_finish(struct chain *c, uint32_t ci)
 	if (c->flows->v[root].conv == ci)
 		c->flows->v[root].conv = FLOW_NONE;
 	chain_conv_free(c, ci);
+}
+
+/* Folding (chain.c) is the first step, findings (here) the second: the
+ * folding hands every conversation that ended to chain_conv_finish(). */
+struct chain *chain_new(struct flow_table *flows, const struct match *m, int64_t window_ns)
+{
+	return chain_fold_new(flows, m, window_ns, chain_conv_finish);
 }
 
 void chain_finish(struct chain *c, struct chain_result *out)
