@@ -14,7 +14,7 @@
 #include "pktpath/options.h"
 #include "report/report.h"
 #include "report/shard_merge.h"
-#include "topo/snapshot.h"
+#include "cli/cli_snapshot.h"
 
 static bool want_color(enum pp_color c)
 {

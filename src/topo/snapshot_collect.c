@@ -1,6 +1,7 @@
-/* snapshot.c - `pktpath snapshot`: links, addresses and routes of network
- * namespaces, read through libnl-route-3 caches and written as one JSON
- * document (format version 1, described in pktpath(1), SNAPSHOT FORMAT).
+/* snapshot_collect.c - `pktpath snapshot`: links, addresses and routes of
+ * network namespaces, read through libnl-route-3 caches into the JSON values
+ * of the document (format version 1, pktpath(1), SNAPSHOT FORMAT). The only
+ * file that calls libnl.
  * specification: rtnetlink(7); RTM_GETNSID (linux/net_namespace.h); setns(2).
  *
  * Read-only: every request is a dump or a GET; nothing is ever set. The
@@ -10,10 +11,7 @@
  * way back to get wrong and no later open() lands in the wrong namespace.
  */
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <pthread.h>
 #include <sched.h>
@@ -21,8 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <linux/if.h>
@@ -39,87 +35,15 @@
 #include <netlink/route/addr.h>
 #include <netlink/route/route.h>
 
-#include "cli/cli_suggest.h"
+#include "snapshot_int.h"
 #include "util/escape.h"
 #include "util/msg.h"
-#include "pktpath/options.h"
-#include "util/out_file.h"
-#include "topo/snapshot.h"
-
-#define SNAPSHOT_VERSION 1
-#define RUN_NETNS        "/run/netns"
-
-static const char usage_text[] =
-    "usage: pktpath snapshot [-o FILE] [--netns [ALIAS=]NAME|PID ...] [--all-netns]\n"
-    "\n"
-    "Records the links, addresses and routes of this network namespace and of\n"
-    "the chosen ones as one JSON document, for pktpath --topology NODE=FILE.\n"
-    "Read-only. Entering another namespace needs CAP_SYS_ADMIN.\n"
-    "\n"
-    "Options:\n"
-    "      --all-netns        also every namespace in " RUN_NETNS "\n"
-    "  -h, --help             show this help and exit\n"
-    "      --netns [ALIAS=]NAME|PID\n"
-    "                         also the namespace " RUN_NETNS "/NAME, or that of\n"
-    "                         process PID (/proc/PID/ns/net), recorded as ALIAS\n"
-    "                         when given (a pod's name); repeatable\n"
-    "  -o, --output FILE      write to FILE (replaced atomically), not stdout\n"
-    "\n"
-    "Exit status: 0 success, 2 usage error or failure. See pktpath(1).\n";
-
-enum { OPT_ALL_NETNS = 256, OPT_NETNS };
-
-/* Sorted by name. */
-static const struct option long_options[] = {
-    {"all-netns", no_argument, NULL, OPT_ALL_NETNS},
-    {"help", no_argument, NULL, 'h'},
-    {"netns", required_argument, NULL, OPT_NETNS},
-    {"output", required_argument, NULL, 'o'},
-    {NULL, 0, NULL, 0},
-};
-
-/* One namespace to record. */
-struct ns_sel {
-	char *name;    /* NULL for the namespace pktpath runs in */
-	char *path;    /* file to open */
-	long pid;      /* --netns PID, else 0 */
-	bool optional; /* from --all-netns: may vanish or be half-created */
-	bool skip;     /* optional and gone: left out */
-	int fd;
-	ino_t inode;
-};
-
-struct snap {
-	struct ns_sel *ns;
-	size_t nns;
-	const char *output;
-	bool all_netns;
-	bool oom; /* a jansson allocation failed somewhere */
-};
 
 /* --- small helpers ------------------------------------------------------ */
 
-static void *xrealloc(void *p, size_t n, size_t size)
-{
-	void *q = n && size <= SIZE_MAX / n ? realloc(p, n * size) : NULL;
-
-	if (!q)
-		msg_oom("snapshot", n * size);
-	return q;
-}
-
-static char *xstrdup(const char *s)
-{
-	char *d = strdup(s);
-
-	if (!d)
-		msg_oom("snapshot", strlen(s) + 1);
-	return d;
-}
-
 /* Interface names are bytes, not necessarily UTF-8; jansson only takes
  * UTF-8. Invalid bytes are written as the four characters \xNN (escape.h). */
-static json_t *jstr(const char *s)
+json_t *snapshot_jstr(const char *s)
 {
 	json_t *j;
 	char *esc;
@@ -136,7 +60,7 @@ static json_t *jstr(const char *s)
 }
 
 /* Sets key to v (stealing it); remembers a failed allocation. */
-static void put(struct snap *s, json_t *obj, const char *key, json_t *v)
+void snapshot_put(struct snap *s, json_t *obj, const char *key, json_t *v)
 {
 	if (!v || json_object_set_new(obj, key, v) < 0)
 		s->oom = true;
@@ -273,7 +197,7 @@ static json_t *jifname(struct nl_cache *links, int ifindex)
 
 	if (ifindex <= 0 || !rtnl_link_i2name(links, ifindex, buf, sizeof buf))
 		return json_null();
-	return jstr(buf);
+	return snapshot_jstr(buf);
 }
 
 /* --- links, addresses, routes -------------------------------------------- */
@@ -287,8 +211,8 @@ static json_t *link_ref(struct snap *s, struct nl_cache *links, int ifindex)
 	o = json_object();
 	if (!o)
 		return NULL;
-	put(s, o, "ifindex", json_integer(ifindex));
-	put(s, o, "name", jifname(links, ifindex));
+	snapshot_put(s, o, "ifindex", json_integer(ifindex));
+	snapshot_put(s, o, "name", jifname(links, ifindex));
 	return o;
 }
 
@@ -304,19 +228,19 @@ static json_t *vxlan_json(struct snap *s, struct nl_cache *links, struct rtnl_li
 	o = json_object();
 	if (!o)
 		return NULL;
-	put(s, o, "vni", json_integer(vni));
+	snapshot_put(s, o, "vni", json_integer(vni));
 	have_port = rtnl_link_vxlan_get_port(l, &port) == 0;
-	put(s, o, "port", jint_or_null(have_port, port));
+	snapshot_put(s, o, "port", jint_or_null(have_port, port));
 	if (rtnl_link_vxlan_get_local(l, &local) == 0) {
-		put(s, o, "local", jaddr(local));
+		snapshot_put(s, o, "local", jaddr(local));
 		nl_addr_put(local);
 	} else {
-		put(s, o, "local", json_null());
+		snapshot_put(s, o, "local", json_null());
 	}
 	if (rtnl_link_vxlan_get_link(l, &dev) == 0 && dev)
-		put(s, o, "dev", link_ref(s, links, (int)dev));
+		snapshot_put(s, o, "dev", link_ref(s, links, (int)dev));
 	else
-		put(s, o, "dev", json_null());
+		snapshot_put(s, o, "dev", json_null());
 	return o;
 }
 
@@ -332,25 +256,26 @@ static json_t *link_json(struct snap *s, struct nl_cache *links, struct rtnl_lin
 
 	if (!o)
 		return NULL;
-	put(s, o, "ifindex", json_integer(rtnl_link_get_ifindex(l)));
-	put(s, o, "name", jstr(rtnl_link_get_name(l)));
-	put(s, o, "kind", jstr(kind));
-	put(s, o, "link_type", jstr(nl_llproto2str(rtnl_link_get_arptype(l), buf, sizeof buf)));
+	snapshot_put(s, o, "ifindex", json_integer(rtnl_link_get_ifindex(l)));
+	snapshot_put(s, o, "name", snapshot_jstr(rtnl_link_get_name(l)));
+	snapshot_put(s, o, "kind", snapshot_jstr(kind));
+	snapshot_put(s, o, "link_type",
+	             snapshot_jstr(nl_llproto2str(rtnl_link_get_arptype(l), buf, sizeof buf)));
 	if (mac && nl_addr_get_len(mac) > 0 && nl_addr_get_len(mac) <= 20) {
 		const unsigned char *b = nl_addr_get_binary_addr(mac);
 		char *o2 = buf;
 
 		for (unsigned i = 0; i < nl_addr_get_len(mac); i++)
 			o2 += sprintf(o2, i ? ":%02x" : "%02x", b[i]);
-		put(s, o, "mac", json_string(buf));
+		snapshot_put(s, o, "mac", json_string(buf));
 	} else {
-		put(s, o, "mac", json_null());
+		snapshot_put(s, o, "mac", json_null());
 	}
-	put(s, o, "mtu", json_integer(rtnl_link_get_mtu(l)));
-	put(s, o, "operstate",
-	    jname(operstate_names, NELEM(operstate_names), rtnl_link_get_operstate(l)));
-	put(s, o, "up", json_boolean(rtnl_link_get_flags(l) & IFF_UP));
-	put(s, o, "master", link_ref(s, links, rtnl_link_get_master(l)));
+	snapshot_put(s, o, "mtu", json_integer(rtnl_link_get_mtu(l)));
+	snapshot_put(s, o, "operstate",
+	             jname(operstate_names, NELEM(operstate_names), rtnl_link_get_operstate(l)));
+	snapshot_put(s, o, "up", json_boolean(rtnl_link_get_flags(l) & IFF_UP));
+	snapshot_put(s, o, "master", link_ref(s, links, rtnl_link_get_master(l)));
 	/* IFLA_LINK: a veth's peer, the parent of a vlan/macvlan/ipvlan. With
 	 * IFLA_LINK_NETNSID the index is one in that other namespace. */
 	if (iflink > 0) {
@@ -359,18 +284,19 @@ static json_t *link_json(struct snap *s, struct nl_cache *links, struct rtnl_lin
 		if (!lk) {
 			s->oom = true;
 		} else {
-			put(s, lk, "ifindex", json_integer(iflink));
-			put(s, lk, "netnsid", jint_or_null(have_nsid, nsid));
-			put(s, lk, "name", have_nsid ? json_null() : jifname(links, iflink));
-			put(s, o, "link", lk);
+			snapshot_put(s, lk, "ifindex", json_integer(iflink));
+			snapshot_put(s, lk, "netnsid", jint_or_null(have_nsid, nsid));
+			snapshot_put(s, lk, "name",
+			             have_nsid ? json_null() : jifname(links, iflink));
+			snapshot_put(s, o, "link", lk);
 		}
 	} else {
-		put(s, o, "link", json_null());
+		snapshot_put(s, o, "link", json_null());
 	}
 	if (kind && strcmp(kind, "vxlan") == 0)
-		put(s, o, "vxlan", vxlan_json(s, links, l));
+		snapshot_put(s, o, "vxlan", vxlan_json(s, links, l));
 	else
-		put(s, o, "vxlan", json_null());
+		snapshot_put(s, o, "vxlan", json_null());
 	return o;
 }
 
@@ -392,7 +318,7 @@ static json_t *links_json(struct snap *s, struct nl_cache *links)
 		return arr;
 	/* The kernel dumps links in hash order; sort for stable output. No
 	 * references are taken: the cache owns the objects throughout. */
-	v = xrealloc(NULL, (size_t)n, sizeof *v);
+	v = snapshot_xrealloc(NULL, (size_t)n, sizeof *v);
 	for (struct nl_object *o = nl_cache_get_first(links); o && i < n; o = nl_cache_get_next(o))
 		v[i++] = (struct rtnl_link *)o;
 	qsort(v, (size_t)i, sizeof *v, cmp_link_index);
@@ -412,14 +338,14 @@ static json_t *addr_json(struct snap *s, struct nl_cache *links, struct rtnl_add
 	o = json_object();
 	if (!o)
 		return NULL;
-	put(s, o, "ifindex", json_integer(rtnl_addr_get_ifindex(a)));
-	put(s, o, "ifname", jifname(links, rtnl_addr_get_ifindex(a)));
-	put(s, o, "family", json_string(fam));
-	put(s, o, "address", jaddr(rtnl_addr_get_local(a)));
-	put(s, o, "prefixlen", json_integer(rtnl_addr_get_prefixlen(a)));
-	put(s, o, "scope", jscope((unsigned)rtnl_addr_get_scope(a)));
+	snapshot_put(s, o, "ifindex", json_integer(rtnl_addr_get_ifindex(a)));
+	snapshot_put(s, o, "ifname", jifname(links, rtnl_addr_get_ifindex(a)));
+	snapshot_put(s, o, "family", json_string(fam));
+	snapshot_put(s, o, "address", jaddr(rtnl_addr_get_local(a)));
+	snapshot_put(s, o, "prefixlen", json_integer(rtnl_addr_get_prefixlen(a)));
+	snapshot_put(s, o, "scope", jscope((unsigned)rtnl_addr_get_scope(a)));
 	/* Point-to-point: IFA_ADDRESS differs from IFA_LOCAL. */
-	put(s, o, "peer", jaddr(rtnl_addr_get_peer(a)));
+	snapshot_put(s, o, "peer", jaddr(rtnl_addr_get_peer(a)));
 	return o;
 }
 
@@ -462,12 +388,12 @@ static json_t *nexthop_json(struct snap *s, struct nl_cache *links, struct rtnl_
 
 	if (!o)
 		return NULL;
-	put(s, o, "gateway", jaddr(rtnl_route_nh_get_gateway(nh)));
-	put(s, o, "dev", jifname(links, ifindex));
-	put(s, o, "ifindex", jint_or_null(ifindex > 0, ifindex));
+	snapshot_put(s, o, "gateway", jaddr(rtnl_route_nh_get_gateway(nh)));
+	snapshot_put(s, o, "dev", jifname(links, ifindex));
+	snapshot_put(s, o, "ifindex", jint_or_null(ifindex > 0, ifindex));
 	/* rtnh_hops holds weight - 1, as `ip route` explains. */
-	put(s, o, "weight", json_integer(rtnl_route_nh_get_weight(nh) + 1));
-	put(s, o, "onlink", json_boolean(rtnl_route_nh_get_flags(nh) & RTNH_F_ONLINK));
+	snapshot_put(s, o, "weight", json_integer(rtnl_route_nh_get_weight(nh) + 1));
+	snapshot_put(s, o, "onlink", json_boolean(rtnl_route_nh_get_flags(nh) & RTNH_F_ONLINK));
 	return o;
 }
 
@@ -484,26 +410,28 @@ static json_t *route_json(struct snap *s, struct nl_cache *links, struct rtnl_ro
 	o = json_object();
 	if (!o)
 		return NULL;
-	put(s, o, "table", json_integer(rtnl_route_get_table(r)));
-	put(s, o, "family", json_string(fam));
-	put(s, o, "dst", dst_json(rtnl_route_get_dst(r)));
-	put(s, o, "type", jname(type_names, NELEM(type_names), rtnl_route_get_type(r)));
-	put(s, o, "protocol", jname(proto_names, NELEM(proto_names), rtnl_route_get_protocol(r)));
-	put(s, o, "scope", jscope(rtnl_route_get_scope(r)));
-	put(s, o, "metric", json_integer(rtnl_route_get_priority(r)));
-	put(s, o, "prefsrc", jaddr(rtnl_route_get_pref_src(r)));
-	put(s, o, "gateway", jaddr(nh ? rtnl_route_nh_get_gateway(nh) : NULL));
-	put(s, o, "dev", jifname(links, ifindex));
-	put(s, o, "ifindex", jint_or_null(ifindex > 0, ifindex));
-	put(s, o, "onlink", json_boolean(nh && (rtnl_route_nh_get_flags(nh) & RTNH_F_ONLINK)));
+	snapshot_put(s, o, "table", json_integer(rtnl_route_get_table(r)));
+	snapshot_put(s, o, "family", json_string(fam));
+	snapshot_put(s, o, "dst", dst_json(rtnl_route_get_dst(r)));
+	snapshot_put(s, o, "type", jname(type_names, NELEM(type_names), rtnl_route_get_type(r)));
+	snapshot_put(s, o, "protocol",
+	             jname(proto_names, NELEM(proto_names), rtnl_route_get_protocol(r)));
+	snapshot_put(s, o, "scope", jscope(rtnl_route_get_scope(r)));
+	snapshot_put(s, o, "metric", json_integer(rtnl_route_get_priority(r)));
+	snapshot_put(s, o, "prefsrc", jaddr(rtnl_route_get_pref_src(r)));
+	snapshot_put(s, o, "gateway", jaddr(nh ? rtnl_route_nh_get_gateway(nh) : NULL));
+	snapshot_put(s, o, "dev", jifname(links, ifindex));
+	snapshot_put(s, o, "ifindex", jint_or_null(ifindex > 0, ifindex));
+	snapshot_put(s, o, "onlink",
+	             json_boolean(nh && (rtnl_route_nh_get_flags(nh) & RTNH_F_ONLINK)));
 	if (nnh > 1) {
 		json_t *arr = json_array();
 
 		for (int i = 0; arr && i < nnh; i++)
 			append(s, arr, nexthop_json(s, links, rtnl_route_nexthop_n(r, i)));
-		put(s, o, "nexthops", arr);
+		snapshot_put(s, o, "nexthops", arr);
 	} else {
-		put(s, o, "nexthops", json_null());
+		snapshot_put(s, o, "nexthops", json_null());
 	}
 	return o;
 }
@@ -644,14 +572,6 @@ static void *enter_and_connect(void *p)
 }
 
 /* "network namespace pod-a", for messages. */
-static const char *ns_what(const struct ns_sel *ns, char *buf, size_t len)
-{
-	if (!ns->name)
-		return "the network namespace of pktpath";
-	snprintf(buf, len, "network namespace %s", ns->name);
-	return buf;
-}
-
 /* A NETLINK_ROUTE socket living in ns. Returns NULL after a message; *skip
  * is set when an --all-netns entry went away and may be left out. */
 static struct nl_sock *ns_socket(const struct ns_sel *ns, bool *skip)
@@ -699,7 +619,7 @@ static struct nl_sock *ns_socket(const struct ns_sel *ns, bool *skip)
 	}
 	if (a.nlerr < 0) {
 		msg_error("snapshot", "cannot open a netlink socket in %s: %s",
-		          ns_what(ns, what, sizeof what), nl_geterror(a.nlerr));
+		          snapshot_ns_what(ns, what, sizeof what), nl_geterror(a.nlerr));
 		nl_socket_free(a.sk);
 		return NULL;
 	}
@@ -726,15 +646,15 @@ static json_t *read_ns(struct snap *s, const struct ns_sel *ns, struct nl_sock *
 	}
 	if (err < 0) {
 		msg_error("snapshot", "cannot read the %s of %s: %s", what,
-		          ns_what(ns, nsw, sizeof nsw), nl_geterror(err));
+		          snapshot_ns_what(ns, nsw, sizeof nsw), nl_geterror(err));
 	} else if ((o = json_object())) {
-		put(s, o, "name", jstr(ns->name));
-		put(s, o, "pid", jint_or_null(ns->pid > 0, ns->pid));
-		put(s, o, "inode", json_integer((json_int_t)ns->inode));
-		put(s, o, "netnsid", jint_or_null(nsid >= 0, nsid));
-		put(s, o, "links", links_json(s, links));
-		put(s, o, "addresses", addrs_json(s, links, addrs));
-		put(s, o, "routes", routes);
+		snapshot_put(s, o, "name", snapshot_jstr(ns->name));
+		snapshot_put(s, o, "pid", jint_or_null(ns->pid > 0, ns->pid));
+		snapshot_put(s, o, "inode", json_integer((json_int_t)ns->inode));
+		snapshot_put(s, o, "netnsid", jint_or_null(nsid >= 0, nsid));
+		snapshot_put(s, o, "links", links_json(s, links));
+		snapshot_put(s, o, "addresses", addrs_json(s, links, addrs));
+		snapshot_put(s, o, "routes", routes);
 		routes = NULL;
 	} else {
 		s->oom = true;
@@ -748,301 +668,17 @@ static json_t *read_ns(struct snap *s, const struct ns_sel *ns, struct nl_sock *
 	return o;
 }
 
-/* --- selection ------------------------------------------------------------ */
+/* --- the document's namespaces ----------------------------------------- */
 
-static bool sel_has(const struct snap *s, const char *name)
+int snapshot_collect(struct snap *s, json_t *arr)
 {
-	for (size_t i = 0; i < s->nns; i++)
-		if (s->ns[i].name && strcmp(s->ns[i].name, name) == 0)
-			return true;
-	return false;
-}
-
-static void sel_add(struct snap *s, const char *name, const char *path, long pid, bool optional)
-{
-	struct ns_sel *ns;
-
-	s->ns = xrealloc(s->ns, s->nns + 1, sizeof *s->ns);
-	ns = &s->ns[s->nns++];
-	memset(ns, 0, sizeof *ns);
-	ns->name = name ? xstrdup(name) : NULL;
-	ns->path = xstrdup(path);
-	ns->pid = pid;
-	ns->optional = optional;
-	ns->fd = -1;
-}
-
-static int add_netns_target(struct snap *s, const char *alias, const char *arg);
-
-/* --netns [ALIAS=]NAME|PID: the namespace is recorded under ALIAS when one
- * is given. CNI plugins name pod namespaces cni-1a2b..., while capture
- * points are named after the pod (node1/pod-centos/eth0). */
-static int add_netns_arg(struct snap *s, const char *arg)
-{
-	const char *eq = strchr(arg, '=');
-	char alias[NAME_MAX + 1];
-
-	if (!eq)
-		return add_netns_target(s, NULL, arg);
-	if (eq == arg || (size_t)(eq - arg) > NAME_MAX || memchr(arg, '/', (size_t)(eq - arg))) {
-		msg_usage("snapshot: --netns: '%s' is not ALIAS=NAME or ALIAS=PID", arg);
-		return -1;
-	}
-	memcpy(alias, arg, (size_t)(eq - arg));
-	alias[eq - arg] = '\0';
-	return add_netns_target(s, alias, eq + 1);
-}
-
-static int add_netns_target(struct snap *s, const char *alias, const char *arg)
-{
-	char path[PATH_MAX];
-	const char *p = arg;
-
-	while (*p >= '0' && *p <= '9')
-		p++;
-	if (*arg && !*p) {
-		char *end;
-		long pid;
-
-		errno = 0;
-		pid = strtol(arg, &end, 10);
-		if (errno || pid <= 0 || pid > INT32_MAX) {
-			msg_usage("snapshot: --netns: '%s' is not a process id", arg);
-			return -1;
-		}
-		snprintf(path, sizeof path, "/proc/%ld/ns/net", pid);
-		if (!sel_has(s, alias ? alias : arg))
-			sel_add(s, alias ? alias : arg, path, pid, false);
-		return 0;
-	}
-	if (!*arg || strchr(arg, '/') || strcmp(arg, ".") == 0 || strcmp(arg, "..") == 0 ||
-	    strlen(arg) > NAME_MAX) {
-		msg_usage("snapshot: --netns: '%s' is not a namespace name (a file in " RUN_NETNS
-		          ") or a process id",
-		          arg);
-		return -1;
-	}
-	snprintf(path, sizeof path, RUN_NETNS "/%s", arg);
-	if (!sel_has(s, alias ? alias : arg))
-		sel_add(s, alias ? alias : arg, path, 0, false);
-	return 0;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Every entry of /run/netns that is not already chosen, sorted by name. */
-static int add_all_netns(struct snap *s)
-{
-	DIR *d = opendir(RUN_NETNS);
-	char **names = NULL;
-	size_t n = 0;
-	struct dirent *e;
-
-	if (!d) {
-		if (errno == ENOENT)
-			return 0; /* no named namespaces at all */
-		msg_error("snapshot", "cannot read " RUN_NETNS ": %s", strerror(errno));
-		return -1;
-	}
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.' || sel_has(s, e->d_name))
-			continue;
-		names = xrealloc(names, n + 1, sizeof *names);
-		names[n++] = xstrdup(e->d_name);
-	}
-	closedir(d);
-	if (n)
-		qsort(names, n, sizeof *names, cmp_str);
-	for (size_t i = 0; i < n; i++) {
-		char path[PATH_MAX];
-
-		snprintf(path, sizeof path, RUN_NETNS "/%s", names[i]);
-		sel_add(s, names[i], path, 0, true);
-		free(names[i]);
-	}
-	free(names);
-	return 0;
-}
-
-/* Opens every chosen namespace file up front: the fds name the namespaces
- * for setns() and RTM_GETNSID. --all-netns entries that vanished are left
- * out with a warning. */
-static int open_all(struct snap *s)
-{
-	for (size_t i = 0; i < s->nns; i++) {
-		struct ns_sel *ns = &s->ns[i];
-		char what[NAME_MAX + 32];
-		struct stat st;
-		int e;
-
-		ns->fd = open(ns->path, O_RDONLY | O_CLOEXEC);
-		if (ns->fd >= 0 && fstat(ns->fd, &st) == 0) {
-			ns->inode = st.st_ino;
-			continue;
-		}
-		e = errno;
-		if (ns->fd >= 0)
-			close(ns->fd);
-		ns->fd = -1;
-		if (ns->optional && e == ENOENT) {
-			msg_warn("snapshot", "network namespace %s went away, left out", ns->name);
-			ns->skip = true;
-			continue;
-		}
-		if (ns->pid)
-			msg_error("snapshot",
-			          "cannot open the network namespace of process %ld (%s): %s",
-			          ns->pid, ns->path, strerror(e));
-		else
-			msg_error("snapshot", "cannot open %s (%s): %s",
-			          ns_what(ns, what, sizeof what), ns->path, strerror(e));
-		return -1;
-	}
-	return 0;
-}
-
-static void sel_free(struct snap *s)
-{
-	for (size_t i = 0; i < s->nns; i++) {
-		if (s->ns[i].fd >= 0)
-			close(s->ns[i].fd);
-		free(s->ns[i].name);
-		free(s->ns[i].path);
-	}
-	free(s->ns);
-	s->ns = NULL;
-	s->nns = 0;
-}
-
-/* --- output --------------------------------------------------------------- */
-
-static int write_doc(const json_t *root, const char *output)
-{
-	struct out_file o;
-
-	if (!output) {
-		if (json_dumpf(root, stdout, JSON_INDENT(2)) < 0 || fputc('\n', stdout) == EOF ||
-		    fflush(stdout) != 0 || ferror(stdout)) {
-			msg_error("snapshot", "cannot write to standard output: %s",
-			          strerror(errno));
-			return -1;
-		}
-		return 0;
-	}
-	/* complete or absent: see out_file.h for what OUT may be */
-	if (out_file_open(&o, output) < 0)
-		return -1;
-	if (json_dumpf(root, o.fp, JSON_INDENT(2)) < 0 && !ferror(o.fp)) {
-		msg_error(output, "cannot write the JSON document (out of memory?)");
-		out_file_discard(&o);
-		return -1;
-	}
-	fputc('\n', o.fp);
-	return out_file_commit(&o); /* says why a write failed */
-}
-
-static json_t *now_json(void)
-{
-	char buf[32];
-	time_t t = time(NULL);
-	struct tm tm;
-
-	if (!gmtime_r(&t, &tm) || !strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		return json_null();
-	return json_string(buf);
-}
-
-static json_t *hostname_json(void)
-{
-	char buf[HOST_NAME_MAX + 1];
-
-	if (gethostname(buf, sizeof buf) < 0)
-		return json_null();
-	buf[sizeof buf - 1] = '\0';
-	return jstr(buf);
-}
-
-/* --- main ----------------------------------------------------------------- */
-
-static int parse_args(struct snap *s, int argc, char **argv)
-{
-	int c;
-
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":ho:", long_options, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			fputs(usage_text, stdout);
-			return 1;
-		case 'o':
-			if (!*optarg) {
-				msg_usage("snapshot: --output: empty file name");
-				return -1;
-			}
-			s->output = optarg;
-			break;
-		case OPT_ALL_NETNS:
-			s->all_netns = true;
-			break;
-		case OPT_NETNS:
-			if (add_netns_arg(s, optarg) < 0)
-				return -1;
-			break;
-		case ':':
-			msg_usage("snapshot: option '%s' needs a value", argv[optind - 1]);
-			return -1;
-		default:
-			cli_unknown_option("snapshot: ", long_options, argv[optind - 1], optopt);
-			return -1;
-		}
-	}
-	if (optind < argc) {
-		msg_usage("snapshot: unexpected argument '%s'", argv[optind]);
-		return -1;
-	}
-	return 0;
-}
-
-int snapshot_main(int argc, char **argv)
-{
-	struct snap s = {0};
 	struct nl_sock *host = NULL;
-	json_t *root = NULL, *arr;
-	int rc = PP_EXIT_USAGE, r;
-
-	sel_add(&s, NULL, "/proc/self/ns/net", 0, false);
-	msg_set_usage_command("pktpath snapshot");
-	r = parse_args(&s, argc, argv);
-	if (r != 0) {
-		sel_free(&s);
-		return r > 0 ? PP_EXIT_OK : PP_EXIT_USAGE;
-	}
-	if (s.all_netns && add_all_netns(&s) < 0)
-		goto out;
-	if (open_all(&s) < 0)
-		goto out;
-
-	root = json_object();
-	arr = json_array();
-	if (!root || !arr) {
-		json_decref(arr);
-		s.oom = true;
-		goto out;
-	}
-	put(&s, root, "pktpath_snapshot", json_integer(SNAPSHOT_VERSION));
-	put(&s, root, "generator", json_string("pktpath " PKTPATH_VERSION));
-	put(&s, root, "hostname", hostname_json());
-	put(&s, root, "time", now_json());
-	put(&s, root, "namespaces", arr);
+	int rc = -1;
 
 	/* s.ns[0] is the namespace pktpath runs in; its socket also asks for
 	 * the ids of the others. */
-	for (size_t i = 0; i < s.nns; i++) {
-		struct ns_sel *ns = &s.ns[i];
+	for (size_t i = 0; i < s->nns; i++) {
+		struct ns_sel *ns = &s->ns[i];
 		struct nl_sock *sk;
 		bool skip;
 		json_t *o;
@@ -1059,23 +695,16 @@ int snapshot_main(int argc, char **argv)
 			host = sk;
 		/* The id as seen from the namespace pktpath runs in: the one
 		 * its veths' IFLA_LINK_NETNSID carry. */
-		o = read_ns(&s, ns, sk, query_nsid(host, ns->fd));
+		o = read_ns(s, ns, sk, query_nsid(host, ns->fd));
 		if (sk != host)
 			nl_socket_free(sk);
 		if (!o)
 			goto out;
-		append(&s, arr, o);
+		append(s, arr, o);
 	}
-	if (!s.oom && write_doc(root, s.output) == 0)
-		rc = PP_EXIT_OK;
+	rc = 0;
 out:
-	/* A failed jansson allocation is only noticed here; other failures
-	 * have printed their message already. */
-	if (s.oom && !msg_error_count())
-		msg_error("snapshot", "out of memory");
 	if (host)
 		nl_socket_free(host);
-	json_decref(root);
-	sel_free(&s);
 	return rc;
 }
