@@ -16,8 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "pktpath/flow.h"
-#include "pktpath/match.h"
+#include "match/flow.h"
+#include "match/match.h"
 #include "pktpath/reason.h"
 
 /* not judged: never answered, and no capture after the last point it was

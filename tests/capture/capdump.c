@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "pktpath/capture.h"
+#include "capture/capture.h"
 #include "pktpath/reason.h"
 
 static void print_counts(const char *file, const struct pp_counts *c, uint64_t frames, double secs)

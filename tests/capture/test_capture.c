@@ -18,9 +18,9 @@
 
 #include <pcap/pcap.h>
 
-#include "pktpath/capture.h"
+#include "capture/capture.h"
 #include "pktpath/obs.h"
-#include "pktpath/pcapng_walk.h"
+#include "capture/pcapng_walk.h"
 
 /* stderr is what the tests capture: failed checks go to stdout */
 #define CHECK_PRINT(...) fprintf(stdout, __VA_ARGS__)

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "pktpath/decode.h"
+#include "decode/decode.h"
 
 /* The byte arrays keep one header per line, as on the wire. */
 /* clang-format off */

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pktpath/decode.h"
+#include "decode/decode.h"
 
 #include "frames.h"
 
@@ -66,7 +66,7 @@ static int is_v6(const struct pp_addr *a, const uint8_t v6[16])
 	return memcmp(a->b, v6, 16) == 0;
 }
 
-/* The payload digest, written out independently of src/digest.c: 64-bit
+/* The payload digest, written out independently of src/decode/digest.c: 64-bit
  * state seeded with the length, big-endian 8-byte words (the last one
  * zero-padded), each xored in, multiplied and xorshifted; folded to 32. */
 static uint32_t ref_digest(const void *p, size_t n)

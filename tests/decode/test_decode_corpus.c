@@ -17,7 +17,7 @@
 
 #include <pcap/pcap.h>
 
-#include "pktpath/decode.h"
+#include "decode/decode.h"
 
 #include "check.h"
 

@@ -10,7 +10,7 @@ check() {
 	grep -qF -- "$2" <<<"$text" || { echo "man page lacks $1 '$2'" >&2; missing=1; }
 }
 for o in $(sed -n 's/^[[:space:]]*{"\([a-z-]*\)", \(required\|no\)_argument.*/\1/p' \
-	"$top/src/cli.c" "$top/src/snapshot.c" | sort -u); do
+	"$top"/src/cli/*.c "$top"/src/topo/*.c | sort -u); do
 	check option "--$o"
 done
 for r in $(sed -n 's/.*X(PP_[RNL]_[A-Z0-9_]*, "\([a-z0-9_.]*\)").*/\1/p' "$top/include/pktpath/reason.h"); do

@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pktpath/escape.h"
-#include "pktpath/json_writer.h"
+#include "util/escape.h"
+#include "report/json_writer.h"
 
 #include "check.h"
 

@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pktpath/decode.h"
+#include "decode/decode.h"
 
 #include "fuzz.h"
 

@@ -45,10 +45,10 @@
 
 #include <jansson.h>
 
-#include "pktpath/analysis.h"
-#include "pktpath/msg.h"
+#include "cli/analysis.h"
+#include "util/msg.h"
 #include "pktpath/options.h"
-#include "pktpath/report.h"
+#include "report/report.h"
 
 #include "fuzz.h"
 

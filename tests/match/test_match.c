@@ -10,9 +10,9 @@
 #include <string.h>
 
 #include "pktpath/chain.h"
-#include "pktpath/clock.h"
-#include "pktpath/flow.h"
-#include "pktpath/match.h"
+#include "match/clock.h"
+#include "match/flow.h"
+#include "match/match.h"
 
 /* messages name the test function */
 #define CHECK_CONTEXT __func__

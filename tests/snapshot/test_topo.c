@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pktpath/topo.h"
+#include "topo/topo.h"
 
 #include "check.h"
 

@@ -14,7 +14,7 @@
 
 #include <jansson.h>
 
-#include "pktpath/topo.h"
+#include "topo/topo.h"
 
 /* stderr is redirected while loading: messages go to the saved one */
 #define CHECK_PRINT(...) dprintf(saved_stderr, __VA_ARGS__)
