@@ -518,14 +518,7 @@ static void fold_route(struct chain *c, struct dir_agg *d, const struct match_ho
 		return;
 	}
 	r->count++;
-	if (last->ts < r->first_ts)
-		r->first_ts = last->ts;
-	if (last->ts > r->last_ts)
-		r->last_ts = last->ts;
-	if (last->ip_len < r->len_min)
-		r->len_min = last->ip_len;
-	if (last->ip_len > r->len_max)
-		r->len_max = last->ip_len;
+	route_widen(r, last->ts, last->ts, last->ip_len, last->ip_len);
 	if (last->flags & PP_OBS_DF)
 		r->df++;
 	r->tcp_flags_or |= tcp_flags;

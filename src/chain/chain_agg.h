@@ -54,6 +54,21 @@ struct route {
 	uint64_t ts_seen;
 };
 
+/* Widens a route's time span and length range to take in [first, last]
+ * and [len_min, len_max] (one packet: each pair equal). */
+static inline void route_widen(struct route *r, int64_t first, int64_t last, uint32_t len_min,
+                               uint32_t len_max)
+{
+	if (first < r->first_ts)
+		r->first_ts = first;
+	if (last > r->last_ts)
+		r->last_ts = last;
+	if (len_min < r->len_min)
+		r->len_min = len_min;
+	if (len_max > r->len_max)
+		r->len_max = len_max;
+}
+
 /* A rewrite seen at one point: the tuple its packets carried there. */
 struct variant {
 	uint32_t tuple;

@@ -52,14 +52,7 @@ int64_t reservoir_median(const struct reservoir *r)
 void route_merge(struct route *into, const struct route *r)
 {
 	into->count += r->count;
-	if (r->first_ts < into->first_ts)
-		into->first_ts = r->first_ts;
-	if (r->last_ts > into->last_ts)
-		into->last_ts = r->last_ts;
-	if (r->len_min < into->len_min)
-		into->len_min = r->len_min;
-	if (r->len_max > into->len_max)
-		into->len_max = r->len_max;
+	route_widen(into, r->first_ts, r->last_ts, r->len_min, r->len_max);
 	into->df += r->df;
 	into->tcp_flags_or |= r->tcp_flags_or;
 	for (uint32_t k = 0; k < r->nts && into->nts < TS_SAMPLES; k++)

@@ -409,16 +409,24 @@ static const char *known_str(struct known *k, const char *s)
 	return d;
 }
 
+/* Room for a zeroed element at v[n]; out of memory ends the run. */
+static void *known_grow(void *v, size_t *cap, size_t n, size_t size)
+{
+	char *p = topo_grow(v, cap, n + 1, size);
+
+	if (!p)
+		msg_oom("topology from a report", (n + 1) * size);
+	memset(p + n * size, 0, size);
+	return p;
+}
+
 void topo_add_known_addr(struct topo *t, const struct pp_addr *a, const struct topo_known_addr *in)
 {
 	struct known *k = known_get(t);
 	struct known_addr *e;
 
-	k->addrs = topo_grow(k->addrs, &k->capaddrs, k->naddrs + 1, sizeof *k->addrs);
-	if (!k->addrs)
-		msg_oom("topology from a report", (k->naddrs + 1) * sizeof *k->addrs);
+	k->addrs = known_grow(k->addrs, &k->capaddrs, k->naddrs, sizeof *k->addrs);
 	e = &k->addrs[k->naddrs++];
-	memset(e, 0, sizeof *e);
 	e->addr = *a;
 	e->info.kind = in->kind;
 	e->info.node = known_str(k, in->node);
@@ -435,11 +443,8 @@ void topo_add_known_iface(struct topo *t, const char *point, const struct topo_k
 	struct known *k = known_get(t);
 	struct known_iface *e;
 
-	k->ifaces = topo_grow(k->ifaces, &k->capifaces, k->nifaces + 1, sizeof *k->ifaces);
-	if (!k->ifaces)
-		msg_oom("topology from a report", (k->nifaces + 1) * sizeof *k->ifaces);
+	k->ifaces = known_grow(k->ifaces, &k->capifaces, k->nifaces, sizeof *k->ifaces);
 	e = &k->ifaces[k->nifaces++];
-	memset(e, 0, sizeof *e);
 	e->point = known_str(k, point);
 	e->iface.name = e->point; /* node NULL: named by its point */
 	e->iface.ifindex = in->ifindex;

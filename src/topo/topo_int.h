@@ -171,6 +171,10 @@ int PP_PRINTF(3, 4) topo_bad(const struct ld *ld, const char *where, const char 
 int topo_check_name(const struct ld *ld, const char *where, const char *what, const char *s);
 int topo_get_addr(const struct ld *ld, const char *where, const json_t *o, const char *key,
                   bool required, struct pp_addr *a, uint8_t *family);
+int topo_get_index(const struct ld *ld, const char *where, const json_t *o, const char *key,
+                   bool required, uint32_t *out);
+int topo_get_nsid(const struct ld *ld, const char *where, const json_t *o, const char *key,
+                  int64_t *out);
 int topo_get_bool(const struct ld *ld, const char *where, const json_t *o, const char *key,
                   bool *out);
 int topo_get_str(const struct ld *ld, const char *where, const json_t *o, const char *key,
@@ -186,6 +190,8 @@ json_t *topo_read_json(const struct ld *ld, const char *path);
 int topo_add_address(const struct ld *ld, const char *where, const json_t *o, struct nsrec *ns,
                      const char *addr_key, uint32_t ifindex, struct node *n);
 const char *topo_ar_name(struct arena *ar, const struct ld *ld, const char *s);
+int topo_get_name(struct node *n, const struct ld *ld, const char *where, const json_t *o,
+                  const char *key, const char **out);
 int topo_family_of(const struct ld *ld, const char *where, const char *s, uint8_t *family);
 void *topo_grow(void *v, size_t *cap, size_t n, size_t size);
 int topo_link_common(struct node *n, const struct ld *ld, const char *where, const json_t *o,
@@ -201,6 +207,10 @@ int topo_route_nexthops(struct node *n, const struct ld *ld, const char *where, 
                         struct routerec *r, bool snapshot);
 int topo_vxlan_addr(const struct ld *ld, const char *where, const json_t *o, const char *key,
                     struct iface *f);
+int topo_get_mac(const struct ld *ld, const char *where, const json_t *o, const char *key,
+                 struct iface *f);
+int topo_vxlan_common(const struct ld *ld, const char *where, const json_t *o, const char *vni_key,
+                      bool vni_required, struct iface *f);
 
 /* topo_load_snapshot.c */
 int topo_load_snapshot(struct node *n, const struct ld *ld, const json_t *root);

@@ -91,6 +91,30 @@ int topo_get_bool(const struct ld *ld, const char *where, const json_t *o, const
 	return 1;
 }
 
+/* An interface index or namespace id (0 to INT32_MAX), stored only when
+ * present, so a field keeps its default (-1 for a namespace id) when not. */
+int topo_get_index(const struct ld *ld, const char *where, const json_t *o, const char *key,
+                   bool required, uint32_t *out)
+{
+	uint64_t u;
+	int r = topo_get_uint(ld, where, o, key, INT32_MAX, required, &u);
+
+	if (r > 0)
+		*out = (uint32_t)u;
+	return r;
+}
+
+int topo_get_nsid(const struct ld *ld, const char *where, const json_t *o, const char *key,
+                  int64_t *out)
+{
+	uint32_t id;
+	int r = topo_get_index(ld, where, o, key, false, &id);
+
+	if (r > 0)
+		*out = id;
+	return r;
+}
+
 /* An object or array member; 0 when absent or null. */
 int topo_get_typed(const struct ld *ld, const char *where, const json_t *o, const char *key,
                    json_type type, bool required, json_t **out)

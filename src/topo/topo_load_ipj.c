@@ -22,7 +22,7 @@ static int ipj_link(struct node *n, const struct ld *ld, const char *where, cons
 {
 	struct iface *f;
 	json_t *info = NULL, *data = NULL, *flags = NULL, *v;
-	const char *kind = NULL, *s;
+	const char *kind = NULL;
 	uint64_t u;
 	int r;
 
@@ -44,10 +44,8 @@ static int ipj_link(struct node *n, const struct ld *ld, const char *where, cons
 	    topo_link_common(n, ld, where, o, f, "ifname", kind) < 0)
 		return -1;
 	*out = f;
-	if ((r = topo_get_str(ld, where, o, "address", false, &s)) < 0)
+	if (topo_get_mac(ld, where, o, "address", f) < 0)
 		return -1;
-	if (r)
-		f->pub.has_mac = topo_parse_mac(s, f->pub.mac);
 	if ((r = topo_get_typed(ld, where, o, "flags", JSON_ARRAY, false, &flags)) < 0)
 		return -1;
 	for (size_t i = 0; r && i < json_array_size(flags); i++) {
@@ -57,40 +55,20 @@ static int ipj_link(struct node *n, const struct ld *ld, const char *where, cons
 		if (json_is_string(v) && strcmp(json_string_value(v), "LOOPBACK") == 0)
 			f->loopback = true;
 	}
-	if ((r = topo_get_str(ld, where, o, "master", false, &s)) < 0)
-		return -1;
-	if (r && !(f->master_name = topo_ar_name(&n->ar, ld, s)))
+	if (topo_get_name(n, ld, where, o, "master", &f->master_name) < 0)
 		return -1;
 	/* iproute2 prints IFLA_LINK as "link_index" (+ "link_netnsid") when it
 	 * lies in another namespace, else as the name "link". */
-	if ((r = topo_get_uint(ld, where, o, "link_index", INT32_MAX, false, &u)) < 0)
-		return -1;
-	if (r)
-		f->link_index = (uint32_t)u;
-	if ((r = topo_get_uint(ld, where, o, "link_netnsid", INT32_MAX, false, &u)) < 0)
-		return -1;
-	if (r)
-		f->link_nsid = (int64_t)u;
-	if ((r = topo_get_str(ld, where, o, "link", false, &s)) < 0)
-		return -1;
-	if (r && !(f->link_name = topo_ar_name(&n->ar, ld, s)))
+	if (topo_get_index(ld, where, o, "link_index", false, &f->link_index) < 0 ||
+	    topo_get_nsid(ld, where, o, "link_netnsid", &f->link_nsid) < 0 ||
+	    topo_get_name(n, ld, where, o, "link", &f->link_name) < 0)
 		return -1;
 	if (kind && strcmp(kind, "vxlan") == 0 && data) {
-		f->pub.is_vxlan = true;
-		if ((r = topo_get_uint(ld, where, data, "id", 0xffffff, false, &u)) < 0)
-			return -1;
-		f->pub.vxlan.vni = (uint32_t)u;
-		if ((r = topo_get_uint(ld, where, data, "port", 65535, false, &u)) < 0)
-			return -1;
-		if (r)
-			f->pub.vxlan.port = (uint16_t)u;
-		if (topo_vxlan_addr(ld, where, data, "local", f) < 0)
+		if (topo_vxlan_common(ld, where, data, "id", false, f) < 0)
 			return -1;
 		if (!f->pub.vxlan.has_local && topo_vxlan_addr(ld, where, data, "local6", f) < 0)
 			return -1;
-		if ((r = topo_get_str(ld, where, data, "link", false, &s)) < 0)
-			return -1;
-		if (r && !(f->vx_dev_name = topo_ar_name(&n->ar, ld, s)))
+		if (topo_get_name(n, ld, where, data, "link", &f->vx_dev_name) < 0)
 			return -1;
 	}
 	return 0;
@@ -135,7 +113,6 @@ static int ipj_route(struct node *n, const struct ld *ld, const char *where, con
                      struct nsrec *ns)
 {
 	struct routerec *r;
-	const char *s;
 	json_t *nh, *fl, *via;
 	bool fam_known = false;
 	uint8_t fam;
@@ -159,9 +136,7 @@ static int ipj_route(struct node *n, const struct ld *ld, const char *where, con
 			return -1;
 		r->pub.has_gateway = g > 0;
 	}
-	if ((g = topo_get_str(ld, where, o, "dev", false, &s)) < 0)
-		return -1;
-	if (g && !(r->dev_name = topo_ar_name(&n->ar, ld, s)))
+	if (topo_get_name(n, ld, where, o, "dev", &r->dev_name) < 0)
 		return -1;
 	if ((g = topo_get_typed(ld, where, o, "flags", JSON_ARRAY, false, &fl)) < 0)
 		return -1;

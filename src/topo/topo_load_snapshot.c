@@ -20,59 +20,36 @@ static int snap_link(struct node *n, const struct ld *ld, const char *where, con
 {
 	struct iface *f = topo_ns_add_iface(ns, ld);
 	json_t *sub;
-	const char *kind = NULL, *s;
-	uint64_t u;
+	const char *kind = NULL;
 	int r;
 
 	if (!f || topo_get_str(ld, where, o, "kind", false, &kind) < 0 ||
 	    topo_link_common(n, ld, where, o, f, "name", kind) < 0)
 		return -1;
-	if ((r = topo_get_str(ld, where, o, "mac", false, &s)) < 0)
+	if (topo_get_mac(ld, where, o, "mac", f) < 0)
 		return -1;
-	if (r)
-		f->pub.has_mac = topo_parse_mac(s, f->pub.mac);
 	if (topo_get_bool(ld, where, o, "up", &f->pub.up) < 0)
 		return -1;
 	if ((r = topo_get_typed(ld, where, o, "master", JSON_OBJECT, false, &sub)) < 0)
 		return -1;
-	if (r) {
-		if (topo_get_uint(ld, where, sub, "ifindex", INT32_MAX, true, &u) < 0)
-			return -1;
-		f->master_index = (uint32_t)u;
-	}
+	if (r && topo_get_index(ld, where, sub, "ifindex", true, &f->master_index) < 0)
+		return -1;
 	if ((r = topo_get_typed(ld, where, o, "link", JSON_OBJECT, false, &sub)) < 0)
 		return -1;
-	if (r) {
-		if (topo_get_uint(ld, where, sub, "ifindex", INT32_MAX, true, &u) < 0)
-			return -1;
-		f->link_index = (uint32_t)u;
-		if ((r = topo_get_uint(ld, where, sub, "netnsid", INT32_MAX, false, &u)) < 0)
-			return -1;
-		if (r)
-			f->link_nsid = (int64_t)u;
-	}
+	if (r && (topo_get_index(ld, where, sub, "ifindex", true, &f->link_index) < 0 ||
+	          topo_get_nsid(ld, where, sub, "netnsid", &f->link_nsid) < 0))
+		return -1;
 	if ((r = topo_get_typed(ld, where, o, "vxlan", JSON_OBJECT, false, &sub)) < 0)
 		return -1;
 	if (r) {
 		json_t *dev;
 
-		f->pub.is_vxlan = true;
-		if (topo_get_uint(ld, where, sub, "vni", 0xffffff, true, &u) < 0)
-			return -1;
-		f->pub.vxlan.vni = (uint32_t)u;
-		if ((r = topo_get_uint(ld, where, sub, "port", 65535, false, &u)) < 0)
-			return -1;
-		if (r)
-			f->pub.vxlan.port = (uint16_t)u;
-		if (topo_vxlan_addr(ld, where, sub, "local", f) < 0)
+		if (topo_vxlan_common(ld, where, sub, "vni", true, f) < 0)
 			return -1;
 		if ((r = topo_get_typed(ld, where, sub, "dev", JSON_OBJECT, false, &dev)) < 0)
 			return -1;
-		if (r) {
-			if (topo_get_uint(ld, where, dev, "ifindex", INT32_MAX, true, &u) < 0)
-				return -1;
-			f->vx_dev_index = (uint32_t)u;
-		}
+		if (r && topo_get_index(ld, where, dev, "ifindex", true, &f->vx_dev_index) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -100,13 +77,8 @@ static int snap_route(struct node *n, const struct ld *ld, const char *where, co
 	r->pub.table = (uint32_t)u;
 	if (topo_route_common(n, ld, where, o, r, &fam_known, &fam) < 0)
 		return -1;
-	if ((g = topo_get_uint(ld, where, o, "ifindex", INT32_MAX, false, &u)) < 0)
-		return -1;
-	if (g)
-		r->dev_index = (uint32_t)u;
-	if ((g = topo_get_str(ld, where, o, "dev", false, &s)) < 0)
-		return -1;
-	if (g && !(r->dev_name = topo_ar_name(&n->ar, ld, s)))
+	if (topo_get_index(ld, where, o, "ifindex", false, &r->dev_index) < 0 ||
+	    topo_get_name(n, ld, where, o, "dev", &r->dev_name) < 0)
 		return -1;
 	if (topo_get_bool(ld, where, o, "onlink", &r->pub.onlink) < 0)
 		return -1;

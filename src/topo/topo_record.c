@@ -24,6 +24,19 @@ const char *topo_ar_name(struct arena *ar, const struct ld *ld, const char *s)
 	return d;
 }
 
+/* An optional name member copied into the node's arena; *out is set only
+ * when the member is there. */
+int topo_get_name(struct node *n, const struct ld *ld, const char *where, const json_t *o,
+                  const char *key, const char **out)
+{
+	const char *s;
+	int r = topo_get_str(ld, where, o, key, false, &s);
+
+	if (r <= 0)
+		return r;
+	return (*out = topo_ar_name(&n->ar, ld, s)) ? 1 : -1;
+}
+
 /* --- building a node ------------------------------------------------------------- */
 
 void *topo_grow(void *v, size_t *cap, size_t n, size_t size)
@@ -181,6 +194,38 @@ int topo_vxlan_addr(const struct ld *ld, const char *where, const json_t *o, con
 	return r < 0 ? -1 : 0;
 }
 
+/* A link's MAC address; one that is not six bytes (a tunnel's, say) is
+ * kept as no MAC. */
+int topo_get_mac(const struct ld *ld, const char *where, const json_t *o, const char *key,
+                 struct iface *f)
+{
+	const char *s;
+	int r = topo_get_str(ld, where, o, key, false, &s);
+
+	if (r > 0)
+		f->pub.has_mac = topo_parse_mac(s, f->pub.mac);
+	return r < 0 ? -1 : 0;
+}
+
+/* What both formats say of a VXLAN device: its id (named vni_key), its
+ * port and its local address. */
+int topo_vxlan_common(const struct ld *ld, const char *where, const json_t *o, const char *vni_key,
+                      bool vni_required, struct iface *f)
+{
+	uint64_t u;
+	int r;
+
+	f->pub.is_vxlan = true;
+	if (topo_get_uint(ld, where, o, vni_key, 0xffffff, vni_required, &u) < 0)
+		return -1;
+	f->pub.vxlan.vni = (uint32_t)u;
+	if ((r = topo_get_uint(ld, where, o, "port", 65535, false, &u)) < 0)
+		return -1;
+	if (r)
+		f->pub.vxlan.port = (uint16_t)u;
+	return topo_vxlan_addr(ld, where, o, "local", f);
+}
+
 int topo_family_of(const struct ld *ld, const char *where, const char *s, uint8_t *family)
 {
 	if (strcmp(s, "inet") == 0)
@@ -219,17 +264,11 @@ int topo_add_address(const struct ld *ld, const char *where, const json_t *o, st
 	a->plen = (uint8_t)u;
 	a->ifindex = ifindex;
 	if (!ifindex) {
-		const char *s;
-
-		if (topo_get_uint(ld, where, o, "ifindex", INT32_MAX, false, &u) < 0)
+		if (topo_get_index(ld, where, o, "ifindex", false, &a->ifindex) < 0 ||
+		    topo_get_name(n, ld, where, o, "ifname", &a->ifname) < 0)
 			return -1;
-		a->ifindex = (uint32_t)u;
-		if (topo_get_str(ld, where, o, "ifname", false, &s) < 0)
-			return -1;
-		if (!a->ifindex && !s)
+		if (!a->ifindex && !a->ifname)
 			return topo_bad(ld, where, "neither 'ifindex' nor 'ifname' is given");
-		if (s && !(a->ifname = topo_ar_name(&n->ar, ld, s)))
-			return -1;
 	}
 	return 0;
 }
@@ -275,7 +314,6 @@ int topo_route_nexthops(struct node *n, const struct ld *ld, const char *where, 
 		const json_t *o = json_array_get(arr, i);
 		struct nhraw *h = &r->nh[i];
 		char w[96];
-		const char *s;
 		uint64_t u;
 		uint8_t fam;
 		int g;
@@ -286,12 +324,10 @@ int topo_route_nexthops(struct node *n, const struct ld *ld, const char *where, 
 		if ((g = topo_get_addr(ld, w, o, "gateway", false, &h->gw, &fam)) < 0)
 			return -1;
 		h->has_gw = g > 0;
-		if (topo_get_str(ld, w, o, "dev", false, &s) < 0)
+		if (topo_get_name(n, ld, w, o, "dev", &h->dev_name) < 0)
 			return -1;
-		if (s && !(h->dev_name = topo_ar_name(&n->ar, ld, s)))
-			return -1;
-		if (snapshot && topo_get_uint(ld, w, o, "ifindex", INT32_MAX, false, &u) > 0)
-			h->dev_index = (uint32_t)u;
+		if (snapshot)
+			(void)topo_get_index(ld, w, o, "ifindex", false, &h->dev_index);
 		if ((g = topo_get_uint(ld, w, o, "weight", 256, false, &u)) < 0)
 			return -1;
 		h->weight = g ? (uint32_t)u : 1;
