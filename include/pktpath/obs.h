@@ -54,7 +54,9 @@ struct pp_obs {
 	struct pp_addr src, dst;
 	uint32_t ip_id;        /* IPv4 identification, IPv6 fragment identification */
 	uint32_t ip_len;       /* IP total length on the wire (header included) */
-	uint32_t seq, ack;     /* TCP; for ICMP echo, seq holds the echo sequence */
+	uint32_t seq, ack;     /* TCP; for ICMP echo, seq holds the echo sequence; for a
+	                          UDP first fragment, ack holds the datagram's payload
+	                          length (its UDP length - 8) */
 	uint32_t payload_len;  /* transport payload bytes on the wire */
 	uint32_t digest;       /* hash of the first digest_len captured payload bytes (digest.c) */
 	uint16_t sport, dport; /* for ICMP echo: sport = echo id, dport = 0 */

@@ -148,7 +148,13 @@ static void sort_hops(struct match_hop *h, unsigned n)
 	}
 }
 
-/* Orders hops and names the two sightings of a point seen in and out. */
+/* Orders hops and names the two sightings of a point seen twice: in, then
+ * out (a node that forwards the packet back out of the interface it came
+ * in by), unless the packet starts and ends there with its TTLs (inner and
+ * outer: a router on a stick lowers only the outer one of a tunnelled
+ * packet) untouched: it left that interface and came back to it without
+ * being routed (a pod calling a service whose endpoint is itself,
+ * hairpinned by the bridge). */
 static void order_hops(struct match_hop *h, unsigned n)
 {
 	sort_hops(h, n);
@@ -156,8 +162,11 @@ static void order_hops(struct match_hop *h, unsigned n)
 		for (unsigned j = i + 1; j < n; j++) {
 			if (h[j].point == h[i].point && h[i].dir == PP_DIR_UNKNOWN &&
 			    h[j].dir == PP_DIR_UNKNOWN) {
-				h[i].dir = PP_DIR_IN;
-				h[j].dir = PP_DIR_OUT;
+				bool back = i == 0 && j == n - 1 && h[i].ttl == h[j].ttl &&
+				            h[i].tun_ttl == h[j].tun_ttl;
+
+				h[i].dir = back ? PP_DIR_OUT : PP_DIR_IN;
+				h[j].dir = back ? PP_DIR_IN : PP_DIR_OUT;
 			}
 		}
 	}

@@ -345,6 +345,16 @@ static bool reached_other_side(const struct chain *c, const struct conv *cv,
 	return true;
 }
 
+/* The other direction was nothing but resets: they answered this one. */
+static void set_rst_answer(const struct dir_agg *o, struct chain_dir *out)
+{
+	out->has_answer = true;
+	out->answer = (struct chain_answer){.kind = CHAIN_ANSWER_TCP_RST,
+	                                    .from = o->rst_from,
+	                                    .point = o->rst_point,
+	                                    .packets = o->n_rst};
+}
+
 static void set_answer(struct chain *c, const struct dir_agg *d, const struct dir_agg *o,
                        struct chain_dir *out)
 {
@@ -361,13 +371,8 @@ static void set_answer(struct chain *c, const struct dir_agg *d, const struct di
 		                          best->from,        best->point, best->packets};
 		return;
 	}
-	if (o->has_rst && o->n_other == 0) {
-		out->has_answer = true;
-		out->answer = (struct chain_answer){.kind = CHAIN_ANSWER_TCP_RST,
-		                                    .from = o->rst_from,
-		                                    .point = o->rst_point,
-		                                    .packets = o->n_rst};
-	}
+	if (o->has_rst && o->n_other == 0)
+		set_rst_answer(o, out);
 	(void)c;
 }
 
@@ -535,8 +540,14 @@ static void build_reached(struct chain *c, const struct dir_agg *d, const struct
 		out->has_recovered = true;
 		out->recovered.packets += rec_n[i];
 	}
-	if (out->stop.packets == 0)
+	if (out->stop.packets == 0) {
+		/* Refused where it ended: the endpoint's kernel answered every
+		 * packet with a reset (no socket listens there). Delivered, and
+		 * said so by the answer. */
+		if (o->has_rst && o->n_other == 0 && d->n_other > 0)
+			set_rst_answer(o, out);
 		return;
+	}
 	out->verdict = CHAIN_PARTIAL;
 	out->has_stop = true;
 	{

@@ -40,9 +40,13 @@ enum pp_reason decode_udp(struct decode_ctx *dc, struct span *s)
 		span_trim(s, ulen - UDP_HLEN);
 	}
 
-	/* Only a whole datagram can hold a whole tunnelled packet. */
+	/* Only a whole datagram can hold a whole tunnelled packet. A first
+	 * fragment keeps the datagram's payload length, as its UDP length
+	 * says, in ack (unused by UDP): a node that reassembles forwarded
+	 * fragments (conntrack) shows the same datagram whole (match.c). */
 	if (o->flags & PP_OBS_FRAG) {
 		decode_payload(o, s);
+		o->ack = ulen >= UDP_HLEN ? (uint32_t)(ulen - UDP_HLEN) : 0;
 		return PP_OK;
 	}
 	return decode_udp_payload(dc, s, o->sport, o->dport);

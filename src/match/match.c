@@ -20,8 +20,12 @@
 /* Copies of one packet in a LINUX_SLL "any" capture are microseconds apart;
  * a retransmission is at least a minimum RTO (200 ms) later. */
 #define MULTI_COPY_WINDOW_NS (10 * 1000 * 1000)
-/* Flags that tell different kinds of packet apart and so belong in the key. */
-#define KEY_FLAGS (PP_OBS_IPID | PP_OBS_FRAG | PP_OBS_FRAG_LATER | PP_OBS_ICMP_ERROR)
+/* Flags that tell different kinds of packet apart and so belong in the key.
+ * Not PP_OBS_FRAG alone: a first fragment is the datagram it starts (the
+ * UDP length gives its payload length), which a node that reassembles
+ * forwarded fragments (conntrack defrag) shows whole; later fragments are
+ * told apart by PP_OBS_FRAG_LATER. */
+#define KEY_FLAGS (PP_OBS_IPID | PP_OBS_FRAG_LATER | PP_OBS_ICMP_ERROR)
 
 struct slab {
 	struct slab *next;
@@ -138,6 +142,15 @@ static bool is_icmp(uint8_t proto)
 	return proto == 1 || proto == 58;
 }
 
+/* The payload length in the key: a UDP first fragment counts its whole
+ * datagram's (decode_udp.c), to be the datagram a reassembling node shows. */
+static uint32_t key_len(const struct pp_obs *o)
+{
+	if (o->proto == 17 && (o->flags & (PP_OBS_FRAG | PP_OBS_FRAG_LATER)) == PP_OBS_FRAG)
+		return o->ack;
+	return o->payload_len;
+}
+
 uint64_t match_key(const struct pp_obs *o)
 {
 	uint32_t w[8] = {0};
@@ -145,7 +158,7 @@ uint64_t match_key(const struct pp_obs *o)
 	w[0] =
 	    (uint32_t)o->proto | (uint32_t)o->family << 8 | (uint32_t)(o->flags & KEY_FLAGS) << 16;
 	w[1] = (o->flags & PP_OBS_IPID) ? o->ip_id : 0;
-	w[2] = o->payload_len;
+	w[2] = key_len(o);
 	w[3] = o->frag_off;
 	if (o->flags & PP_OBS_FRAG_LATER) {
 		/* no transport header: IP ID, offset and length carry the key */
@@ -201,8 +214,8 @@ static bool same_invariants(const struct match_ident *id, const struct pp_obs *o
 	uint8_t n;
 
 	if (id->family != o->family || id->proto != o->proto ||
-	    (id->flags & KEY_FLAGS) != (o->flags & KEY_FLAGS) ||
-	    id->payload_len != o->payload_len || id->frag_off != o->frag_off)
+	    (id->flags & KEY_FLAGS) != (o->flags & KEY_FLAGS) || id->payload_len != key_len(o) ||
+	    id->frag_off != o->frag_off)
 		return false;
 	if ((o->flags & PP_OBS_IPID) && id->ip_id != o->ip_id)
 		return false;
@@ -465,7 +478,7 @@ static struct match_ident *ident_start(struct match *m, const struct pp_obs *o, 
 	id->ip_id = o->ip_id;
 	id->seq = o->seq;
 	id->ack = o->ack;
-	id->payload_len = o->payload_len;
+	id->payload_len = key_len(o);
 	id->digest = o->digest;
 	id->flags = o->flags;
 	id->frag_off = o->frag_off;

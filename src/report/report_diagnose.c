@@ -19,7 +19,8 @@
  *                             when it is a pod: the route that should have been
  *                             taken is said where the topology knows it
  *   refused                   a TCP reset, or port unreachable from the
- *                             destination itself
+ *                             destination itself; also a direction delivered
+ *                             to its end whose only answers were resets
  *   asymmetric_return         the answer crossed a node the request never did
  *   client_ip_lost            the opening side's address was replaced (SNAT)
  *   recovered_loss            loss that a retransmission made good
@@ -226,6 +227,25 @@ static void name_stop(const struct chain_result *r, const struct chain_conv *c,
 	snprintf(g->evidence, sizeof g->evidence, "%s", words);
 }
 
+/* Delivered to where it ended and answered there by resets only: the
+ * endpoint refused it (nothing listens on the port). */
+static void name_refused(const struct chain_result *r, const struct chain_conv *c,
+                         const struct chain_dir *d, struct report_diag *g)
+{
+	const struct chain_hop *at = &d->hops[d->nhops - 1];
+	char addr[INET6_ADDRSTRLEN + 8], a[1024];
+
+	chain_format_endpoint(&at->tuple.dst, at->tuple.dport, at->tuple.has_ports, addr,
+	                      sizeof addr);
+	report_answer_sentence(r, c, d, a, sizeof a);
+	g->kind = REPORT_REFUSED;
+	g->point = at->point;
+	snprintf(g->evidence, sizeof g->evidence,
+	         "delivered to %s and %s: nothing listens on %s there, the connection was "
+	         "refused",
+	         report_point_name(r, at->point), a, addr);
+}
+
 /* Did the answer cross a node the request never crossed? */
 static int64_t asymmetric_at(const struct chain_result *r, const struct chain_conv *c)
 {
@@ -278,6 +298,9 @@ size_t report_diagnose(const struct chain_result *r, const struct chain_conv *c,
 		name_asymmetric(r, c, asym, &out[n++]);
 	} else if (d->has_stop && n < max) {
 		name_stop(r, c, d, &out[n++]);
+	} else if (d->verdict == CHAIN_DELIVERED && d->has_answer &&
+	           d->answer.kind == CHAIN_ANSWER_TCP_RST && n < max) {
+		name_refused(r, c, d, &out[n++]);
 	} else if (d->verdict == CHAIN_NOT_JUDGED && n < max) {
 		out[n].kind = REPORT_NOT_JUDGED;
 		out[n].point = d->hops[d->nhops - 1].point;

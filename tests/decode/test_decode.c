@@ -256,6 +256,7 @@ static void test_ipv4(void)
 	CHECK_EQ(obs.frag_off, 0);
 	CHECK_EQ(obs.sport, 8080);
 	CHECK_EQ(obs.payload_len, 8); /* this fragment's share, not the datagram's 1492 */
+	CHECK_EQ(obs.ack, 1492);      /* the datagram's, from the UDP length (match.c) */
 
 	CHECK_REASON(DECODE(DECODE_DLT_EN10MB, f_ipv4_frag_later), PP_OK);
 	CHECK(has(PP_L_FRAGMENT) && !has(PP_L_UDP));

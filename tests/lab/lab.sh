@@ -39,6 +39,7 @@ usage() {
 . "$LAB_DIR/lib/scenarios.sh"
 . "$LAB_DIR/lib/scenarios_gaps.sh"
 . "$LAB_DIR/lib/scenarios_trust.sh"
+. "$LAB_DIR/lib/scenarios_lab24.sh"
 
 SCENARIOS=()
 while [ $# -gt 0 ]; do

@@ -22,6 +22,7 @@ import subprocess
 import sys
 
 import truth_gaps
+import truth_lab24
 
 SCHEMA = "pktpath-lab-expected/1"
 
@@ -467,6 +468,7 @@ SCENARIOS = {
     "7-vxlan-bulk": scn_7, "8-vxlan-mtu-blackhole": scn_8, "9-dual-stack": scn_9,
 }
 SCENARIOS.update(truth_gaps.scenarios(sys.modules[__name__]))
+SCENARIOS.update(truth_lab24.scenarios(sys.modules[__name__]))
 
 
 # --- projecting the truth onto what one recording captured ---------------------
@@ -857,7 +859,10 @@ def truth_lines(exp):
                 out.append("    client address %s replaced by %s between %s and %s" % (
                     c["original"], c["replaced_by"], c["after"] + (" (%s)" % c.get("after_dir") if c.get("after_dir") else ""),
                     c["before"] + (" (%s)" % c.get("before_dir") if c.get("before_dir") else "")))
-            if d.get("answered_by"):
+            if d.get("answered_by") and d["answered_by"]["kind"] == "tcp_rst":
+                a = d["answered_by"]
+                out.append("    answered by TCP RST from %s, first seen at %s" % (a["from"], a["point"]))
+            elif d.get("answered_by"):
                 a = d["answered_by"]
                 out.append("    answered by ICMP type %d code %d from %s, first seen at %s, then %s" % (
                     a["type"], a["code"], a["from"], a["point"], " -> ".join(a["path"][1:])))

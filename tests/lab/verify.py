@@ -22,7 +22,7 @@ import verify_gaps
 import verify_trust
 
 FIELDS = ["frame.time_epoch", "frame.interface_name", "frame.protocols", "sll.pkttype", "sll.ifindex", "eth.src",
-          "ip.src", "ip.dst", "ip.len", "ip.flags.df", "ipv6.src", "ipv6.dst", "ipv6.plen",
+          "eth.dst", "ip.src", "ip.dst", "ip.len", "ip.flags.df", "ipv6.src", "ipv6.dst", "ipv6.plen",
           "tcp.srcport", "tcp.dstport", "tcp.seq_raw", "tcp.ack_raw", "tcp.flags", "tcp.len",
           "udp.srcport", "udp.dstport", "vxlan.vni", "icmp.type", "icmp.code", "icmpv6.type", "icmpv6.code",
           "icmp.ident", "icmp.seq", "data.data"]
@@ -124,9 +124,9 @@ def decode(line):
                 cur["seq"] = data
             elif cur.get("proto") == "icmp":
                 cur["ack"] = data
-    ethsrc = split(v["eth.src"])
+    ethsrc, ethdst = split(v["eth.src"]), split(v["eth.dst"])
     return (ns_time(v["frame.time_epoch"]), v["frame.interface_name"], v["sll.pkttype"], v["sll.ifindex"],
-            ethsrc[0] if ethsrc else None, layers)
+            (ethsrc[0] if ethsrc else None, ethdst[0] if ethdst else None), layers)
 
 
 class Bundle:
@@ -157,7 +157,7 @@ class Bundle:
             if not os.path.exists(path):
                 raise SystemExit("verify: %s: capture file %s listed in lab.json is missing" % (self.d, fn))
             for no, line in enumerate(tshark(path, self.opts), 1):
-                t, ifname, pkttype, ifindex, ethsrc, layers = decode(line)
+                t, ifname, pkttype, ifindex, (ethsrc, ethdst), layers = decode(line)
                 p = Pkt()
                 # On the reference clock: a node whose captures were shifted
                 # (the truth's "clock") is shifted back.
@@ -175,10 +175,7 @@ class Bundle:
                                        "%s/%s" % (machine, ifname))
                     else:
                         p.point = cap["points"][0]
-                    mac = (self.pts.get(p.point) or {}).get("mac")
-                    # An Ethernet capture has no direction; a frame the
-                    # interface sent carries its own MAC as source.
-                    p.dir = ("out" if ethsrc == mac else "in") if mac else None
+                    p.dir = self.eth_dir(p.point, ethsrc, ethdst)
                 p.outer = p.icmp = p.quoted = None
                 p.ip = None
                 if not layers:
@@ -193,6 +190,29 @@ class Bundle:
                 else:
                     p.ip = top
                 self.by_point.setdefault(p.point, []).append(p)
+
+    def eth_dir(self, point, src, dst):
+        """An Ethernet capture has no direction; a frame the interface sent
+        carries its own MAC as source, one addressed to it was received. A
+        bridged frame keeps its sender's MAC (scenario 25: the pod's own
+        MAC on the frame hairpinned back to it), so the destination decides
+        first; on a host veth, which never sends with its own MAC, a frame
+        addressed to the pod at the other end was sent by it."""
+        info = self.pts.get(point) or {}
+        mac = info.get("mac")
+        if not mac:
+            return None
+        if dst == mac:
+            return "in"
+        if src == mac:
+            return "out"
+        if info.get("kind") == "veth" and info.get("namespace") == "host":
+            pods = self.lab.get("pods") or {}
+            peer = next((p.get("mac") for p in pods.values() if p.get("veth") == info.get("ifname") and
+                         point.split("/")[0] == p.get("node")), None)
+            if peer and dst == peer:
+                return "out"
+        return "in"
 
     def at(self, point):
         return self.by_point.get(point, [])
@@ -415,6 +435,13 @@ class Checker:
                     if prev is not None:
                         self.claim(pk[0].t >= prev, "%s: ICMP answer seen at %s before the previous point" % (where, pt))
                     prev = pk[0].t
+            self.claim(ab["point"] == ab["path"][0], "%s: answered_by.point is not the first of its path" % where)
+        if ab and ab["kind"] == "tcp_rst":
+            # A reset answered the direction: seen at the answer's point,
+            # from the stated address to the client (scenario 27).
+            pk = [p for p in self.b.at(ab["point"]) if p.ip and p.ip.get("proto") == "tcp" and
+                  p.ip.get("flags", 0) & 0x04 and p.ip["src"] == ab["from"] and p.ip["dst"] == ab["to"]]
+            self.claim(bool(pk), "%s: no TCP reset from %s to %s at %s" % (where, ab["from"], ab["to"], ab["point"]))
             self.claim(ab["point"] == ab["path"][0], "%s: answered_by.point is not the first of its path" % where)
         # 10. segmentation.
         for s in d.get("segmentation", []):

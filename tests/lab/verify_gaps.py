@@ -369,6 +369,24 @@ def check_finding(b, c, V, X, where, flow, d, other):
     elif kind == "recovered_loss":
         c.claim(d.get("recovered_loss") is True and d["verdict"] == "delivered",
                 what + ": the truth does not say delivered with recovered loss")
+    elif kind == "refused":
+        # Scenario 27: the endpoint's kernel answers the SYN with a reset.
+        # The answer is the other direction: it starts where this one ended
+        # (the endpoint's address and port), every packet of it is a RST,
+        # and nothing of this direction was ever acknowledged by a SYN-ACK.
+        last = d["hops"][-1]
+        first = (other or {}).get("hops", [None])[0]
+        if not c.claim(proto == "tcp" and first is not None and first["point"] == last["point"] and
+                       (first["src"], first["sport"]) == (last["dst"], last["dport"]),
+                       what + ": no answer from %s where the direction ended" % last["point"]):
+            return
+        back = hop_packets(b, V, proto, first)
+        c.claim(bool(back) and all(p.ip.get("flags", 0) & 0x04 for p in back),
+                what + ": %d of %d answer(s) at %s are not resets" % (
+                    sum(1 for p in back if not p.ip.get("flags", 0) & 0x04), len(back), first["point"]))
+        syns = hop_packets(b, V, proto, last)
+        c.claim(bool(syns) and all(p.ip.get("flags", 0) & 0x12 == 0x02 for p in syns),
+                what + ": not only SYNs reached %s" % last["point"])
     elif kind in ("stopped", "partial"):
         # The generic kinds (12f): the direction's verdict; its packets are
         # verify.py's claims (the stop, stopped.packets, lost_marker).

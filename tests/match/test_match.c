@@ -8,11 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "pktpath/chain.h"
 #include "match/clock.h"
 #include "match/flow.h"
 #include "match/match.h"
+#include "topo/topo.h"
 
 /* messages name the test function */
 #define CHECK_CONTEXT __func__
@@ -126,6 +128,45 @@ static void see(struct world *w, const struct pkt *p, uint32_t point, int64_t t,
 		memcpy(o.head, &p->seq, 4);
 		o.digest = p->seq * 2654435761u;
 		o.digest_len = p->len < 64 ? (uint8_t)p->len : 64;
+	}
+	if (t > w->last)
+		w->last = t;
+	match_add(w->m, &o);
+	drain(w, w->last);
+}
+
+/* Like see(), in an Ethernet frame from MAC ..:src to MAC ..:dst; with
+ * outer_ttl, inside VXLAN from 10.0.0.180 to 10.0.0.181. */
+static void see_eth(struct world *w, const struct pkt *p, uint32_t point, int64_t t, uint8_t ttl,
+                    uint8_t src, uint8_t dst, uint8_t outer_ttl)
+{
+	struct pp_obs o;
+
+	memset(&o, 0, sizeof o);
+	o.ts = t;
+	o.point = point;
+	o.ifindex = UINT32_MAX;
+	o.family = 4;
+	o.proto = 6;
+	set_addr(&o.src, p->src);
+	set_addr(&o.dst, p->dst);
+	o.sport = p->sport;
+	o.dport = p->dport;
+	o.ip_id = p->ip_id;
+	o.seq = p->seq;
+	o.ack = p->ack;
+	o.tcp_flags = p->flags;
+	o.ip_len = 40;
+	o.ttl = ttl;
+	o.flags = PP_OBS_PORTS | PP_OBS_IPID | PP_OBS_DF | PP_OBS_MAC;
+	memcpy(o.mac_src, (uint8_t[6]){0x0a, 0x58, 0, 0, 0, src}, 6);
+	memcpy(o.mac_dst, (uint8_t[6]){0x0a, 0x58, 0, 0, 0, dst}, 6);
+	if (outer_ttl) {
+		o.tun.kind = PP_TUN_VXLAN;
+		o.tun.ttl = outer_ttl;
+		o.tun.vni = 1;
+		set_addr(&o.tun.src, "10.0.0.180");
+		set_addr(&o.tun.dst, "10.0.0.181");
 	}
 	if (t > w->last)
 		w->last = t;
@@ -314,6 +355,124 @@ static void test_same_point_in_and_out(void)
 		CHECK(f->has_lost && f->lost.after_hop == 1 && f->lost.before_hop == 2);
 		CHECK(b->nhops == 4 && b->verdict == CHAIN_DELIVERED);
 		CHECK(f->verdict == CHAIN_DELIVERED);
+	}
+	chain_result_free(&r);
+}
+
+/* One UDP datagram of 3000 bytes, IP ID 77, as its first fragment (1420
+ * bytes of it; FRAG) or whole. */
+static void see_udp_first(struct world *w, const char *src, const char *dst, uint16_t dport,
+                          uint32_t point, int64_t t, uint8_t ttl, bool whole)
+{
+	struct pp_obs o;
+
+	memset(&o, 0, sizeof o);
+	o.ts = t;
+	o.point = point;
+	o.ifindex = UINT32_MAX;
+	o.family = 4;
+	o.proto = 17;
+	set_addr(&o.src, src);
+	set_addr(&o.dst, dst);
+	o.sport = 44102;
+	o.dport = dport;
+	o.ip_id = 77;
+	o.ttl = ttl;
+	o.flags = PP_OBS_PORTS | PP_OBS_IPID;
+	o.payload_len = whole ? 2992 : 1420;
+	o.ip_len = whole ? 3020 : 1448;
+	if (!whole) {
+		o.flags |= PP_OBS_FRAG;
+		o.ack = 2992; /* the datagram's payload, from its UDP length */
+	}
+	o.head_len = 8;
+	memcpy(o.head, "R0000001", 8);
+	o.digest = 0x5eed;
+	o.digest_len = 64;
+	if (t > w->last)
+		w->last = t;
+	match_add(w->m, &o);
+	drain(w, w->last);
+}
+
+/* IP fragments (scenario 24-ip-fragments): a pod sends a datagram larger
+ * than its MTU in fragments; the node's conntrack reassembles it in
+ * PREROUTING, so the bridge device (p2, where the DNAT shows) sees it whole,
+ * and fragments it again on output (p3). The first fragment and the whole
+ * datagram are one packet: before, the whole one was another identity,
+ * the path lost p2 and the DNAT was placed between p1 and p3. */
+static void test_fragments_reassembled(void)
+{
+	struct world w;
+	struct chain_result r;
+
+	world_init(&w, 4); /* p0 pod eth0, p1 host veth, p2 cni0, p3 flannel.1 */
+	see_udp_first(&w, "10.1.0.23", "10.96.0.53", 53, 0, T0, 64, false);
+	see_udp_first(&w, "10.1.0.23", "10.96.0.53", 53, 1, T0 + 10 * US, 64, false);
+	see_udp_first(&w, "10.1.0.23", "10.2.0.163", 9000, 2, T0 + 40 * US, 64, true);
+	see_udp_first(&w, "10.1.0.23", "10.2.0.163", 9000, 3, T0 + 60 * US, 63, false);
+	finish(&w, &r);
+	CHECK(r.nconv == 1);
+	if (r.nconv == 1) {
+		const struct chain_dir *f = &chain_result_conv(&r, 0)->dir[CHAIN_FORWARD];
+
+		CHECK(f->nhops == 4);
+		CHECK(f->nhops == 4 && f->hops[2].point == 2);
+		CHECK(f->nnat == 1);
+		CHECK(f->nnat == 1 && f->nat[0].kind == CHAIN_DNAT && f->nat[0].after_hop == 1 &&
+		      f->nat[0].before_hop == 2);
+		CHECK(f->verdict == CHAIN_DELIVERED && f->unmatched == 0);
+	}
+	chain_result_free(&r);
+}
+
+/* Hairpin (scenario 25-hairpin): a pod calls a ClusterIP whose endpoint is
+ * itself; the bridge DNATs and masquerades the frame and sends it back out
+ * of the port it came in by, TTL untouched. Its eth0 (p0) sees it first
+ * going out, last coming in; the host veth (p1) in, then out. Before, the
+ * first sighting of a point seen twice was always "in". A router on a
+ * stick captured alone (one point, the outer TTL of the VXLAN packet it
+ * routes lowered, the inner one not) stays in, then out. */
+static void test_hairpin_directions(void)
+{
+	struct world w;
+	struct chain_result r;
+	struct pkt syn = {"10.1.0.35", "10.96.0.10", 44201, 80, 9, 700, 0, SYN, 0};
+	struct pkt mid = {"10.1.0.35", "10.1.0.35", 44201, 80, 9, 700, 0, SYN, 0};
+	struct pkt back = {"10.1.0.1", "10.1.0.35", 44201, 80, 9, 700, 0, SYN, 0};
+	struct pkt fw = {"10.0.0.180", "10.0.0.181", 5555, 8472, 33, 900, 0, SYN, 0};
+
+	world_init(&w, 4); /* p0 pod eth0, p1 host veth, p2 cni0, p3 a router's only port */
+	/* the pod (..:23) sends to its gateway cni0 (..:01); the frame that
+	 * comes back keeps the pod's MAC as source and is addressed to it */
+	see_eth(&w, &syn, 0, T0, 64, 0x23, 0x01, 0);
+	see_eth(&w, &syn, 1, T0 + 10 * US, 64, 0x23, 0x01, 0);
+	see_eth(&w, &mid, 2, T0 + 20 * US, 64, 0x01, 0x23, 0);
+	see_eth(&w, &back, 1, T0 + 30 * US, 64, 0x23, 0x23, 0);
+	see_eth(&w, &back, 0, T0 + 40 * US, 64, 0x23, 0x23, 0);
+	/* the router routes the VXLAN packet: the outer TTL falls, the inner
+	 * one stays (12h-vxlan-6080-firewall) */
+	see_eth(&w, &fw, 3, T0 + 1 * MS, 64, 0xb4, 0x03, 64);
+	see_eth(&w, &fw, 3, T0 + 1 * MS + 30 * US, 64, 0x03, 0xb5, 63);
+	finish(&w, &r);
+	CHECK(r.nconv == 2);
+	for (size_t k = 0; k < r.nconv; k++) {
+		const struct chain_conv *cv = chain_result_conv(&r, k);
+		const struct chain_dir *f = &cv->dir[CHAIN_FORWARD];
+
+		if (cv->origin.sport == 44201) {
+			CHECK(f->nhops == 5);
+			if (f->nhops != 5)
+				continue;
+			CHECK(f->hops[0].point == 0 && f->hops[0].dir == PP_DIR_OUT);
+			CHECK(f->hops[1].point == 1 && f->hops[1].dir == PP_DIR_IN);
+			CHECK(f->hops[3].point == 1 && f->hops[3].dir == PP_DIR_OUT);
+			CHECK(f->hops[4].point == 0 && f->hops[4].dir == PP_DIR_IN);
+		} else {
+			CHECK(f->nhops == 2);
+			CHECK(f->nhops == 2 && f->hops[0].dir == PP_DIR_IN &&
+			      f->hops[1].dir == PP_DIR_OUT);
+		}
 	}
 	chain_result_free(&r);
 }
@@ -530,6 +689,87 @@ static void test_rst_answer(void)
 		CHECK(chain_result_conv(&r, 0)->dir[CHAIN_REVERSE].present);
 	}
 	chain_result_free(&r);
+}
+
+static void write_file(const char *dir, const char *name, const char *text)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	f = fopen(path, "w");
+	if (!f)
+		abort();
+	fputs(text, f);
+	fclose(f);
+}
+
+/* The endpoint's kernel refuses the SYN (nothing listens): with a topology
+ * that knows the pod, the SYN is delivered to the pod's eth0, and the reset
+ * that came back from there is the answer, named refused (scenario
+ * 27-tcp-refused-endpoint). Without the answer the report said "delivered"
+ * and nothing else. */
+static void test_rst_from_endpoint(void)
+{
+	static const uint32_t fwd[] = {0, 1, 2, 3}, rev[] = {3, 2, 1, 0};
+	char dir[] = "/tmp/pp-test-topo.XXXXXX";
+	struct world w;
+	struct chain_result r;
+	struct topo *t = topo_new();
+	struct pkt syn = {"10.1.0.5", "10.96.0.10", 40071, 80, 71, 600, 0, SYN, 0};
+	struct pkt rst = {"10.2.0.7", "10.1.0.5", 8081, 40071, 0, 0, 601, RST | ACK, 0};
+
+	if (!mkdtemp(dir))
+		abort();
+	write_file(dir, "host.link.json", "[{\"ifindex\":1,\"ifname\":\"eth0\"}]");
+	write_file(dir, "host.addr.json",
+	           "[{\"ifindex\":1,\"ifname\":\"eth0\",\"addr_info\":[{\"family\":\"inet\","
+	           "\"local\":\"10.0.0.180\",\"prefixlen\":24,\"scope\":\"global\"}]}]");
+	write_file(dir, "host.route.json", "[]");
+	write_file(dir, "pod-b.link.json", "[{\"ifindex\":2,\"ifname\":\"eth0\"}]");
+	write_file(dir, "pod-b.addr.json",
+	           "[{\"ifindex\":2,\"ifname\":\"eth0\",\"addr_info\":[{\"family\":\"inet\","
+	           "\"local\":\"10.2.0.7\",\"prefixlen\":24,\"scope\":\"global\"}]}]");
+	write_file(dir, "pod-b.route.json", "[]");
+	CHECK(topo_load(t, "n", dir) == 0);
+	world_init(&w, 4);
+	free(w.points[3].name);
+	w.points[3].name = strdup("n/pod-b/eth0");
+	chain_set_env(w.c, &w.pts, &w.npoints, t);
+	send_path(&w, syn, fwd, 4, T0, 64, 2, "10.2.0.7", 8081);
+	for (unsigned i = 0; i < 4; i++) {
+		struct pkt p = rst;
+
+		if (i >= 2) {
+			p.src = "10.96.0.10";
+			p.sport = 80;
+		}
+		see(&w, &p, rev[i], T0 + 1 * MS + (int64_t)i * 20 * US, (uint8_t)(64 - i));
+	}
+	finish(&w, &r);
+	CHECK(r.nconv == 1);
+	if (r.nconv == 1) {
+		const struct chain_dir *f = &chain_result_conv(&r, 0)->dir[CHAIN_FORWARD];
+		const struct chain_dir *b = &chain_result_conv(&r, 0)->dir[CHAIN_REVERSE];
+
+		CHECK(f->verdict == CHAIN_DELIVERED && !f->has_stop);
+		CHECK(f->has_answer && f->answer.kind == CHAIN_ANSWER_TCP_RST);
+		CHECK(f->has_answer && f->answer.point == 3 && f->answer.packets == 1);
+		CHECK(b->present && b->verdict == CHAIN_DELIVERED && !b->has_answer);
+	}
+	chain_result_free(&r);
+	topo_free(t);
+	for (const char *const *n =
+	         (const char *const[]){"host.link.json", "host.addr.json", "host.route.json",
+	                               "pod-b.link.json", "pod-b.addr.json", "pod-b.route.json",
+	                               NULL};
+	     *n; n++) {
+		char path[512];
+
+		snprintf(path, sizeof path, "%s/%s", dir, *n);
+		unlink(path);
+	}
+	rmdir(dir);
 }
 
 /* The stopped packets of a partial direction are told apart by what they
@@ -881,12 +1121,15 @@ int main(void)
 	test_ipid_wraparound();
 	test_retransmission();
 	test_same_point_in_and_out();
+	test_hairpin_directions();
+	test_fragments_reassembled();
 	test_ipid_collision();
 	test_silent_drop();
 	test_gso_split();
 	test_clock_offset();
 	test_icmp_answer();
 	test_rst_answer();
+	test_rst_from_endpoint();
 	test_partial_signature();
 	test_recovered_loss();
 	test_icmp_echo_join();

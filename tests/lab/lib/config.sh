@@ -149,3 +149,28 @@ GAP_DELETED_PIECE=1
 DROP_BUFFER_MB=1
 LOSS_PROBABILITY=0.03
 ASYM_TABLE=100
+
+# Issue 24 scenarios (lib/scenarios_lab24.sh): shapes not recorded before.
+# Two more services, added to kube-proxy's rules only in these scenarios:
+# svc-dns (UDP ClusterIP -> udptool.py echo in pod-nginx1) and svc-refused
+# (TCP ClusterIP -> pod-nginx1 on a port nothing listens on).
+SVC_DNS_IP=192.168.13.53
+SVC_DNS_PORT=53
+SVC_REFUSED_IP=192.168.13.27
+SVC_REFUSED_PORT=80
+REFUSED_TARGET_PORT=8081
+UDP_DNS_TARGET_PORT=9000
+# 24: UDP datagrams larger than the pods' MTU (1450 over VXLAN), no DF:
+# the sending pod fragments them; FRAG_COUNT requests of FRAG_SIZE bytes
+# each, echoed whole, to the pod and to svc-dns.
+SPORT_24_POD=44101
+SPORT_24_SVC=44102
+FRAG_COUNT_24=10
+FRAG_SIZE_24=3000
+# 25: pod-nginx0 calls svc-local, whose only endpoint is pod-nginx0 itself.
+SPORT_25=44201
+# 26: DNS-like queries to svc-dns, one source port each.
+SPORT_26_BASE=44301
+QUERIES_26=30
+# 27: TCP to svc-refused, the endpoint's kernel answers RST.
+SPORT_27=44401

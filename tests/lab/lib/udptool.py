@@ -3,8 +3,13 @@
 
 usage: udptool.py echo PORT                 answer every datagram with its own bytes
        udptool.py sink PORT...              receive and drop (no ICMP port unreachable)
-       udptool.py rr DST PORT SPORT COUNT INTERVAL_MS
-                                            COUNT requests, each waits for its answer
+       udptool.py rr DST PORT SPORT COUNT INTERVAL_MS [--size BYTES]
+                                            COUNT requests, each waits for its answer;
+                                            --size: each request BYTES long (the
+                                            number, then a seeded filler)
+       udptool.py queries DST PORT SPORT_BASE COUNT INTERVAL_MS
+                                            COUNT one-request flows (DNS-like), one
+                                            source port each, each waits for its answer
        udptool.py send DST PORT SPORT COUNT RATE [--loss PERMILLE SEED]
                         [--pause-after N PAUSED_FILE GO_FILE]
                                             COUNT datagrams one way at RATE per second
@@ -65,13 +70,21 @@ def sink(ports):
             s.recv(65535)
 
 
-def rr(dst, port, sport, count, interval_ms):
+def sized(msg, size):
+    """msg padded to SIZE bytes with a filler seeded by msg (the same every
+    run; no two requests alike)."""
+    if size <= len(msg):
+        return msg
+    return msg + random.Random(msg).randbytes(size - len(msg))
+
+
+def rr(dst, port, sport, count, interval_ms, size=0):
     s = udp_socket(sport)
     s.connect((dst, port))
     s.settimeout(1.0)
     answered = 0
     for i in range(1, count + 1):
-        msg = b"R%07d" % i
+        msg = sized(b"R%07d" % i, size)
         s.send(msg)
         try:
             while s.recv(65535) != msg:
@@ -80,7 +93,29 @@ def rr(dst, port, sport, count, interval_ms):
         except socket.timeout:
             pass
         time.sleep(interval_ms / 1000.0)
-    print("rr %s:%d from port %d: %d requests, %d answered" % (dst, port, sport, count, answered))
+    print("rr %s:%d from port %d: %d requests%s, %d answered" % (
+        dst, port, sport, count, " of %d bytes" % size if size else "", answered))
+    return 0 if answered == count else 1
+
+
+def queries(dst, port, sport_base, count, interval_ms):
+    answered = 0
+    for i in range(count):
+        s = udp_socket(sport_base + i)
+        s.connect((dst, port))
+        s.settimeout(1.0)
+        msg = b"Q%07d" % (i + 1)
+        s.send(msg)
+        try:
+            while s.recv(65535) != msg:
+                pass
+            answered += 1
+        except socket.timeout:
+            pass
+        s.close()
+        time.sleep(interval_ms / 1000.0)
+    print("queries %s:%d from ports %d-%d: %d one-request flows, %d answered" % (
+        dst, port, sport_base, sport_base + count - 1, count, answered))
     return 0 if answered == count else 1
 
 
@@ -137,7 +172,10 @@ def main(argv):
     if cmd == "sink":
         return sink([int(p) for p in a])
     if cmd == "rr":
-        return rr(a[0], int(a[1]), int(a[2]), int(a[3]), float(a[4]))
+        size = int(a[a.index("--size") + 1]) if "--size" in a else 0
+        return rr(a[0], int(a[1]), int(a[2]), int(a[3]), float(a[4]), size)
+    if cmd == "queries":
+        return queries(a[0], int(a[1]), int(a[2]), int(a[3]), float(a[4]))
     if cmd == "send":
         loss = pause = None
         if "--loss" in a:
