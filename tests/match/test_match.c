@@ -100,8 +100,9 @@ static void set_addr(struct pp_addr *a, const char *s)
 	addr_set_v4(a, v4);
 }
 
-/* One observation of p at point `point`, time t, ttl. */
-static void see(struct world *w, const struct pkt *p, uint32_t point, int64_t t, uint8_t ttl)
+/* The fields every sighting has: protocol, addresses, point, time, TTL. */
+static struct pp_obs obs_at(uint8_t proto, const char *src, const char *dst, uint32_t point,
+                            int64_t t, uint8_t ttl)
 {
 	struct pp_obs o;
 
@@ -110,9 +111,27 @@ static void see(struct world *w, const struct pkt *p, uint32_t point, int64_t t,
 	o.point = point;
 	o.ifindex = UINT32_MAX;
 	o.family = 4;
-	o.proto = 6;
-	set_addr(&o.src, p->src);
-	set_addr(&o.dst, p->dst);
+	o.proto = proto;
+	set_addr(&o.src, src);
+	set_addr(&o.dst, dst);
+	o.ttl = ttl;
+	return o;
+}
+
+/* Hands o to the matcher, and what it has finished to the chain. */
+static void observe(struct world *w, const struct pp_obs *o)
+{
+	if (o->ts > w->last)
+		w->last = o->ts;
+	match_add(w->m, o);
+	drain(w, w->last);
+}
+
+/* The TCP segment p at point `point`, time t, ttl. */
+static struct pp_obs obs_tcp(const struct pkt *p, uint32_t point, int64_t t, uint8_t ttl)
+{
+	struct pp_obs o = obs_at(6, p->src, p->dst, point, t, ttl);
+
 	o.sport = p->sport;
 	o.dport = p->dport;
 	o.ip_id = p->ip_id;
@@ -121,7 +140,6 @@ static void see(struct world *w, const struct pkt *p, uint32_t point, int64_t t,
 	o.tcp_flags = p->flags;
 	o.payload_len = p->len;
 	o.ip_len = 40 + p->len;
-	o.ttl = ttl;
 	o.flags = PP_OBS_PORTS | PP_OBS_IPID | PP_OBS_DF;
 	if (p->len) {
 		o.head_len = 8;
@@ -129,10 +147,15 @@ static void see(struct world *w, const struct pkt *p, uint32_t point, int64_t t,
 		o.digest = p->seq * 2654435761u;
 		o.digest_len = p->len < 64 ? (uint8_t)p->len : 64;
 	}
-	if (t > w->last)
-		w->last = t;
-	match_add(w->m, &o);
-	drain(w, w->last);
+	return o;
+}
+
+/* One observation of p at point `point`, time t, ttl. */
+static void see(struct world *w, const struct pkt *p, uint32_t point, int64_t t, uint8_t ttl)
+{
+	struct pp_obs o = obs_tcp(p, point, t, ttl);
+
+	observe(w, &o);
 }
 
 /* Like see(), in an Ethernet frame from MAC ..:src to MAC ..:dst; with
@@ -140,25 +163,9 @@ static void see(struct world *w, const struct pkt *p, uint32_t point, int64_t t,
 static void see_eth(struct world *w, const struct pkt *p, uint32_t point, int64_t t, uint8_t ttl,
                     uint8_t src, uint8_t dst, uint8_t outer_ttl)
 {
-	struct pp_obs o;
+	struct pp_obs o = obs_tcp(p, point, t, ttl);
 
-	memset(&o, 0, sizeof o);
-	o.ts = t;
-	o.point = point;
-	o.ifindex = UINT32_MAX;
-	o.family = 4;
-	o.proto = 6;
-	set_addr(&o.src, p->src);
-	set_addr(&o.dst, p->dst);
-	o.sport = p->sport;
-	o.dport = p->dport;
-	o.ip_id = p->ip_id;
-	o.seq = p->seq;
-	o.ack = p->ack;
-	o.tcp_flags = p->flags;
-	o.ip_len = 40;
-	o.ttl = ttl;
-	o.flags = PP_OBS_PORTS | PP_OBS_IPID | PP_OBS_DF | PP_OBS_MAC;
+	o.flags |= PP_OBS_MAC;
 	memcpy(o.mac_src, (uint8_t[6]){0x0a, 0x58, 0, 0, 0, src}, 6);
 	memcpy(o.mac_dst, (uint8_t[6]){0x0a, 0x58, 0, 0, 0, dst}, 6);
 	if (outer_ttl) {
@@ -168,10 +175,7 @@ static void see_eth(struct world *w, const struct pkt *p, uint32_t point, int64_
 		set_addr(&o.tun.src, "10.0.0.180");
 		set_addr(&o.tun.dst, "10.0.0.181");
 	}
-	if (t > w->last)
-		w->last = t;
-	match_add(w->m, &o);
-	drain(w, w->last);
+	observe(w, &o);
 }
 
 /* Sends p along points[0..n) with a DNAT of the destination after hop
@@ -364,20 +368,11 @@ static void test_same_point_in_and_out(void)
 static void see_udp_first(struct world *w, const char *src, const char *dst, uint16_t dport,
                           uint32_t point, int64_t t, uint8_t ttl, bool whole)
 {
-	struct pp_obs o;
+	struct pp_obs o = obs_at(17, src, dst, point, t, ttl);
 
-	memset(&o, 0, sizeof o);
-	o.ts = t;
-	o.point = point;
-	o.ifindex = UINT32_MAX;
-	o.family = 4;
-	o.proto = 17;
-	set_addr(&o.src, src);
-	set_addr(&o.dst, dst);
 	o.sport = 44102;
 	o.dport = dport;
 	o.ip_id = 77;
-	o.ttl = ttl;
 	o.flags = PP_OBS_PORTS | PP_OBS_IPID;
 	o.payload_len = whole ? 2992 : 1420;
 	o.ip_len = whole ? 3020 : 1448;
@@ -389,10 +384,7 @@ static void see_udp_first(struct world *w, const char *src, const char *dst, uin
 	memcpy(o.head, "R0000001", 8);
 	o.digest = 0x5eed;
 	o.digest_len = 64;
-	if (t > w->last)
-		w->last = t;
-	match_add(w->m, &o);
-	drain(w, w->last);
+	observe(w, &o);
 }
 
 /* IP fragments (scenario 24-ip-fragments): a pod sends a datagram larger
@@ -845,28 +837,16 @@ static void test_recovered_loss(void)
 static void see_echo(struct world *w, const char *src, const char *dst, uint8_t type, uint16_t seq,
                      uint32_t ip_id, uint32_t point, int64_t t, uint8_t ttl)
 {
-	struct pp_obs o;
+	struct pp_obs o = obs_at(1, src, dst, point, t, ttl);
 
-	memset(&o, 0, sizeof o);
-	o.ts = t;
-	o.point = point;
-	o.ifindex = UINT32_MAX;
-	o.family = 4;
-	o.proto = 1;
-	set_addr(&o.src, src);
-	set_addr(&o.dst, dst);
 	o.icmp_type = type;
 	o.sport = 8301; /* the echo identifier */
 	o.seq = seq;
 	o.ip_id = ip_id;
 	o.payload_len = 56;
 	o.ip_len = 84;
-	o.ttl = ttl;
 	o.flags = PP_OBS_PORTS | PP_OBS_IPID;
-	if (t > w->last)
-		w->last = t;
-	match_add(w->m, &o);
-	drain(w, w->last);
+	observe(w, &o);
 }
 
 /* An echo reply belongs to its request's conversation (id 8301 both
@@ -1040,10 +1020,7 @@ static void test_midflow_nat(void)
 			o.point = p;
 			o.ts = t + (int64_t)p * 20 * US;
 			o.ttl = (uint8_t)(p == 2 ? 63 : 64);
-			if (o.ts > w.last)
-				w.last = o.ts;
-			match_add(w.m, &o);
-			drain(&w, w.last);
+			observe(&w, &o);
 		}
 	}
 	finish(&w, &r);
