@@ -78,20 +78,24 @@ def sized(msg, size):
     return msg + random.Random(msg).randbytes(size - len(msg))
 
 
+def ask(s, msg):
+    """Sends msg on the connected socket s: 1 when it comes back in time."""
+    s.send(msg)
+    try:
+        while s.recv(65535) != msg:
+            pass
+        return 1
+    except socket.timeout:
+        return 0
+
+
 def rr(dst, port, sport, count, interval_ms, size=0):
     s = udp_socket(sport)
     s.connect((dst, port))
     s.settimeout(1.0)
     answered = 0
     for i in range(1, count + 1):
-        msg = sized(b"R%07d" % i, size)
-        s.send(msg)
-        try:
-            while s.recv(65535) != msg:
-                pass
-            answered += 1
-        except socket.timeout:
-            pass
+        answered += ask(s, sized(b"R%07d" % i, size))
         time.sleep(interval_ms / 1000.0)
     print("rr %s:%d from port %d: %d requests%s, %d answered" % (
         dst, port, sport, count, " of %d bytes" % size if size else "", answered))
@@ -104,14 +108,7 @@ def queries(dst, port, sport_base, count, interval_ms):
         s = udp_socket(sport_base + i)
         s.connect((dst, port))
         s.settimeout(1.0)
-        msg = b"Q%07d" % (i + 1)
-        s.send(msg)
-        try:
-            while s.recv(65535) != msg:
-                pass
-            answered += 1
-        except socket.timeout:
-            pass
+        answered += ask(s, b"Q%07d" % (i + 1))
         s.close()
         time.sleep(interval_ms / 1000.0)
     print("queries %s:%d from ports %d-%d: %d one-request flows, %d answered" % (
