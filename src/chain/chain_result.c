@@ -327,6 +327,12 @@ static void find_client_ip_lost(struct chain_dir *out, const struct pp_tuple *or
 	}
 }
 
+/* The other direction o held nothing but TCP resets. */
+static bool only_resets(const struct dir_agg *o)
+{
+	return o->n_rst > 0 && o->n_other == 0;
+}
+
 /* Evidence that a direction reached the other side. */
 static bool reached_other_side(const struct chain *c, const struct conv *cv,
                                const struct dir_agg *d, const struct dir_agg *o,
@@ -336,7 +342,7 @@ static bool reached_other_side(const struct chain *c, const struct conv *cv,
 
 	if (!opath)
 		return false;
-	if (o->n_other == 0 && o->n_rst > 0)
+	if (only_resets(o))
 		return false; /* refused: handled as a stop answered by a reset */
 	if (opath->hop[0].point == path->hop[path->n - 1].point)
 		return true; /* the answer came from where this direction ended */
@@ -371,7 +377,7 @@ static void set_answer(struct chain *c, const struct dir_agg *d, const struct di
 		                          best->from,        best->point, best->packets};
 		return;
 	}
-	if (o->has_rst && o->n_other == 0)
+	if (only_resets(o))
 		set_rst_answer(o, out);
 	(void)c;
 }
@@ -544,7 +550,7 @@ static void build_reached(struct chain *c, const struct dir_agg *d, const struct
 		/* Refused where it ended: the endpoint's kernel answered every
 		 * packet with a reset (no socket listens there). Delivered, and
 		 * said so by the answer. */
-		if (o->has_rst && o->n_other == 0 && d->n_other > 0)
+		if (only_resets(o) && d->n_other > 0)
 			set_rst_answer(o, out);
 		return;
 	}
@@ -598,7 +604,7 @@ static void build_dir(struct chain *c, const struct conv *cv, int k, struct chai
 	dst = &flow_tuple(c->flows, last->tuple)->dst;
 	reached = reached_other_side(c, cv, d, o, path) || ends_at_owner(c, last->point, dst);
 	if (!reached) {
-		answered = d->nans > 0 || (o->n_rst > 0 && o->n_other == 0);
+		answered = d->nans > 0 || only_resets(o);
 		next = hint_find(&c->hints, last->point, dst);
 		if (!answered && addr_is_group(dst)) {
 			out->verdict = CHAIN_DELIVERED; /* multicast goes wherever it goes */
